@@ -1,0 +1,253 @@
+package vboapi
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-kit/log"
+	"golang.org/x/sync/semaphore"
+)
+
+// DefaultMaxResponseBytes bounds a response body when Options leaves it zero.
+const DefaultMaxResponseBytes = 64 << 20
+
+// Options configures a Client.
+type Options struct {
+	Server           string   // the server's configured name, used in logs and metric labels
+	BaseURL          *url.URL // scheme://host:port of the REST API, without a path
+	Username         string
+	Password         string
+	TLSConfig        *tls.Config   // nil means Go's defaults (verification on)
+	RequestTimeout   time.Duration // bounds one HTTP request, body included
+	MaxConcurrent    int           // resource requests in flight to this server at once
+	MaxResponseBytes int64
+	UserAgent        string
+	Logger           log.Logger
+	Metrics          *Metrics // may be nil
+	// Transport replaces the HTTP transport built from TLSConfig; tests use it.
+	Transport http.RoundTripper
+}
+
+// Client talks to one VBO365 server. It is safe for concurrent use; requests
+// made through it share one token and one limit on requests in flight.
+type Client struct {
+	opts   Options
+	http   *http.Client
+	sem    *semaphore.Weighted
+	tokens *tokenSource
+	retry  retryPolicy
+}
+
+// New returns a Client for one server. It makes no request.
+func New(opts Options) (*Client, error) {
+	if opts.BaseURL == nil || opts.BaseURL.Host == "" {
+		return nil, errors.New("vboapi: BaseURL with a host is required")
+	}
+	if opts.MaxConcurrent < 1 {
+		opts.MaxConcurrent = 1
+	}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = 30 * time.Second
+	}
+	if opts.MaxResponseBytes <= 0 {
+		opts.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if opts.Logger == nil {
+		opts.Logger = log.NewNopLogger()
+	}
+	rt := opts.Transport
+	if rt == nil {
+		rt = newTransport(opts.TLSConfig, opts.MaxConcurrent)
+	}
+	c := &Client{
+		opts: opts,
+		// Redirects are not followed: the API has none, and following one
+		// could carry the bearer token to another host.
+		http: &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}},
+		sem:   semaphore.NewWeighted(int64(opts.MaxConcurrent)),
+		retry: defaultRetryPolicy,
+	}
+	c.tokens = newTokenSource(c)
+	return c, nil
+}
+
+// Close releases idle connections.
+func (c *Client) Close() {
+	c.http.CloseIdleConnections()
+}
+
+// Server returns the configured server name.
+func (c *Client) Server() string { return c.opts.Server }
+
+func newTransport(tlsConfig *tls.Config, maxConcurrent int) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = tlsConfig
+	// One connection per request in flight plus one for the token request,
+	// kept alive between scrapes so that a scrape does not pay for TLS
+	// handshakes.
+	t.MaxConnsPerHost = maxConcurrent + 1
+	t.MaxIdleConnsPerHost = maxConcurrent + 1
+	t.IdleConnTimeout = 5 * time.Minute
+	t.Proxy = nil
+	return t
+}
+
+// request is one logical API call; do may send it several times.
+type request struct {
+	method   string
+	endpoint string // route template for metrics and messages
+	path     string
+	query    url.Values
+	form     url.Values // POST body; nil for GET
+	auth     bool       // send the bearer token
+	// decode reads a 200 response body. It must not keep body after it
+	// returns; an error from it fails the call unless the body itself broke.
+	decode func(body io.Reader) error
+}
+
+// do sends req, retrying what the retry policy allows within ctx's deadline.
+func (c *Client) do(ctx context.Context, req request) error {
+	var (
+		reauthed bool
+		attempt  int
+	)
+	for {
+		attempt++
+		var token string
+		if req.auth {
+			var err error
+			if token, err = c.tokens.get(ctx); err != nil {
+				return err
+			}
+		}
+		res := c.attempt(ctx, req, token)
+		if res.err == nil {
+			return nil
+		}
+		if res.unauthorized && req.auth && !reauthed {
+			// The token was revoked or expired early: log in again once.
+			reauthed = true
+			c.tokens.invalidate(token)
+			c.opts.Metrics.retried(c.opts.Server, req.endpoint, "unauthorized")
+			continue
+		}
+		if res.retryReason == "" || attempt >= c.retry.attempts || ctx.Err() != nil {
+			return res.err
+		}
+		wait := c.retry.backoff(attempt, res.retryAfter)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return fmt.Errorf("%w (no time left in the scrape to retry)", res.err)
+		}
+		c.opts.Metrics.retried(c.opts.Server, req.endpoint, res.retryReason)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return res.err
+		case <-t.C:
+		}
+	}
+}
+
+type attemptResult struct {
+	err          error
+	retryReason  string // non-empty when the attempt may be retried
+	retryAfter   time.Duration
+	unauthorized bool
+}
+
+func (c *Client) attempt(parent context.Context, req request, token string) attemptResult {
+	if req.auth {
+		// Only resource requests take a slot: requests waiting for a token
+		// hold none, so the token request can never queue behind them.
+		if err := c.sem.Acquire(parent, 1); err != nil {
+			return attemptResult{err: fmt.Errorf("%s %s: waiting for a free request slot: %w", req.method, req.endpoint, err)}
+		}
+		defer c.sem.Release(1)
+	}
+
+	ctx, cancel := context.WithTimeout(parent, c.opts.RequestTimeout)
+	defer cancel()
+	httpReq, err := c.newHTTPRequest(ctx, req, token)
+	if err != nil {
+		return attemptResult{err: err}
+	}
+	start := time.Now()
+	resp, err := c.http.Do(httpReq)
+	if err != nil {
+		c.opts.Metrics.observe(c.opts.Server, req.endpoint, "error", time.Since(start).Seconds())
+		return c.transportFailure(parent, ctx, req, err)
+	}
+	defer resp.Body.Close()
+	body := &bodyReader{r: resp.Body, left: c.opts.MaxResponseBytes}
+	result := c.handleResponse(req, resp, body)
+	// Drain a little so the connection can be reused; a large remainder is
+	// cheaper to abandon than to read.
+	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
+	c.opts.Metrics.observe(c.opts.Server, req.endpoint, fmt.Sprint(resp.StatusCode), time.Since(start).Seconds())
+	if result.err != nil && body.readErr != nil && !errors.Is(body.readErr, ErrBodyTooLarge) {
+		// The body broke off (reset, truncated, timed out): the request may
+		// be sent again, as for a failed connection.
+		return c.transportFailure(parent, ctx, req, body.readErr)
+	}
+	return result
+}
+
+func (c *Client) newHTTPRequest(ctx context.Context, req request, token string) (*http.Request, error) {
+	u := *c.opts.BaseURL
+	u.Path = strings.TrimSuffix(u.Path, "/") + req.path
+	u.RawQuery = req.query.Encode()
+	var body io.Reader
+	if req.form != nil {
+		body = strings.NewReader(req.form.Encode())
+	}
+	httpReq, err := http.NewRequestWithContext(ctx, req.method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", req.method, req.endpoint, err)
+	}
+	httpReq.Header.Set("Accept", "application/json")
+	if c.opts.UserAgent != "" {
+		httpReq.Header.Set("User-Agent", c.opts.UserAgent)
+	}
+	if req.form != nil {
+		httpReq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if token != "" {
+		httpReq.Header.Set("Authorization", "Bearer "+token)
+	}
+	return httpReq, nil
+}
+
+// transportFailure classifies an error that left no complete response.
+func (c *Client) transportFailure(parent, reqCtx context.Context, req request, err error) attemptResult {
+	// net/http puts the full URL into its errors; the endpoint already says
+	// which call failed.
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err
+	}
+	wrapped := fmt.Errorf("%s %s: %w", req.method, req.endpoint, err)
+	switch {
+	case parent.Err() != nil:
+		return attemptResult{err: fmt.Errorf("%s %s: scrape deadline reached: %w", req.method, req.endpoint, parent.Err())}
+	case reqCtx.Err() != nil:
+		return attemptResult{
+			err:         fmt.Errorf("%s %s: no complete response within request_timeout %s", req.method, req.endpoint, c.opts.RequestTimeout),
+			retryReason: "timeout",
+		}
+	}
+	var certErr *tls.CertificateVerificationError
+	if errors.As(err, &certErr) {
+		return attemptResult{err: wrapped} // retrying cannot fix a certificate
+	}
+	return attemptResult{err: wrapped, retryReason: "connection"}
+}

@@ -1,0 +1,170 @@
+package vboapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+)
+
+// Job is a backup job as GET /v1/Jobs describes it. Optional facts are
+// pointers or zero times, so that "unknown" is never mistaken for "false".
+type Job struct {
+	ID             string
+	Name           string
+	OrganizationID string
+	Enabled        *bool
+	AllMailboxes   *bool
+	LastStatus     string
+	LastRun        time.Time // zero: the job never ran
+	NextRun        time.Time // zero: no run is scheduled
+}
+
+// Jobs returns every job the server knows.
+func (c *Client) Jobs(ctx context.Context) ([]Job, error) {
+	var jobs []Job
+	err := c.do(ctx, request{
+		method:   http.MethodGet,
+		endpoint: "/v1/Jobs",
+		path:     "/v1/Jobs",
+		auth:     true,
+		decode: func(r io.Reader) (err error) {
+			jobs, err = DecodeJobs(r)
+			return err
+		},
+	})
+	return jobs, err
+}
+
+// wireJob is the JSON shape of a job across API versions: v1 sends booleans
+// as strings, later versions as booleans; v8 adds organizationId.
+type wireJob struct {
+	ID             string   `json:"id"`
+	Name           string   `json:"name"`
+	IsEnabled      flexBool `json:"isEnabled"`
+	AllMailboxes   flexBool `json:"allMailboxes"`
+	LastStatus     string   `json:"lastStatus"`
+	LastRun        *string  `json:"lastRun"`
+	NextRun        *string  `json:"nextRun"`
+	OrganizationID string   `json:"organizationId"`
+	Links          struct {
+		Organization struct {
+			Href string `json:"href"`
+		} `json:"organization"`
+	} `json:"_links"`
+}
+
+// DecodeJobs reads the body of GET /v1/Jobs: a JSON array as v1 documents it,
+// or a page object with "results" as later versions send.
+func DecodeJobs(r io.Reader) ([]Job, error) {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	raw = bytes.TrimSpace(raw)
+	var wire []wireJob
+	if len(raw) > 0 && raw[0] == '{' {
+		var page struct {
+			Results *[]wireJob `json:"results"`
+		}
+		if err := json.Unmarshal(raw, &page); err != nil {
+			return nil, err
+		}
+		if page.Results == nil {
+			return nil, fmt.Errorf("the job list is an object without \"results\"")
+		}
+		wire = *page.Results
+	} else if err := json.Unmarshal(raw, &wire); err != nil {
+		return nil, err
+	}
+	jobs := make([]Job, 0, len(wire))
+	for i, w := range wire {
+		if w.ID == "" {
+			return nil, fmt.Errorf("job %d in the list has no id", i)
+		}
+		jobs = append(jobs, Job{
+			ID:             w.ID,
+			Name:           w.Name,
+			OrganizationID: w.organizationID(),
+			Enabled:        w.IsEnabled.ptr(),
+			AllMailboxes:   w.AllMailboxes.ptr(),
+			LastStatus:     w.LastStatus,
+			LastRun:        parseAPITime(w.LastRun),
+			NextRun:        parseAPITime(w.NextRun),
+		})
+	}
+	return jobs, nil
+}
+
+func (w *wireJob) organizationID() string {
+	if w.OrganizationID != "" {
+		return w.OrganizationID
+	}
+	href := w.Links.Organization.Href
+	if href == "" {
+		return ""
+	}
+	u, err := url.Parse(href)
+	if err != nil {
+		return ""
+	}
+	return path.Base(strings.TrimSuffix(u.Path, "/"))
+}
+
+// parseAPITime reads the API's UTC timestamps (7 fractional digits, with or
+// without a zone). Absent, empty or .NET's zero date mean "none".
+func parseAPITime(s *string) time.Time {
+	if s == nil || *s == "" {
+		return time.Time{}
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.9999999"} {
+		if t, err := time.Parse(layout, *s); err == nil {
+			if t.Year() <= 1 {
+				return time.Time{}
+			}
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// flexBool accepts true/false and the strings "true"/"false" in any case.
+// Anything else leaves it unknown rather than guessing.
+type flexBool struct {
+	set, value bool
+}
+
+func (b *flexBool) UnmarshalJSON(data []byte) error {
+	b.set, b.value = parseFlexBool(data)
+	return nil
+}
+
+func (b flexBool) ptr() *bool {
+	if !b.set {
+		return nil
+	}
+	v := b.value
+	return &v
+}
+
+// parseFlexBool interprets a raw JSON value as a boolean; ok is false for
+// anything but a JSON boolean or a string spelling true or false.
+func parseFlexBool(raw []byte) (ok, value bool) {
+	switch {
+	case bytes.Equal(raw, []byte("true")):
+		return true, true
+	case bytes.Equal(raw, []byte("false")):
+		return true, false
+	case len(raw) == 6 && raw[0] == '"' && raw[5] == '"' && bytes.EqualFold(raw[1:5], []byte("true")):
+		return true, true
+	case len(raw) == 7 && raw[0] == '"' && raw[6] == '"' && bytes.EqualFold(raw[1:6], []byte("false")):
+		return true, false
+	}
+	return false, false
+}

@@ -1,0 +1,198 @@
+package vboapi
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+)
+
+// Mailbox names one mailbox that is not backed up.
+type Mailbox struct {
+	ID, Email, Name string
+}
+
+// MailboxCounts is what paging learned about a job's selected mailboxes.
+type MailboxCounts struct {
+	Mailboxes int // distinct mailboxes selected by the job
+	BackedUp  int // of those, the ones whose isBackedUp is true
+	// Unrecognized mailboxes had an isBackedUp value that is neither true nor
+	// false (missing, null, "yes"…). They count as not backed up.
+	Unrecognized        int
+	UnrecognizedExample string
+	// Duplicates counts mailboxes served more than once; each counts once.
+	Duplicates  int
+	Unprotected []Mailbox // the first ones not backed up, in API order, as many as asked
+	Pages       int       // responses read
+}
+
+// SelectedMailboxes pages through GET /v1/Jobs/{id}/SelectedMailboxes to the
+// end and counts the mailboxes. It keeps up to MaxConcurrent pages in flight
+// (the API gives no total, so it reads ahead and ignores pages past the end)
+// and returns an error, never a partial count, if any page fails.
+// keepUnprotected asks for up to that many not-backed-up mailboxes by name.
+func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, keepUnprotected int) (MailboxCounts, error) {
+	if pageSize < 1 {
+		return MailboxCounts{}, fmt.Errorf("page size %d is not positive", pageSize)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type result struct {
+		offset int64
+		page   *page
+		err    error
+	}
+	results := make(chan result)
+	sched := newScheduler(int64(pageSize))
+	acc := newAccumulator(keepUnprotected)
+	var firstErr error
+
+	launch := func(offset int64) {
+		go func() {
+			p := pagePool.Get().(*page)
+			err := c.fetchPage(ctx, jobID, offset, pageSize, keepUnprotected > 0, p)
+			results <- result{offset, p, err}
+		}()
+	}
+	for len(sched.inflight) < c.opts.MaxConcurrent {
+		off, ok := sched.next()
+		if !ok {
+			break
+		}
+		launch(off)
+	}
+	for len(sched.inflight) > 0 {
+		r := <-results
+		if firstErr == nil && r.err == nil {
+			newIDs := acc.add(r.offset, r.page)
+			r.err = sched.done(r.offset, r.page, newIDs, acc.counts.Mailboxes, c.opts.MaxConcurrent)
+		} else {
+			sched.forget(r.offset)
+		}
+		pagePool.Put(r.page)
+		if r.err != nil && firstErr == nil {
+			firstErr = r.err
+			cancel() // the count cannot be exact any more: stop the other pages
+		}
+		for firstErr == nil && len(sched.inflight) < c.opts.MaxConcurrent {
+			off, ok := sched.next()
+			if !ok {
+				break
+			}
+			launch(off)
+		}
+	}
+	if firstErr != nil {
+		return MailboxCounts{}, firstErr
+	}
+	return acc.result(sched.pages), nil
+}
+
+var pagePool = sync.Pool{New: func() any { return new(page) }}
+
+func (c *Client) fetchPage(ctx context.Context, jobID string, offset int64, limit int, details bool, p *page) error {
+	return c.do(ctx, request{
+		method:   http.MethodGet,
+		endpoint: "/v1/Jobs/{id}/SelectedMailboxes",
+		path:     "/v1/Jobs/" + url.PathEscape(jobID) + "/SelectedMailboxes",
+		query:    url.Values{"offset": {strconv.FormatInt(offset, 10)}, "limit": {strconv.Itoa(limit)}},
+		auth:     true,
+		decode: func(r io.Reader) error {
+			if err := decodePage(r, details, p); err != nil {
+				return fmt.Errorf("page at offset %d: %w", offset, err)
+			}
+			return nil
+		},
+	})
+}
+
+// accumulator merges pages in whatever order they arrive. Its memory is the
+// de-duplication set plus at most keep listed mailboxes.
+type accumulator struct {
+	seen   map[mailboxKey]struct{}
+	counts MailboxCounts
+	keep   int
+	listed unprotectedHeap
+}
+
+func newAccumulator(keep int) *accumulator {
+	return &accumulator{seen: make(map[mailboxKey]struct{}), keep: keep}
+}
+
+// add merges a page and returns how many mailboxes were new.
+func (a *accumulator) add(offset int64, p *page) int {
+	before := a.counts.Mailboxes
+	for i := range p.items {
+		it := &p.items[i]
+		if _, dup := a.seen[it.key]; dup {
+			a.counts.Duplicates++
+			continue
+		}
+		a.seen[it.key] = struct{}{}
+		a.counts.Mailboxes++
+		switch it.state {
+		case backedUp:
+			a.counts.BackedUp++
+			continue
+		case unrecognized:
+			a.counts.Unrecognized++
+			if a.counts.UnrecognizedExample == "" {
+				a.counts.UnrecognizedExample = p.unrecognizedValue
+			}
+		}
+		if a.keep > 0 {
+			a.listed.offer(a.keep, listedMailbox{offset + int64(i), Mailbox{it.id, it.email, it.name}})
+		}
+	}
+	return a.counts.Mailboxes - before
+}
+
+func (a *accumulator) result(pages int) MailboxCounts {
+	out := a.counts
+	out.Pages = pages
+	out.Unprotected = a.listed.sorted()
+	return out
+}
+
+// listedMailbox remembers where in the job's list a mailbox stood, so that
+// the listed ones are the first in API order however the pages arrived.
+type listedMailbox struct {
+	position int64
+	mailbox  Mailbox
+}
+
+// unprotectedHeap is a max-heap on position holding the lowest positions seen.
+type unprotectedHeap []listedMailbox
+
+func (h unprotectedHeap) Len() int           { return len(h) }
+func (h unprotectedHeap) Less(i, j int) bool { return h[i].position > h[j].position }
+func (h unprotectedHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *unprotectedHeap) Push(x any)        { *h = append(*h, x.(listedMailbox)) }
+func (h *unprotectedHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+func (h *unprotectedHeap) offer(keep int, m listedMailbox) {
+	if h.Len() < keep {
+		heap.Push(h, m)
+	} else if m.position < (*h)[0].position {
+		(*h)[0] = m
+		heap.Fix(h, 0)
+	}
+}
+
+func (h *unprotectedHeap) sorted() []Mailbox {
+	out := make([]Mailbox, h.Len())
+	for i := len(out) - 1; i >= 0; i-- {
+		out[i] = heap.Pop(h).(listedMailbox).mailbox
+	}
+	return out
+}
