@@ -1,0 +1,111 @@
+package collector
+
+import (
+	"context"
+	"math"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// scrape is the collector for one scrape: it polls under the scrape's
+// context and turns the results into const metrics, so that a job or server
+// that disappears leaves no stale series behind.
+type scrape struct {
+	e   *Exporter
+	ctx context.Context
+}
+
+// Collector returns a prometheus.Collector that polls every server under ctx
+// when it is collected. Register it on a registry made for this scrape.
+func (e *Exporter) Collector(ctx context.Context) prometheus.Collector {
+	return &scrape{e: e, ctx: ctx}
+}
+
+// Describe implements prometheus.Collector.
+func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range allDescs {
+		ch <- d
+	}
+}
+
+// Collect implements prometheus.Collector.
+func (s *scrape) Collect(ch chan<- prometheus.Metric) {
+	for _, r := range s.e.Poll(s.ctx) {
+		emitServer(ch, r)
+	}
+}
+
+func gauge(ch chan<- prometheus.Metric, d *prometheus.Desc, v float64, labels ...string) {
+	ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
+}
+
+func boolValue(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func emitServer(ch chan<- prometheus.Metric, r *ServerResult) {
+	gauge(ch, upDesc, boolValue(r.Up), r.Server)
+	gauge(ch, scrapeDurationDesc, r.Duration.Seconds(), r.Server)
+	gauge(ch, lastPollDesc, float64(r.Start.UnixNano())/1e9, r.Server)
+	for _, j := range r.Jobs {
+		emitJob(ch, r.Server, j)
+	}
+}
+
+func emitJob(ch chan<- prometheus.Metric, server string, j *JobResult) {
+	labels := []string{server, j.ID, j.Name}
+	gauge(ch, jobSuccessDesc, boolValue(j.Success), labels...)
+	if j.Job != nil {
+		emitJobFacts(ch, labels, j)
+		// Also on failure: a job that ran into the deadline shows it here.
+		gauge(ch, jobDurationDesc, j.Duration.Seconds(), labels...)
+	}
+	if !j.Success {
+		return
+	}
+	c := j.Counts
+	gauge(ch, jobMailboxesDesc, float64(c.Mailboxes), labels...)
+	gauge(ch, jobBackedUpDesc, float64(c.BackedUp), labels...)
+	ratio := math.NaN()
+	if c.Mailboxes > 0 {
+		ratio = float64(c.BackedUp) / float64(c.Mailboxes)
+	}
+	gauge(ch, jobRatioDesc, ratio, labels...)
+	for _, m := range c.Unprotected {
+		gauge(ch, mailboxNotBackedUpDesc, 1, append(labels, m.ID, m.Email, m.Name)...)
+	}
+}
+
+// emitJobFacts exports what the job list says, which is known even when the
+// job's mailboxes could not be read.
+func emitJobFacts(ch chan<- prometheus.Metric, labels []string, j *JobResult) {
+	job := j.Job
+	if job.Enabled != nil {
+		gauge(ch, jobEnabledDesc, boolValue(*job.Enabled), labels...)
+	}
+	if !job.LastRun.IsZero() {
+		gauge(ch, jobLastRunDesc, float64(job.LastRun.UnixNano())/1e9, labels...)
+	}
+	if !job.NextRun.IsZero() {
+		gauge(ch, jobNextRunDesc, float64(job.NextRun.UnixNano())/1e9, labels...)
+	}
+	if job.LastStatus != "" {
+		known := false
+		for _, st := range knownStatuses {
+			known = known || st == job.LastStatus
+			gauge(ch, jobLastStatusDesc, boolValue(st == job.LastStatus), append(labels, st)...)
+		}
+		if !known {
+			gauge(ch, jobLastStatusDesc, 1, append(labels, job.LastStatus)...)
+		}
+	}
+	allMailboxes := ""
+	if job.AllMailboxes != nil {
+		allMailboxes = strconv.FormatBool(*job.AllMailboxes)
+	}
+	gauge(ch, jobInfoDesc, 1, append(labels, job.OrganizationID, allMailboxes)...)
+}

@@ -1,0 +1,153 @@
+package collector
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/go-kit/log"
+	"github.com/go-kit/log/level"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
+)
+
+// ServerResult is one complete poll of a server.
+type ServerResult struct {
+	Server   string
+	Up       bool  // the token was obtained and the job list read
+	Err      error // why Up is false
+	Start    time.Time
+	Duration time.Duration
+	Jobs     []*JobResult
+}
+
+// JobResult is one job's part of a poll.
+type JobResult struct {
+	ID   string
+	Name string      // the configured name, else the API's
+	Job  *vboapi.Job // nil when the job was not in the server's job list
+	// Success is true when every page of the job was read; Counts are only
+	// meaningful then.
+	Success  bool
+	Counts   vboapi.MailboxCounts
+	Duration time.Duration
+	Err      error
+}
+
+// poller polls one server. Scrapes that arrive while a poll is under way
+// share it, and with min_interval a recent poll is reused.
+type poller struct {
+	cfg    config.Server
+	client *vboapi.Client
+	logger log.Logger
+	flight singleflight.Group
+
+	mu   sync.Mutex
+	last *ServerResult
+}
+
+func newPoller(cfg config.Server, client *vboapi.Client, logger log.Logger) *poller {
+	return &poller{cfg: cfg, client: client, logger: logger}
+}
+
+func (p *poller) close() { p.client.Close() }
+
+func (p *poller) lastResult() *ServerResult {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.last
+}
+
+// poll returns a fresh result, the one of a poll already under way, or the
+// last one if it is younger than min_interval.
+func (p *poller) poll(ctx context.Context) *ServerResult {
+	if interval := time.Duration(p.cfg.MinInterval); interval > 0 {
+		if last := p.lastResult(); last != nil && time.Since(last.Start) < interval {
+			return last
+		}
+	}
+	// A shared poll runs under the deadline of the scrape that started it.
+	v, _, _ := p.flight.Do("poll", func() (any, error) {
+		r := p.pollNow(ctx)
+		p.mu.Lock()
+		p.last = r
+		p.mu.Unlock()
+		return r, nil
+	})
+	return v.(*ServerResult)
+}
+
+func (p *poller) pollNow(ctx context.Context) *ServerResult {
+	res := &ServerResult{Server: p.cfg.Name, Start: time.Now()}
+	defer func() { res.Duration = time.Since(res.Start) }()
+
+	jobs, err := p.client.Jobs(ctx)
+	if err != nil {
+		res.Err = err
+		level.Error(p.logger).Log("msg", "server not scraped: cannot read the job list", "server", p.cfg.Name, "err", err)
+		res.Jobs = p.unreadJobs(err)
+		return res
+	}
+	res.Up = true
+	res.Jobs = p.selectJobs(jobs)
+
+	var wg sync.WaitGroup
+	for _, j := range res.Jobs {
+		if j.Job == nil {
+			logJob(p.logger, p.cfg.Name, j)
+			continue
+		}
+		wg.Go(func() {
+			start := time.Now()
+			j.Counts, j.Err = p.client.SelectedMailboxes(ctx, j.ID, p.cfg.PageSize, p.cfg.UnprotectedMailboxSeries)
+			j.Duration = time.Since(start)
+			j.Success = j.Err == nil
+			logJob(p.logger, p.cfg.Name, j)
+		})
+	}
+	wg.Wait()
+	return res
+}
+
+// selectJobs picks the configured jobs from the server's list, or every job
+// when none are configured. A configured job the server does not know gets a
+// result with an error, so that it shows up as failed rather than vanishing.
+func (p *poller) selectJobs(jobs []vboapi.Job) []*JobResult {
+	if len(p.cfg.Jobs) == 0 {
+		out := make([]*JobResult, len(jobs))
+		for i := range jobs {
+			out[i] = &JobResult{ID: jobs[i].ID, Name: jobs[i].Name, Job: &jobs[i]}
+		}
+		return out
+	}
+	byID := make(map[string]*vboapi.Job, len(jobs))
+	for i := range jobs {
+		byID[normalizeID(jobs[i].ID)] = &jobs[i]
+	}
+	out := make([]*JobResult, len(p.cfg.Jobs))
+	for i, want := range p.cfg.Jobs {
+		r := &JobResult{ID: want.ID, Name: want.Name}
+		if job, ok := byID[normalizeID(want.ID)]; ok {
+			r.ID, r.Job = job.ID, job
+			if r.Name == "" {
+				r.Name = job.Name
+			}
+		} else {
+			r.Err = errJobNotFound
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// unreadJobs reports every configured job as failed when the server itself
+// could not be read, so that job-level alerts fire too.
+func (p *poller) unreadJobs(cause error) []*JobResult {
+	out := make([]*JobResult, len(p.cfg.Jobs))
+	for i, want := range p.cfg.Jobs {
+		out[i] = &JobResult{ID: want.ID, Name: want.Name, Err: cause}
+	}
+	return out
+}
