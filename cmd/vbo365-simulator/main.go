@@ -1,0 +1,225 @@
+// Command vbo365-simulator serves the simulated VBO365 v1 REST API for
+// demos, end-to-end tests and benchmarks of the exporter.
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/go-kit/log"
+	"github.com/go-kit/log/level"
+
+	"github.com/vbo365-exporter/vbo365_exporter/simulator"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// config holds the parsed command line.
+type config struct {
+	listen, certOut, username, password, passwordFile string
+	tls                                               bool
+	mailboxes, logLevel, logFormat                    string
+	faults                                            []string
+	opts                                              simulator.Options
+}
+
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
+	c := &config{}
+	app := kingpin.New("vbo365-simulator", "Simulated Veeam Backup for Microsoft 365 v1 REST API.")
+	app.UsageWriter(stderr).ErrorWriter(stderr)
+	app.HelpFlag.Short('h')
+	app.Flag("listen-address", "Address to listen on.").Default("127.0.0.1:4443").StringVar(&c.listen)
+	app.Flag("tls", "Serve HTTPS with a generated self-signed certificate for localhost, 127.0.0.1 and ::1 (--no-tls for plain HTTP).").Default("true").BoolVar(&c.tls)
+	app.Flag("tls.cert-out", "Write the generated certificate PEM here, for the exporter's ca_file.").StringVar(&c.certOut)
+	app.Flag("username", "User name accepted by /v1/Token.").Default("admin").StringVar(&c.username)
+	// A flag value shows in ps; the environment variable or a file does not.
+	app.Flag("password", "Demo password accepted by /v1/Token; prefer $VBO365_SIMULATOR_PASSWORD or --password-file outside demos.").
+		Envar("VBO365_SIMULATOR_PASSWORD").Default("secret").StringVar(&c.password)
+	app.Flag("password-file", "File holding the password (overrides --password).").StringVar(&c.passwordFile)
+	app.Flag("jobs", "Number of backup jobs.").Default("3").IntVar(&c.opts.Jobs)
+	app.Flag("mailboxes-per-job", "Comma-separated mailbox counts per job; the last one repeats.").Default("100").StringVar(&c.mailboxes)
+	app.Flag("backed-up-fraction", "Share of mailboxes reported as backed up, 0..1.").Default("0.9").Float64Var(&c.opts.BackedUpFraction)
+	app.Flag("seed", "Seed for ids, names and backed-up states.").Default("1").Int64Var(&c.opts.Seed)
+	app.Flag("token-lifetime", "Access token lifetime.").Default("1h").DurationVar(&c.opts.TokenLifetime)
+	app.Flag("delay.base", "Latency added to every request.").Default("0s").DurationVar(&c.opts.BaseDelay)
+	app.Flag("delay.per-item", "Latency added per result item returned.").Default("0s").DurationVar(&c.opts.PerItemDelay)
+	app.Flag("max-concurrent", "Requests served at once, the rest queue FIFO (0 = unlimited).").Default("0").IntVar(&c.opts.MaxConcurrent)
+	app.Flag("max-page-size", "Server-side cap on the limit parameter (0 = none).").Default("0").IntVar(&c.opts.MaxPageSize)
+	app.Flag("public-url", "scheme://host:port used in _links hrefs.").Default(simulator.DefaultPublicURL).StringVar(&c.opts.PublicURL)
+	app.Flag("bools-as-json", "Render booleans as JSON true/false instead of quoted strings.").BoolVar(&c.opts.BoolsAsJSON)
+	app.Flag("backed-up-spelling", "Mailbox field name.").Default("isBackedUp").EnumVar(&c.opts.BackedUpSpelling, "isBackedUp", "isBackedup")
+	app.Flag("fault", "Fault spec, repeatable: [ENDPOINT:]KEY=VALUE[:KEY=VALUE...], e.g. mailboxes:status=503:requests=1,2 or mailboxes:kind=slow-drip:probability=0.1.").StringsVar(&c.faults)
+	app.Flag("log.level", "Log level; debug logs every request.").Default("info").EnumVar(&c.logLevel, "debug", "info", "warn", "error")
+	app.Flag("log.format", "Log format.").Default("logfmt").EnumVar(&c.logFormat, "logfmt", "json")
+	if _, err := app.Parse(args); err != nil {
+		return nil, err
+	}
+	var err error
+	if c.opts.MailboxesPerJob, err = simulator.ParseCounts(c.mailboxes); err != nil {
+		return nil, err
+	}
+	if c.opts.BackedUpFraction == 0 {
+		c.opts.BackedUpFraction = -1 // Options reads 0 as "default"; negative clamps to none.
+	}
+	c.opts.Username, c.opts.Password = c.username, c.password
+	if c.passwordFile != "" {
+		b, err := os.ReadFile(c.passwordFile)
+		if err != nil {
+			return nil, err
+		}
+		c.opts.Password = strings.TrimRight(string(b), "\r\n")
+	}
+	return c, nil
+}
+
+func newLogger(c *config, w io.Writer) log.Logger {
+	var logger log.Logger
+	if c.logFormat == "json" {
+		logger = log.NewJSONLogger(log.NewSyncWriter(w))
+	} else {
+		logger = log.NewLogfmtLogger(log.NewSyncWriter(w))
+	}
+	logger = level.NewFilter(logger, level.Allow(level.ParseDefault(c.logLevel, level.InfoValue())))
+	return log.With(logger, "ts", log.DefaultTimestampUTC, "caller", log.DefaultCaller)
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	c, err := parseFlags(args, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "vbo365-simulator:", err)
+		return 2
+	}
+	logger := newLogger(c, stderr)
+	sim := simulator.New(c.opts)
+	for _, spec := range c.faults {
+		f, err := simulator.ParseFault(spec)
+		if err != nil {
+			level.Error(logger).Log("msg", "invalid --fault", "err", err)
+			return 2
+		}
+		sim.AddFault(f)
+		level.Info(logger).Log("msg", "fault enabled", "spec", spec)
+	}
+	for _, j := range sim.Truth() {
+		level.Info(logger).Log("msg", "job", "id", j.ID, "name", j.Name, "mailboxes", j.Mailboxes, "backed_up", j.BackedUp, "enabled", j.Enabled)
+	}
+	if err := serve(c, sim, logger, stdout); err != nil {
+		level.Error(logger).Log("msg", "server failed", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func serve(c *config, sim *simulator.Simulator, logger log.Logger, stdout io.Writer) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	srv := &http.Server{
+		Handler:           logRequests(sim, logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		// Request contexts end on shutdown, so delayed and slow-drip
+		// responses stop instead of holding the process open.
+		BaseContext: func(net.Listener) context.Context { return ctx },
+	}
+	ln, err := net.Listen("tcp", c.listen)
+	if err != nil {
+		return err
+	}
+	if c.tls {
+		now := time.Now()
+		cert, certPEM, err := simulator.SelfSignedCert(simulator.LocalHosts, now.Add(-time.Hour), now.AddDate(1, 0, 0))
+		if err != nil {
+			return err
+		}
+		if c.certOut != "" {
+			if err := os.WriteFile(c.certOut, certPEM, 0o644); err != nil {
+				return err
+			}
+		}
+		srv.TLSConfig = newTLSConfig(cert)
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if c.tls {
+			errc <- srv.ServeTLS(ln, "", "")
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	level.Info(logger).Log("msg", "listening", "address", ln.Addr().String(), "tls", c.tls, "public_url", sim.Options().PublicURL, "username", c.opts.Username)
+	fmt.Fprintln(stdout, "ready")
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	level.Info(logger).Log("msg", "shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newTLSConfig pins HTTP/1.1 so the connection-level faults (reset,
+// truncation) look the same as in the httptest servers the unit tests use.
+func newTLSConfig(cert tls.Certificate) *tls.Config {
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}
+}
+
+// statusRecorder notes the status for the request log; Unwrap keeps
+// http.ResponseController (flushes for slow drips) working through it.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += int64(n)
+	return n, err
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// logRequests logs one debug line per request. It never logs headers or
+// bodies, which carry the password and tokens.
+func logRequests(next http.Handler, logger log.Logger) http.Handler {
+	debug := level.Debug(logger)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			debug.Log("msg", "request", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery,
+				"status", rec.status, "bytes", rec.bytes, "duration", time.Since(start))
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}

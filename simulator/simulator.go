@@ -1,0 +1,225 @@
+// Package simulator serves a faithful imitation of the Veeam Backup for
+// Microsoft 365 v1 REST API (token, jobs and selected-mailbox paging) with
+// deterministic data, a latency model and fault injection, so the exporter
+// can be tested end to end without a Veeam server.
+package simulator
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configures a Simulator. Zero values get the defaults noted.
+type Options struct {
+	// Username and Password are the credentials POST /v1/Token accepts
+	// (default "admin"/"secret"); the username matches case-insensitively
+	// like a Windows account.
+	Username, Password string
+	// Jobs is the number of backup jobs (default 3).
+	Jobs int
+	// MailboxesPerJob lists mailboxes per job; the last value repeats for
+	// the remaining jobs (default [100]).
+	MailboxesPerJob []int
+	// BackedUpFraction is the share of mailboxes reporting isBackedUp true,
+	// in [0,1] (default 0.9); which ones is fixed by Seed.
+	BackedUpFraction float64
+	// Seed fixes ids, names and backed-up states (default 1).
+	Seed int64
+	// TokenLifetime is the access token lifetime (default 1h).
+	TokenLifetime time.Duration
+	// BaseDelay is added to every request.
+	BaseDelay time.Duration
+	// PerItemDelay is added per result item returned.
+	PerItemDelay time.Duration
+	// MaxConcurrent caps requests served at once; the rest queue FIFO
+	// (0 = unlimited).
+	MaxConcurrent int
+	// MaxPageSize clamps the limit query parameter; the clamped value is
+	// echoed (0 = no cap).
+	MaxPageSize int
+	// PublicURL prefixes every absolute _links href (default
+	// "https://vbo365.simulator.invalid:4443"). It deliberately differs from
+	// the listener so a client that follows links instead of computing
+	// offsets fails visibly.
+	PublicURL string
+	// BoolsAsJSON renders booleans as JSON true/false instead of the quoted
+	// "true"/"false" the v1.5 documentation shows.
+	BoolsAsJSON bool
+	// BackedUpSpelling is the mailbox field name: "isBackedUp" (default) or
+	// "isBackedup", both of which appear in the v1.5 documentation.
+	BackedUpSpelling string
+}
+
+// Simulator is an http.Handler serving the VBO365 v1 API subset. It is safe
+// for concurrent use; all mutable state sits behind mu.
+type Simulator struct {
+	opts    Options
+	seedMix uint64
+	jobs    []*jobData
+	limiter *limiter
+	orgURL  string // JSON-escaped PublicURL + "/v1/Organizations/"
+
+	mu       sync.Mutex
+	access   map[string]time.Time // access token -> expiry
+	refresh  map[string]string    // refresh token -> user name
+	secrets  []string
+	counts   map[string]int64 // endpoint, and endpoint+"/"+job id
+	faults   []*fired
+	rng      *rand.Rand
+	active   atomic.Int64
+	peak     atomic.Int64
+	peakServ atomic.Int64
+	serving  atomic.Int64
+}
+
+// Endpoint names used by Requests and Fault.Endpoint.
+const (
+	EndpointToken     = "token"
+	EndpointJobs      = "jobs"
+	EndpointJob       = "job"
+	EndpointMailboxes = "mailboxes"
+)
+
+// DefaultPublicURL is the host every _links href points at unless
+// Options.PublicURL says otherwise.
+const DefaultPublicURL = "https://vbo365.simulator.invalid:4443"
+
+func (o *Options) applyDefaults() {
+	if o.Username == "" {
+		o.Username = "admin"
+	}
+	if o.Password == "" {
+		o.Password = "secret"
+	}
+	if o.Jobs <= 0 {
+		o.Jobs = 3
+	}
+	if len(o.MailboxesPerJob) == 0 {
+		o.MailboxesPerJob = []int{100}
+	}
+	o.MailboxesPerJob = append([]int(nil), o.MailboxesPerJob...)
+	for i, n := range o.MailboxesPerJob {
+		o.MailboxesPerJob[i] = max(n, 0)
+	}
+	if o.BackedUpFraction == 0 {
+		o.BackedUpFraction = 0.9
+	}
+	o.BackedUpFraction = min(max(o.BackedUpFraction, 0), 1)
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.TokenLifetime <= 0 {
+		o.TokenLifetime = time.Hour
+	}
+	if o.PublicURL == "" {
+		o.PublicURL = DefaultPublicURL
+	}
+	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
+	if o.BackedUpSpelling != "isBackedup" {
+		o.BackedUpSpelling = "isBackedUp"
+	}
+}
+
+// New builds a simulator. Mailboxes are never stored: they are derived on
+// demand, so a million of them cost only the one counting pass for Truth.
+// A BackedUpFraction of exactly 0 cannot be told from "unset"; pass a tiny
+// negative value to get no backed-up mailboxes.
+func New(opts Options) *Simulator {
+	opts.applyDefaults()
+	s := &Simulator{
+		opts:    opts,
+		seedMix: mix64(uint64(opts.Seed) ^ 0x6a09e667f3bcc909),
+		limiter: &limiter{max: opts.MaxConcurrent},
+		access:  map[string]time.Time{},
+		refresh: map[string]string{},
+		counts:  map[string]int64{},
+		rng:     rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed)),
+	}
+	esc := appendString(nil, opts.PublicURL+"/v1/Organizations/")
+	s.orgURL = string(esc[1 : len(esc)-1])
+	s.buildJobs(time.Now().UTC().Truncate(time.Minute))
+	return s
+}
+
+// Options returns the effective options after defaults were applied.
+func (s *Simulator) Options() Options { return s.opts }
+
+// Requests counts requests received per endpoint ("token", "jobs", "job",
+// "mailboxes"), after routing and before faults.
+func (s *Simulator) Requests(endpoint string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.counts[strings.ToLower(endpoint)]
+}
+
+// ResetCounters zeroes request counters and concurrency peaks. Fault request
+// numbers restart too, since they are counted by the same counters.
+func (s *Simulator) ResetCounters() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.counts)
+	s.peak.Store(s.active.Load())
+	s.peakServ.Store(s.serving.Load())
+}
+
+// PeakConcurrent is the largest number of requests the simulator was handling
+// at once (queued or served) since the last ResetCounters; tests use it to
+// check a client's own concurrency limit.
+func (s *Simulator) PeakConcurrent() int64 { return s.peak.Load() }
+
+// PeakServing is the largest number of requests served at once (holding a
+// MaxConcurrent slot) since the last ResetCounters.
+func (s *Simulator) PeakServing() int64 { return s.peakServ.Load() }
+
+// count bumps the endpoint counter and, for job-scoped endpoints, the
+// per-job one; faults select requests by these numbers.
+func (s *Simulator) count(endpoint, jobID string) (n, perJob int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts[endpoint]++
+	n = s.counts[endpoint]
+	if jobID != "" {
+		k := endpoint + "/" + strings.ToLower(jobID)
+		s.counts[k]++
+		perJob = s.counts[k]
+	}
+	return n, perJob
+}
+
+func raisePeak(peak *atomic.Int64, v int64) {
+	for {
+		p := peak.Load()
+		if v <= p || peak.CompareAndSwap(p, v) {
+			return
+		}
+	}
+}
+
+// ServeHTTP routes, counts, queues for a slot, authenticates, applies faults
+// and the latency model, then writes the reply.
+func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	raisePeak(&s.peak, s.active.Add(1))
+	defer s.active.Add(-1)
+
+	rt := route(r)
+	if rt.err == nil {
+		rt.n, rt.perJob = s.count(rt.endpoint, rt.jobID)
+	}
+	ctx := r.Context()
+	if !s.limiter.acquire(ctx) {
+		return
+	}
+	defer s.limiter.release()
+	raisePeak(&s.peakServ, s.serving.Add(1))
+	defer s.serving.Add(-1)
+
+	rep := s.reply(r, rt)
+	if !s.wait(ctx, rep.items) {
+		return
+	}
+	s.emit(w, r, rep)
+}
