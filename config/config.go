@@ -1,0 +1,83 @@
+// Package config loads the exporter's YAML configuration: one entry per
+// VBO365 server to scrape. Loading is strict (unknown keys are errors) and
+// every error names the file, line and key path, because a typo in a
+// monitoring config otherwise shows up only as silently missing metrics.
+package config
+
+import (
+	"time"
+
+	promconfig "github.com/prometheus/common/config"
+	"github.com/prometheus/common/model"
+)
+
+// Defaults and limits, exported so flags, docs and other packages can refer
+// to the same numbers instead of repeating them.
+const (
+	DefaultRequestTimeout        = model.Duration(30 * time.Second)
+	DefaultMaxConcurrentRequests = 4
+	DefaultPageSize              = 1000
+	DefaultMaxResponseBytes      = int64(64 << 20)
+
+	MaxConcurrentRequestsLimit  = 64
+	MaxPageSize                 = 10000
+	MaxUnprotectedMailboxSeries = 10000
+	MinMaxResponseBytes         = int64(1 << 16)
+)
+
+// Config is the whole file. It is immutable once published by SafeConfig.
+type Config struct {
+	Servers []Server `yaml:"servers"`
+}
+
+// Server is one VBO365 REST endpoint. Name doubles as the `server` label, so
+// it must be unique within the file.
+type Server struct {
+	Name     string `yaml:"name"`
+	URL      URL    `yaml:"url"`
+	Username string `yaml:"username"`
+	// Password is the inline password; prefer PasswordFile so the secret
+	// stays out of the config file. Use PasswordValue to get whichever is set.
+	Password     promconfig.Secret `yaml:"password,omitempty"`
+	PasswordFile string            `yaml:"password_file,omitempty"`
+	// TLSConfig file paths are absolute after Load.
+	TLSConfig             promconfig.TLSConfig `yaml:"tls_config,omitempty"`
+	RequestTimeout        model.Duration       `yaml:"request_timeout"`
+	MaxConcurrentRequests int                  `yaml:"max_concurrent_requests"`
+	PageSize              int                  `yaml:"page_size"`
+	// Jobs limits the scrape to these job IDs; nil means every job.
+	Jobs                     []Job          `yaml:"jobs,omitempty"`
+	UnprotectedMailboxSeries int            `yaml:"unprotected_mailbox_series"`
+	MinInterval              model.Duration `yaml:"min_interval"`
+	MaxResponseBytes         int64          `yaml:"max_response_bytes"`
+
+	// filePassword is password_file's content as of the last Load. It is
+	// kept unexported so it is never marshalled, and Format hides it.
+	filePassword promconfig.Secret
+}
+
+// Job selects one backup job. Name, when set, replaces the API's job name in
+// labels, e.g. to keep dashboards stable across a job rename.
+type Job struct {
+	ID   string `yaml:"id"`
+	Name string `yaml:"name,omitempty"`
+}
+
+// setDefaults runs before a server entry is decoded, so explicit values in
+// the file (including explicit zeros) win and are then range-checked.
+func (s *Server) setDefaults() {
+	s.RequestTimeout = DefaultRequestTimeout
+	s.MaxConcurrentRequests = DefaultMaxConcurrentRequests
+	s.PageSize = DefaultPageSize
+	s.MaxResponseBytes = DefaultMaxResponseBytes
+}
+
+// PasswordValue returns the password to log in with: the inline one, or the
+// content of password_file as read by the Load that produced s (trailing
+// newlines removed, since editors and `echo` add them).
+func (s *Server) PasswordValue() string {
+	if s.Password != "" {
+		return string(s.Password)
+	}
+	return string(s.filePassword)
+}
