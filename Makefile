@@ -1,0 +1,54 @@
+# vbo365_exporter: build, test, demo and benchmark targets.
+# `make test` is what CI runs (see .ci/run).
+
+GO        ?= go
+PKG       := github.com/vbo365-exporter/vbo365_exporter
+VERSION   ?= $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+REVISION  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+BRANCH    ?= $(shell git rev-parse --abbrev-ref HEAD 2>/dev/null || echo unknown)
+BUILDDATE ?= $(shell date -u +%Y%m%d-%H:%M:%S)
+VERSION_PKG := github.com/prometheus/common/version
+LDFLAGS := -s -w \
+	-X $(VERSION_PKG).Version=$(VERSION) \
+	-X $(VERSION_PKG).Revision=$(REVISION) \
+	-X $(VERSION_PKG).Branch=$(BRANCH) \
+	-X $(VERSION_PKG).BuildUser=$(shell id -un 2>/dev/null || echo unknown)@$(shell hostname 2>/dev/null || echo unknown) \
+	-X $(VERSION_PKG).BuildDate=$(BUILDDATE)
+BUILD := CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)"
+
+.PHONY: all build test vet fmt-check unit e2e demo bench clean
+
+all: build test
+
+## build: the exporter and the simulator, as static binaries
+build:
+	$(BUILD) -o vbo365_exporter .
+	$(BUILD) -o vbo365-simulator ./cmd/vbo365-simulator
+
+## test: what CI runs: vet, a gofmt check, and every test with the race detector
+test: vet fmt-check unit
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+unit:
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+## e2e: only the end-to-end tests (needs Debian's prometheus package for promtool and the server)
+e2e:
+	$(GO) test -race -count=1 -run 'E2E' -v .
+
+## demo: start the bundled simulator and the exporter, and print real metrics
+demo: build
+	./scripts/demo.sh
+
+## bench: decoder micro-benchmarks
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./vboapi/
+
+clean:
+	rm -f vbo365_exporter vbo365-simulator

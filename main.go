@@ -1,0 +1,120 @@
+// Command vbo365_exporter exports the backup state of Veeam Backup for
+// Microsoft 365 jobs, read from its REST API, as Prometheus metrics.
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/go-kit/log/level"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web"
+	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
+
+	"github.com/vbo365-exporter/vbo365_exporter/collector"
+	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
+)
+
+const exporterName = "vbo365_exporter"
+
+// defaultListenAddress is inside Prometheus' exporter port range; see the
+// README for why this port.
+const defaultListenAddress = ":9924"
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	app := kingpin.New(exporterName, "Prometheus exporter for Veeam Backup for Microsoft 365 (VBO365) backup jobs.")
+	var (
+		configFile    = app.Flag("config.file", "Path to the configuration file.").Default("config.yml").String()
+		metricsPath   = app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").String()
+		timeoutOffset = app.Flag("scrape.timeout-offset", "Time subtracted from Prometheus' scrape timeout (X-Prometheus-Scrape-Timeout-Seconds) so that the response is sent before Prometheus gives up.").Default("0.5s").Duration()
+		defaultTO     = app.Flag("scrape.default-timeout", "Deadline of a scrape that carries no X-Prometheus-Scrape-Timeout-Seconds header (curl, other scrapers).").Default("60s").Duration()
+		logLevel      = app.Flag("log.level", "Only log messages with the given severity or above.").Default("info").Enum("debug", "info", "warn", "error")
+		logFormat     = app.Flag("log.format", "Output format of log messages.").Default("logfmt").Enum("logfmt", "json")
+		toolkitFlags  = kingpinflag.AddFlags(app, defaultListenAddress)
+	)
+	app.Version(version.Print(exporterName))
+	app.HelpFlag.Short('h')
+	app.UsageWriter(os.Stdout)
+	if _, err := app.Parse(args); err != nil {
+		app.Usage(args)
+		os.Stderr.WriteString(err.Error() + "\n")
+		return 2
+	}
+
+	logger, slogger := newLoggers(*logLevel, *logFormat)
+	level.Info(logger).Log("msg", "starting "+exporterName, "version", version.Info())
+	level.Info(logger).Log("msg", "build context", "build_context", version.BuildContext())
+
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		versioncollector.NewCollector(exporterName),
+	)
+	exporter := collector.New(logger, vboapi.NewMetrics(registry), "vbo365_exporter/"+version.Version)
+	defer exporter.Close()
+	safeConfig := config.NewSafeConfig(registry)
+	if err := safeConfig.Reload(*configFile, exporter.ApplyConfig); err != nil {
+		level.Error(logger).Log("msg", "cannot load the configuration", "err", err)
+		return 1
+	}
+	level.Info(logger).Log("msg", "loaded the configuration", "file", *configFile, "servers", len(safeConfig.Get().Servers))
+
+	reloadRequests := make(chan chan error)
+	mux := http.NewServeMux()
+	mux.Handle(*metricsPath, metricsHandler(exporter, registry, logger, *timeoutOffset, *defaultTO))
+	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("Healthy\n")) })
+	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("Ready\n")) })
+	mux.HandleFunc("/-/reload", reloadHandler(reloadRequests))
+	if *metricsPath != "/" {
+		landing, err := web.NewLandingPage(web.LandingConfig{
+			Name:        "VBO365 Exporter",
+			Description: "Prometheus exporter for Veeam Backup for Microsoft 365 backup jobs",
+			Version:     version.Info(),
+			Links: []web.LandingLinks{
+				{Address: *metricsPath, Text: "Metrics"},
+				{Address: "/-/healthy", Text: "Health"},
+			},
+		})
+		if err != nil {
+			level.Error(logger).Log("msg", "cannot build the landing page", "err", err)
+			return 1
+		}
+		mux.Handle("/", landing)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go reloadLoop(ctx, logger, *configFile, safeConfig, exporter, reloadRequests)
+
+	server := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- web.ListenAndServe(server, toolkitFlags, slogger) }()
+	select {
+	case err := <-serveErr:
+		level.Error(logger).Log("msg", "cannot serve HTTP", "err", err)
+		return 1
+	case <-ctx.Done():
+		level.Info(logger).Log("msg", "shutting down")
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := server.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			level.Warn(logger).Log("msg", "shutdown", "err", err)
+		}
+		return 0
+	}
+}
