@@ -22,6 +22,7 @@ import (
 
 	"github.com/vbo365-exporter/vbo365_exporter/collector"
 	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/statuspage"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
@@ -81,20 +82,21 @@ func run(args []string) int {
 	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("Ready\n")) })
 	mux.HandleFunc("/-/reload", reloadHandler(reloadRequests))
 	if *metricsPath != "/" {
-		landing, err := web.NewLandingPage(web.LandingConfig{
+		status, err := statuspage.New(web.LandingConfig{
 			Name:        "VBO365 Exporter",
 			Description: "Prometheus exporter for Veeam Backup for Microsoft 365 backup jobs",
 			Version:     version.Info(),
+			Profiling:   "false", // no pprof endpoints are served
 			Links: []web.LandingLinks{
 				{Address: *metricsPath, Text: "Metrics"},
 				{Address: "/-/healthy", Text: "Health"},
 			},
-		})
+		}, exporter.LastResults)
 		if err != nil {
 			level.Error(logger).Log("msg", "cannot build the landing page", "err", err)
 			return 1
 		}
-		mux.Handle("/", landing)
+		mux.Handle("/", status)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -21,6 +21,11 @@ type ServerResult struct {
 	Start    time.Time
 	Duration time.Duration
 	Jobs     []*JobResult
+	// LastError is the most recent error of the server itself, from this
+	// poll or an earlier one, and LastErrorAt when it happened; for people
+	// reading the status page after the problem went away.
+	LastError   string
+	LastErrorAt time.Time
 }
 
 // JobResult is one job's part of a poll.
@@ -34,6 +39,10 @@ type JobResult struct {
 	Counts   vboapi.MailboxCounts
 	Duration time.Duration
 	Err      error
+	// LastError and LastErrorAt carry the job's most recent error forward
+	// across polls, as for the server.
+	LastError   string
+	LastErrorAt time.Time
 }
 
 // poller polls one server. Scrapes that arrive while a poll is under way
@@ -72,6 +81,7 @@ func (p *poller) poll(ctx context.Context) *ServerResult {
 	v, _, _ := p.flight.Do("poll", func() (any, error) {
 		r := p.pollNow(ctx)
 		p.mu.Lock()
+		r.carryErrors(p.last)
 		p.last = r
 		p.mu.Unlock()
 		return r, nil
@@ -150,4 +160,27 @@ func (p *poller) unreadJobs(cause error) []*JobResult {
 		out[i] = &JobResult{ID: want.ID, Name: want.Name, Err: cause}
 	}
 	return out
+}
+
+// carryErrors records this poll's errors and keeps earlier ones where this
+// poll had none.
+func (r *ServerResult) carryErrors(prev *ServerResult) {
+	if r.Err != nil {
+		r.LastError, r.LastErrorAt = r.Err.Error(), r.Start
+	} else if prev != nil {
+		r.LastError, r.LastErrorAt = prev.LastError, prev.LastErrorAt
+	}
+	earlier := map[string]*JobResult{}
+	if prev != nil {
+		for _, j := range prev.Jobs {
+			earlier[j.ID] = j
+		}
+	}
+	for _, j := range r.Jobs {
+		if j.Err != nil {
+			j.LastError, j.LastErrorAt = j.Err.Error(), r.Start
+		} else if old, ok := earlier[j.ID]; ok {
+			j.LastError, j.LastErrorAt = old.LastError, old.LastErrorAt
+		}
+	}
 }

@@ -1,0 +1,125 @@
+// Package statuspage renders the exporter's landing page with a table of the
+// last poll of every server and job, for people checking on the exporter
+// without a Prometheus query at hand.
+package statuspage
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	"github.com/prometheus/exporter-toolkit/web"
+
+	"github.com/vbo365-exporter/vbo365_exporter/collector"
+)
+
+// marker is replaced, per request, by the status table inside the toolkit's
+// landing page, so the page keeps the toolkit's look and links.
+const marker = "<!--vbo365-status-->"
+
+// Handler serves the landing page with the status table.
+type Handler struct {
+	landing http.Handler
+	results func() []*collector.ServerResult
+	now     func() time.Time
+}
+
+// New builds the page from the toolkit landing config. results must return
+// what the last polls found without polling: rendering the page never calls
+// the API.
+func New(cfg web.LandingConfig, results func() []*collector.ServerResult) (*Handler, error) {
+	cfg.ExtraHTML += marker
+	cfg.ExtraCSS += css
+	landing, err := web.NewLandingPage(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{landing: landing, results: results, now: time.Now}, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	h.landing.ServeHTTP(rec, r)
+	if rec.Code != http.StatusOK {
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+		return
+	}
+	var table bytes.Buffer
+	if err := tableTemplate.Execute(&table, h.view()); err != nil {
+		http.Error(w, "rendering the status table: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	page := bytes.Replace(rec.Body.Bytes(), []byte(marker), table.Bytes(), 1)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(page)
+}
+
+type serverView struct {
+	Name, Up, Polled, Duration, LastError, LastErrorAt string
+	Jobs                                               []jobView
+}
+
+type jobView struct {
+	Name, ID, Success, Mailboxes, BackedUp, Ratio, Unprotected, LastError, LastErrorAt string
+	Alarm                                                                              bool
+}
+
+func (h *Handler) view() []serverView {
+	now := h.now()
+	var out []serverView
+	for _, r := range h.results() {
+		sv := serverView{
+			Name:     r.Server,
+			Up:       yesNo(r.Up),
+			Polled:   ago(now, r.Start),
+			Duration: r.Duration.Round(time.Millisecond).String(),
+		}
+		if r.LastError != "" {
+			sv.LastError, sv.LastErrorAt = r.LastError, ago(now, r.LastErrorAt)
+		}
+		for _, j := range r.Jobs {
+			jv := jobView{Name: j.Name, ID: j.ID, Success: yesNo(j.Success), Mailboxes: "–", BackedUp: "–", Ratio: "–", Unprotected: "–"}
+			if j.Success {
+				c := j.Counts
+				jv.Mailboxes, jv.BackedUp = fmt.Sprint(c.Mailboxes), fmt.Sprint(c.BackedUp)
+				jv.Unprotected = fmt.Sprint(c.Mailboxes - c.BackedUp)
+				jv.Ratio = "NaN (no mailboxes)"
+				if c.Mailboxes > 0 {
+					jv.Ratio = fmt.Sprintf("%.4f", math.Floor(float64(c.BackedUp)/float64(c.Mailboxes)*1e4)/1e4)
+				}
+				jv.Alarm = c.Mailboxes > c.BackedUp
+			} else {
+				jv.Alarm = true
+			}
+			if j.LastError != "" {
+				jv.LastError, jv.LastErrorAt = j.LastError, ago(now, j.LastErrorAt)
+			}
+			sv.Jobs = append(sv.Jobs, jv)
+		}
+		out = append(out, sv)
+	}
+	return out
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func ago(now, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%s (%s ago)", t.UTC().Format(time.RFC3339), now.Sub(t).Round(time.Second))
+}

@@ -1,0 +1,159 @@
+package statuspage
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-kit/log"
+	promconfig "github.com/prometheus/common/config"
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/exporter-toolkit/web"
+
+	"github.com/vbo365-exporter/vbo365_exporter/collector"
+	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/simulator"
+)
+
+const password = "status-page-password-7f3a"
+
+// pageUnderTest serves the status page for an exporter that has polled a
+// simulator once with one failing job, and returns the simulator's truth.
+func pageUnderTest(t *testing.T) (*httptest.Server, *simulator.Simulator, *collector.Exporter) {
+	t.Helper()
+	srv, sim := simulator.NewServer(t, simulator.Options{Username: "svc", Password: password, Jobs: 3, MailboxesPerJob: []int{120, 0, 40}})
+	truth := sim.Truth()
+	sim.AddFault(simulator.Fault{Endpoint: "mailboxes", JobID: truth[2].ID, Kind: simulator.StatusError, Status: 500})
+	u, _ := url.Parse(srv.URL)
+	e := collector.New(log.NewNopLogger(), nil, "test")
+	t.Cleanup(e.Close)
+	err := e.ApplyConfig(&config.Config{Servers: []config.Server{{
+		Name: "east", URL: config.URL{URL: u}, Username: "svc", Password: promconfig.Secret(password),
+		RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 2, PageSize: 50, MaxResponseBytes: 1 << 20,
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(web.LandingConfig{Name: "VBO365 Exporter", Links: []web.LandingLinks{{Address: "/metrics", Text: "Metrics"}}}, e.LastResults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := httptest.NewServer(h)
+	t.Cleanup(page.Close)
+	return page, sim, e
+}
+
+func get(t *testing.T, u string) string {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d", u, resp.StatusCode)
+	}
+	return string(b)
+}
+
+var tagPattern = regexp.MustCompile(`<[^>]+>`)
+
+// rowText returns the visible text of the table row for a job.
+func rowText(t *testing.T, html, jobID string) string {
+	t.Helper()
+	i := strings.Index(html, `data-job-id="`+jobID+`"`)
+	if i < 0 {
+		t.Fatalf("no row for job %s", jobID)
+	}
+	row := html[i+strings.Index(html[i:], ">")+1:]
+	row = row[:strings.Index(row, "</tr>")]
+	return strings.Join(strings.Fields(tagPattern.ReplaceAllString(row, " ")), " ")
+}
+
+func TestStatusPageNeverPolls(t *testing.T) {
+	page, sim, _ := pageUnderTest(t)
+	body := get(t, page.URL)
+	if !strings.Contains(body, `id="no-poll"`) || !strings.Contains(body, `href="/metrics"`) {
+		t.Fatal("before any scrape the page must say so and keep the toolkit links")
+	}
+	if n := sim.Requests("token") + sim.Requests("jobs") + sim.Requests("mailboxes"); n != 0 {
+		t.Fatalf("rendering the page made %d API requests", n)
+	}
+}
+
+func TestStatusPageTable(t *testing.T) {
+	page, sim, e := pageUnderTest(t)
+	e.Poll(context.Background())
+	sim.ResetCounters()
+	body := get(t, page.URL)
+	if n := sim.Requests("token") + sim.Requests("jobs") + sim.Requests("mailboxes"); n != 0 {
+		t.Fatalf("rendering the page made %d API requests", n)
+	}
+	checkTable(t, body, sim.Truth())
+}
+
+func checkTable(t *testing.T, html string, truth []simulator.JobTruth) {
+	t.Helper()
+	if strings.Contains(html, password) {
+		t.Fatal("the page shows the password")
+	}
+	ok := truth[0]
+	want := fmt.Sprintf("%s %s yes %d %d %.4f %d", ok.Name, ok.ID, ok.Mailboxes, ok.BackedUp,
+		float64(int(float64(ok.BackedUp)/float64(ok.Mailboxes)*1e4))/1e4, ok.Mailboxes-ok.BackedUp)
+	if got := rowText(t, html, ok.ID); got != want {
+		t.Errorf("row = %q\nwant  %q", got, want)
+	}
+	empty := truth[1]
+	if got, want := rowText(t, html, empty.ID), fmt.Sprintf("%s %s yes 0 0 NaN (no mailboxes) 0", empty.Name, empty.ID); got != want {
+		t.Errorf("row = %q\nwant  %q", got, want)
+	}
+	failed := rowText(t, html, truth[2].ID)
+	if !strings.HasPrefix(failed, fmt.Sprintf("%s %s no – – – – GET /v1/Jobs/{id}/SelectedMailboxes: HTTP 500", truth[2].Name, truth[2].ID)) {
+		t.Errorf("failed job row = %q", failed)
+	}
+}
+
+// TestStatusPageInChromium loads the page in headless Chromium and checks
+// the table in the DOM the browser built. UPDATE_SCREENSHOT=1 also saves
+// docs/status-page.png for the README.
+func TestStatusPageInChromium(t *testing.T) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not installed; .ci/run installs Debian's chromium package")
+		}
+		t.Skip("chromium not installed")
+	}
+	page, sim, e := pageUnderTest(t)
+	e.Poll(context.Background())
+	dir := t.TempDir()
+	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + filepath.Join(dir, "profile")}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	dom, err := exec.CommandContext(ctx, chromium, append(args, "--dump-dom", page.URL)...).Output()
+	if err != nil {
+		t.Fatalf("chromium --dump-dom: %v", err)
+	}
+	checkTable(t, string(dom), sim.Truth())
+
+	if os.Getenv("UPDATE_SCREENSHOT") == "1" {
+		shot, _ := filepath.Abs("../docs/status-page.png")
+		out, err := exec.CommandContext(ctx, chromium, append(args, "--window-size=1200,700", "--screenshot="+shot, page.URL)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("screenshot: %v\n%s", err, out)
+		}
+	}
+}

@@ -1,0 +1,31 @@
+package statuspage
+
+import "html/template"
+
+// Ratios are floored, not rounded, so 99.996% never shows as 1.0000.
+var tableTemplate = template.Must(template.New("status").Parse(`
+<h2>Last poll</h2>
+{{- if not . }}
+<p id="no-poll">No poll yet: the table fills after the first scrape of the metrics endpoint.</p>
+{{- end }}
+{{- range . }}
+<table class="vbo-status" data-server="{{ .Name }}">
+<caption>Server <b>{{ .Name }}</b>: up <span class="up-{{ .Up }}">{{ .Up }}</span>, polled {{ .Polled }}, took {{ .Duration }}
+{{- if .LastError }}<br><span class="err">Last error ({{ .LastErrorAt }}): {{ .LastError }}</span>{{ end }}</caption>
+<thead><tr><th>job</th><th>job id</th><th>success</th><th>mailboxes</th><th>backed up</th><th>ratio</th><th>unprotected</th><th>last error</th></tr></thead>
+<tbody>
+{{- range .Jobs }}
+<tr{{ if .Alarm }} class="alarm"{{ end }} data-job-id="{{ .ID }}"><td>{{ .Name }}</td><td><code>{{ .ID }}</code></td><td>{{ .Success }}</td><td>{{ .Mailboxes }}</td><td>{{ .BackedUp }}</td><td>{{ .Ratio }}</td><td>{{ .Unprotected }}</td><td>{{ if .LastError }}{{ .LastError }} <small>{{ .LastErrorAt }}</small>{{ end }}</td></tr>
+{{- end }}
+</tbody>
+</table>
+{{- end }}
+`))
+
+const css = `
+table.vbo-status { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
+table.vbo-status caption { text-align: left; padding: 0.3em 0; }
+table.vbo-status th, table.vbo-status td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
+table.vbo-status tr.alarm td { background: #fde8e8; }
+.up-no, .err { color: #b00020; font-weight: bold; }
+`
