@@ -16,7 +16,9 @@ LDFLAGS := -s -w \
 	-X $(VERSION_PKG).BuildDate=$(BUILDDATE)
 BUILD := CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)"
 
-.PHONY: all build test vet fmt-check unit e2e demo bench clean
+PLATFORMS := linux/amd64 linux/arm64 windows/amd64
+
+.PHONY: all build test vet fmt-check unit crossbuild e2e demo bench release clean
 
 all: build test
 
@@ -26,7 +28,7 @@ build:
 	$(BUILD) -o vbo365-simulator ./cmd/vbo365-simulator
 
 ## test: what CI runs: vet, a gofmt check, and every test with the race detector
-test: vet fmt-check unit
+test: vet fmt-check crossbuild unit
 
 vet:
 	$(GO) vet ./...
@@ -37,6 +39,13 @@ fmt-check:
 
 unit:
 	$(GO) test -race -count=1 -timeout 15m ./...
+
+## crossbuild: the release platforms compile (Windows has its own service code)
+crossbuild:
+	@for p in $(PLATFORMS); do \
+		echo "go build $$p"; \
+		GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0 $(GO) build -o /dev/null . || exit 1; \
+	done
 
 ## e2e: only the end-to-end tests (needs Debian's prometheus package for promtool and the server)
 e2e:
@@ -50,5 +59,18 @@ demo: build
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./vboapi/
 
+## release: static binaries for every platform in dist/, with version, revision and date, plus checksums
+release:
+	rm -rf dist && mkdir -p dist
+	@set -e; for p in $(PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		dir=vbo365_exporter-$(VERSION).$$os-$$arch; mkdir -p dist/$$dir; \
+		echo "building $$dir"; \
+		GOOS=$$os GOARCH=$$arch $(BUILD) -o dist/$$dir/vbo365_exporter$$ext .; \
+		cp LICENSE README.md config.yml dist/$$dir/; \
+		tar -C dist -czf dist/$$dir.tar.gz $$dir; rm -rf dist/$$dir; \
+	done
+	cd dist && sha256sum *.tar.gz > sha256sums.txt && cat sha256sums.txt
+
 clean:
-	rm -f vbo365_exporter vbo365-simulator
+	rm -rf vbo365_exporter vbo365-simulator dist

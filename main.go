@@ -7,8 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
@@ -33,10 +31,12 @@ const exporterName = "vbo365_exporter"
 const defaultListenAddress = ":9924"
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(runMain(os.Args[1:]))
 }
 
-func run(args []string) int {
+// run is the exporter until ctx ends (a signal, or the Windows service
+// manager asking it to stop); it returns the process exit code.
+func run(ctx context.Context, args []string) int {
 	app := kingpin.New(exporterName, "Prometheus exporter for Veeam Backup for Microsoft 365 (VBO365) backup jobs.")
 	var (
 		configFile    = app.Flag("config.file", "Path to the configuration file.").Default("config.yml").String()
@@ -99,8 +99,6 @@ func run(args []string) int {
 		mux.Handle("/", status)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	go reloadLoop(ctx, logger, *configFile, safeConfig, exporter, reloadRequests)
 
 	server := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
