@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"log/slog"
 	"os"
 
@@ -12,12 +13,12 @@ import (
 // newLoggers returns the exporter's go-kit logger and, for exporter-toolkit,
 // which only takes *slog.Logger, an slog logger that writes through the same
 // go-kit output so both share one format, level and stream.
-func newLoggers(lvl, format string) (log.Logger, *slog.Logger) {
+func newLoggers(lvl, format string, out io.Writer) (log.Logger, *slog.Logger) {
 	var base log.Logger
 	if format == "json" {
-		base = log.NewJSONLogger(log.NewSyncWriter(os.Stderr))
+		base = log.NewJSONLogger(log.NewSyncWriter(out))
 	} else {
-		base = log.NewLogfmtLogger(log.NewSyncWriter(os.Stderr))
+		base = log.NewLogfmtLogger(log.NewSyncWriter(out))
 	}
 	base = level.NewFilter(base, level.Allow(level.ParseDefault(lvl, level.InfoValue())))
 
@@ -33,4 +34,17 @@ func newLoggers(lvl, format string) (log.Logger, *slog.Logger) {
 	// The handler adds its own time and caller keys, so it gets the bare logger.
 	slogger := slog.New(sloggokit.NewGoKitHandler(base, &slogLevel))
 	return log.With(base, "ts", log.DefaultTimestampUTC, "caller", log.DefaultCaller), slogger
+}
+
+// logOutput is standard error, or the file --log.file names, opened for
+// appending: a Windows service has no console, so its log needs a file.
+func logOutput(path string) (io.Writer, func(), error) {
+	if path == "" {
+		return os.Stderr, func() {}, nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
 }

@@ -45,6 +45,7 @@ func run(ctx context.Context, args []string) int {
 		defaultTO     = app.Flag("scrape.default-timeout", "Deadline of a scrape that carries no X-Prometheus-Scrape-Timeout-Seconds header (curl, other scrapers).").Default("60s").Duration()
 		logLevel      = app.Flag("log.level", "Only log messages with the given severity or above.").Default("info").Enum("debug", "info", "warn", "error")
 		logFormat     = app.Flag("log.format", "Output format of log messages.").Default("logfmt").Enum("logfmt", "json")
+		logFile       = app.Flag("log.file", "Append log messages to this file instead of standard error (for the Windows service, which has no console).").String()
 		toolkitFlags  = kingpinflag.AddFlags(app, defaultListenAddress)
 	)
 	app.Version(version.Print(exporterName))
@@ -56,7 +57,13 @@ func run(ctx context.Context, args []string) int {
 		return 2
 	}
 
-	logger, slogger := newLoggers(*logLevel, *logFormat)
+	out, closeLog, err := logOutput(*logFile)
+	if err != nil {
+		os.Stderr.WriteString("cannot open the log file: " + err.Error() + "\n")
+		return 1
+	}
+	defer closeLog()
+	logger, slogger := newLoggers(*logLevel, *logFormat, out)
 	level.Info(logger).Log("msg", "starting "+exporterName, "version", version.Info())
 	level.Info(logger).Log("msg", "build context", "build_context", version.BuildContext())
 
