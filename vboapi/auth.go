@@ -129,9 +129,19 @@ func (ts *tokenSource) secrets() []string {
 // login refreshes prev when it carries a refresh token, and falls back to the
 // password grant when there is none or the refresh is refused. The login is
 // shared by every waiting request, so it is not bound to the caller's
-// cancellation, only to the request timeout.
+// cancellation, only to the request timeout and the caller's deadline.
 func (ts *tokenSource) login(ctx context.Context, prev *token) (*token, error) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ts.c.opts.RequestTimeout)
+	base := context.WithoutCancel(ctx)
+	// Keep the caller's deadline, though: the caller waits for this login,
+	// so a token endpoint that never answers would otherwise hold the scrape
+	// for a whole request_timeout past its deadline (found by the fault
+	// matrix: a black-hole server kept a 1s scrape for 5s).
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancelDeadline context.CancelFunc
+		base, cancelDeadline = context.WithDeadline(base, deadline)
+		defer cancelDeadline()
+	}
+	ctx, cancel := context.WithTimeout(base, ts.c.opts.RequestTimeout)
 	defer cancel()
 	logger := level.Debug(ts.c.opts.Logger)
 	if prev != nil && prev.refresh != "" {
