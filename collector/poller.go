@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -111,10 +112,16 @@ func (p *poller) pollNow(ctx context.Context) *ServerResult {
 		}
 		wg.Go(func() {
 			start := time.Now()
+			defer func() {
+				// A bug must fail this job only, never the whole exporter.
+				if v := recover(); v != nil {
+					j.Counts, j.Err = vboapi.MailboxCounts{}, fmt.Errorf("internal error: %v", v)
+				}
+				j.Duration = time.Since(start)
+				j.Success = j.Err == nil
+				logJob(p.logger, p.cfg.Name, j)
+			}()
 			j.Counts, j.Err = p.client.SelectedMailboxes(ctx, j.ID, p.cfg.PageSize, p.cfg.UnprotectedMailboxSeries)
-			j.Duration = time.Since(start)
-			j.Success = j.Err == nil
-			logJob(p.logger, p.cfg.Name, j)
 		})
 	}
 	wg.Wait()

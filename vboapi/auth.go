@@ -147,10 +147,10 @@ func (ts *tokenSource) login(ctx context.Context, prev *token) (*token, error) {
 	if prev != nil && prev.refresh != "" {
 		tok, err := ts.requestToken(ctx, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {prev.refresh}})
 		if err == nil {
-			logger.Log("msg", "refreshed the access token", "server", ts.c.opts.Server)
+			logger.Log("msg", "refreshed the access token")
 			return tok, nil
 		}
-		logger.Log("msg", "refreshing the access token failed, logging in again", "server", ts.c.opts.Server, "err", err)
+		logger.Log("msg", "refreshing the access token failed, logging in again", "err", err)
 	}
 	tok, err := ts.requestToken(ctx, url.Values{
 		"grant_type": {"password"},
@@ -160,7 +160,7 @@ func (ts *tokenSource) login(ctx context.Context, prev *token) (*token, error) {
 	if err != nil {
 		return nil, err
 	}
-	logger.Log("msg", "logged in", "server", ts.c.opts.Server, "user", ts.c.opts.Username)
+	logger.Log("msg", "logged in", "user", ts.c.opts.Username)
 	return tok, nil
 }
 
@@ -212,7 +212,14 @@ func decodeTokenResponse(r io.Reader, body *tokenResponse) error {
 func (b *tokenResponse) token(sent time.Time) *token {
 	t := &token{access: b.AccessToken, refresh: b.RefreshToken, issued: sent}
 	if secs, err := strconv.ParseFloat(string(trimQuotes(b.ExpiresIn)), 64); err == nil && secs > 0 {
-		t.expires = sent.Add(time.Duration(secs * float64(time.Second)))
+		// A lifetime past what a Duration holds overflowed into a negative
+		// one, i.e. a token already expired and a login before every
+		// request (found by FuzzTokenResponse with 1e300); cap it instead.
+		life := maxTokenLifetime
+		if secs < maxTokenLifetime.Seconds() {
+			life = time.Duration(secs * float64(time.Second))
+		}
+		t.expires = sent.Add(life)
 	} else if b.Expires != "" {
 		for _, layout := range []string{http.TimeFormat, time.RFC1123, time.RFC3339Nano} {
 			if exp, err := time.Parse(layout, b.Expires); err == nil {
@@ -223,6 +230,9 @@ func (b *tokenResponse) token(sent time.Time) *token {
 	}
 	return t
 }
+
+// maxTokenLifetime bounds expires_in; any longer is as good as forever.
+const maxTokenLifetime = 100 * 365 * 24 * time.Hour
 
 func trimQuotes(b []byte) []byte {
 	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {

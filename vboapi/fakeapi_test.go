@@ -27,6 +27,8 @@ type fakeAPI struct {
 	ignoreOffset  bool
 	tokenLifetime time.Duration
 	tokenStatus   int // non-zero: the token endpoint answers this
+	overserve     int // serve this many items more than the limit asked
+	afterPage     func(offset int)
 
 	tokens       map[string]time.Time // access token -> expiry
 	refreshes    map[string]bool
@@ -145,7 +147,10 @@ func (f *fakeAPI) page(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	all := f.mailboxes
 	f.mu.Unlock()
-	from, to := min(offset, len(all)), min(offset+limit, len(all))
+	from, to := min(offset, len(all)), min(offset+limit+f.overserve, len(all))
+	if f.afterPage != nil {
+		defer f.afterPage(offset)
+	}
 	var b strings.Builder
 	b.WriteString("{")
 	if !f.noEcho {
@@ -154,9 +159,9 @@ func (f *fakeAPI) page(w http.ResponseWriter, r *http.Request) {
 	b.WriteString(`"results":[` + strings.Join(all[from:to], ",") + `]`)
 	self := url.URL{Scheme: "https", Host: f.linkHost, Path: r.URL.Path}
 	fmt.Fprintf(&b, `,"_links":{"self":{"href":%q}`, self.String())
-	if to < len(all) {
+	if min(offset+limit, len(all)) < len(all) {
 		next := self
-		next.RawQuery = fmt.Sprintf("offset=%d&limit=%d", to, limit)
+		next.RawQuery = fmt.Sprintf("offset=%d&limit=%d", offset+limit, limit)
 		fmt.Fprintf(&b, `,"next":{"href":%q}`, next.String())
 	}
 	b.WriteString("}}")

@@ -156,6 +156,15 @@ func (b flexBool) ptr() *bool {
 // parseFlexBool interprets a raw JSON value as a boolean; ok is false for
 // anything but a JSON boolean or a string spelling true or false.
 func parseFlexBool(raw []byte) (ok, value bool) {
+	if len(raw) > 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') >= 0 {
+		// "\u0074rue" is still the string true (found by FuzzDecodePage):
+		// compare the unescaped text. Only escaped strings pay for this.
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return false, false
+		}
+		raw = append(append([]byte{'"'}, s...), '"')
+	}
 	switch {
 	case bytes.Equal(raw, []byte("true")):
 		return true, true

@@ -3,7 +3,9 @@ package vboapi
 import (
 	"container/heap"
 	"context"
+	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net/http"
 	"net/url"
@@ -52,33 +54,27 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 	acc := newAccumulator(keepUnprotected)
 	var firstErr error
 
+	// verifyOffset marks the second read of the first page, sent once the
+	// end is known: if the front of the list changed while it was read,
+	// positions shifted and a mailbox may have been read twice or not at all.
+	const verifyOffset = -1
+	verifying, verified := false, false
 	launch := func(offset int64) {
 		go func() {
 			p := pagePool.Get().(*page)
-			err := c.fetchPage(ctx, jobID, offset, pageSize, keepUnprotected > 0, p)
-			results <- result{offset, p, err}
+			var err error
+			defer func() {
+				// A bug in decoding must cost this job its count, not the
+				// process: the other jobs and servers are still exported.
+				if v := recover(); v != nil {
+					err = fmt.Errorf("page at offset %d: internal error: %v", max(offset, 0), v)
+				}
+				results <- result{offset, p, err}
+			}()
+			err = c.fetchPage(ctx, jobID, max(offset, 0), pageSize, keepUnprotected > 0, p)
 		}()
 	}
-	for len(sched.inflight) < c.opts.MaxConcurrent {
-		off, ok := sched.next()
-		if !ok {
-			break
-		}
-		launch(off)
-	}
-	for len(sched.inflight) > 0 {
-		r := <-results
-		if firstErr == nil && r.err == nil {
-			newIDs := acc.add(r.offset, r.page)
-			r.err = sched.done(r.offset, r.page, newIDs, acc.counts.Mailboxes, c.opts.MaxConcurrent)
-		} else {
-			sched.forget(r.offset)
-		}
-		pagePool.Put(r.page)
-		if r.err != nil && firstErr == nil {
-			firstErr = r.err
-			cancel() // the count cannot be exact any more: stop the other pages
-		}
+	fill := func() {
 		for firstErr == nil && len(sched.inflight) < c.opts.MaxConcurrent {
 			off, ok := sched.next()
 			if !ok {
@@ -86,6 +82,42 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 			}
 			launch(off)
 		}
+		if firstErr == nil && !verifying && !verified && acc.firstPage.n > 0 && sched.limit() > int64(acc.firstPage.n) {
+			verifying = true
+			launch(verifyOffset)
+		}
+	}
+	outstanding := func() int {
+		if verifying {
+			return len(sched.inflight) + 1
+		}
+		return len(sched.inflight)
+	}
+
+	fill()
+	for outstanding() > 0 {
+		r := <-results
+		switch {
+		case r.offset == verifyOffset:
+			verifying, verified = false, true
+			if r.err == nil && !acc.firstPage.matches(r.page) {
+				r.err = fmt.Errorf("%w: its first page differs when read again", errListChanged)
+			}
+		case firstErr == nil && r.err == nil:
+			newIDs := acc.add(r.offset, r.page)
+			r.err = sched.done(r.offset, r.page, newIDs, acc.counts.Mailboxes, c.opts.MaxConcurrent)
+		default:
+			sched.forget(r.offset)
+		}
+		pagePool.Put(r.page)
+		if r.err != nil && firstErr == nil {
+			firstErr = r.err
+			cancel() // the count cannot be exact any more: stop the other pages
+		}
+		fill()
+	}
+	if firstErr == nil {
+		firstErr = acc.consistent(sched.limit())
 	}
 	if firstErr != nil {
 		return MailboxCounts{}, firstErr
@@ -114,10 +146,44 @@ func (c *Client) fetchPage(ctx context.Context, jobID string, offset int64, limi
 // accumulator merges pages in whatever order they arrive. Its memory is the
 // de-duplication set plus at most keep listed mailboxes.
 type accumulator struct {
-	seen   map[mailboxKey]struct{}
-	counts MailboxCounts
-	keep   int
-	listed unprotectedHeap
+	seen      map[mailboxKey]struct{}
+	counts    MailboxCounts
+	keep      int
+	listed    unprotectedHeap
+	firstPage pageSignature
+}
+
+// errListChanged is wrapped by errors that mean the job's list of mailboxes
+// changed while it was paged, so positions shifted under the reader.
+var errListChanged = errors.New("the mailbox list changed while it was read")
+
+// pageSignature identifies a page's ids in order, to tell whether a second
+// read of it served the same list.
+type pageSignature struct {
+	n    int
+	hash uint64
+}
+
+func signatureOf(p *page) pageSignature {
+	h := fnv.New64a()
+	for i := range p.items {
+		h.Write(p.items[i].key[:])
+	}
+	return pageSignature{len(p.items), h.Sum64()}
+}
+
+func (s pageSignature) matches(p *page) bool { return signatureOf(p) == s }
+
+// consistent checks that every position of the list held a different
+// mailbox. A mailbox served at two positions means the list moved under the
+// reader (a mailbox at another position was then never served) or the server
+// repeats itself; neither gives a count that can be trusted.
+func (a *accumulator) consistent(positions int64) error {
+	if positions >= 0 && int64(a.counts.Mailboxes) != positions {
+		return fmt.Errorf("%w: %d positions held %d distinct mailboxes (%d served more than once)",
+			errListChanged, positions, a.counts.Mailboxes, a.counts.Duplicates)
+	}
+	return nil
 }
 
 func newAccumulator(keep int) *accumulator {
@@ -126,6 +192,9 @@ func newAccumulator(keep int) *accumulator {
 
 // add merges a page and returns how many mailboxes were new.
 func (a *accumulator) add(offset int64, p *page) int {
+	if offset == 0 {
+		a.firstPage = signatureOf(p)
+	}
 	before := a.counts.Mailboxes
 	for i := range p.items {
 		it := &p.items[i]

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -62,18 +64,54 @@ func TestSelectedMailboxesNonAdvancingServer(t *testing.T) {
 	}
 }
 
-func TestSelectedMailboxesDuplicatesCountOnce(t *testing.T) {
+func TestSelectedMailboxesOverlappingPagesCountOnce(t *testing.T) {
+	for _, conc := range []int{1, 4} {
+		f := newFakeAPI(23, everyThird)
+		f.overserve = 2 // each page holds 2 more mailboxes than asked, overlapping the next one
+		c, _ := newTestClient(t, f, conc)
+		got, err := c.SelectedMailboxes(context.Background(), "job-1", 5, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Read serially, the pager asks for the first position not yet
+		// covered, so only reading ahead makes pages overlap.
+		if got.Mailboxes != 23 || got.BackedUp != 23-8 || (conc > 1) != (got.Duplicates > 0) {
+			t.Fatalf("concurrency %d: got %+v, want 23 mailboxes, 15 backed up", conc, got)
+		}
+	}
+}
+
+func TestSelectedMailboxesSameMailboxAtTwoPositionsFails(t *testing.T) {
 	f := newFakeAPI(10, everyThird)
-	// The same mailbox at positions 3 and 7, as when a mailbox moves in the
-	// list between two pages.
+	// The same mailbox at positions 3 and 7: the list moved between two
+	// pages, or the server repeats itself. Either way one position's real
+	// mailbox was never served, so no count can be trusted.
 	f.mailboxes[7] = f.mailboxes[3]
 	c, _ := newTestClient(t, f, 2)
-	got, err := c.SelectedMailboxes(context.Background(), "job-1", 4, 0)
-	if err != nil {
-		t.Fatal(err)
+	_, err := c.SelectedMailboxes(context.Background(), "job-1", 4, 0)
+	if !errors.Is(err, errListChanged) || !strings.Contains(err.Error(), "10 positions held 9 distinct mailboxes") {
+		t.Fatalf("err = %v", err)
 	}
-	if got.Mailboxes != 9 || got.Duplicates != 1 {
-		t.Fatalf("got %+v, want 9 distinct mailboxes and 1 duplicate", got)
+}
+
+func TestSelectedMailboxesFrontChangeDetected(t *testing.T) {
+	f := newFakeAPI(30, everyThird)
+	var once sync.Once
+	f.afterPage = func(offset int) {
+		if offset == 0 {
+			// A mailbox leaves the front of the list after the first page:
+			// every later position shifts by one.
+			once.Do(func() {
+				f.mu.Lock()
+				f.mailboxes = f.mailboxes[1:]
+				f.mu.Unlock()
+			})
+		}
+	}
+	c, _ := newTestClient(t, f, 1)
+	_, err := c.SelectedMailboxes(context.Background(), "job-1", 10, 0)
+	if !errors.Is(err, errListChanged) {
+		t.Fatalf("err = %v, want the list change detected", err)
 	}
 }
 

@@ -79,7 +79,7 @@ func (s *scheduler) done(offset int64, p *page, newIDs, distinct, concurrency in
 		return fmt.Errorf("%w: the page at offset %d holds only mailboxes already served (does the server ignore offset, or loop in _links.next?)", ErrNotAdvancing, offset)
 	case n == 0:
 		if s.end >= 0 && offset < s.end {
-			return fmt.Errorf("the mailbox list changed while it was read: empty page at offset %d, before the end at %d", offset, s.end)
+			return fmt.Errorf("%w: empty page at offset %d, before the end at %d", errListChanged, offset, s.end)
 		}
 		if s.bound < 0 || offset < s.bound {
 			s.bound = offset
@@ -87,12 +87,12 @@ func (s *scheduler) done(offset int64, p *page, newIDs, distinct, concurrency in
 	case !full && !p.hasNext:
 		end := offset + n
 		if (s.end >= 0 && s.end != end) || (s.bound >= 0 && s.bound < end) {
-			return fmt.Errorf("the mailbox list changed while it was read: pages end at %d and at %d", max(s.end, s.bound), end)
+			return fmt.Errorf("%w: pages end at %d and at %d", errListChanged, max(s.end, s.bound), end)
 		}
 		s.end = end
 	default:
 		if lim := s.limit(); lim >= 0 && offset+n > lim {
-			return fmt.Errorf("the mailbox list changed while it was read: items at %d past the end at %d", offset+n, lim)
+			return fmt.Errorf("%w: items at %d past the end at %d", errListChanged, offset+n, lim)
 		}
 	}
 	// A well-behaved server needs about distinct/stride pages; allow slack
