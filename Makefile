@@ -18,7 +18,9 @@ BUILD := CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)"
 
 PLATFORMS := linux/amd64 linux/arm64 windows/amd64
 
-.PHONY: all build test vet fmt-check unit crossbuild e2e demo bench release clean
+FUZZTIME ?= 15s
+
+.PHONY: all build test vet fmt-check unit crossbuild fuzz e2e demo bench soak release clean
 
 all: build test
 
@@ -28,7 +30,7 @@ build:
 	$(BUILD) -o vbo365-simulator ./cmd/vbo365-simulator
 
 ## test: what CI runs: vet, a gofmt check, and every test with the race detector
-test: vet fmt-check crossbuild unit
+test: vet fmt-check crossbuild unit fuzz
 
 vet:
 	$(GO) vet ./...
@@ -46,6 +48,17 @@ crossbuild:
 		echo "go build $$p"; \
 		GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0 $(GO) build -o /dev/null . || exit 1; \
 	done
+
+## fuzz: each fuzz target for FUZZTIME (crashers land in testdata/fuzz and fail the run)
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodePage$$' -fuzztime $(FUZZTIME) ./vboapi/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeJobs$$' -fuzztime $(FUZZTIME) ./vboapi/
+	$(GO) test -run '^$$' -fuzz '^FuzzTokenResponse$$' -fuzztime $(FUZZTIME) ./vboapi/
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./config/
+
+## soak: 10 minutes of scrapes every second with random faults against 20k mailboxes (not in CI)
+soak: build
+	$(GO) run ./tools/soak -exporter ./vbo365_exporter -duration 10m -interval 1s
 
 ## e2e: only the end-to-end tests (needs Debian's prometheus package for promtool and the server)
 e2e:
