@@ -1,0 +1,136 @@
+// Command bench is the end-to-end scale benchmark of vbo365_exporter: it
+// runs the simulator and the exporter as separate processes over loopback,
+// scrapes the exporter as Prometheus would, and compares wall time, CPU and
+// memory with the ideal set by the simulator's latency model.
+//
+//	go run ./tools/bench                 # full run (~10 minutes)
+//	go run ./tools/bench -quick          # 10k and 100k only
+//	go run ./tools/bench -tls            # adds HTTPS variants of the big scenarios
+//	go run ./tools/bench -profile DIR    # also CPU/alloc profiles of an in-process exporter at 1M
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// options are the command line; see the flag help texts.
+type options struct {
+	exporter, simulator string
+	base, perItem       time.Duration
+	runs                int
+	quick, tls          bool
+	simMaxConcurrent    int
+	out                 string
+	profileDir          string
+	only                string
+	keep                bool
+}
+
+func main() {
+	log.SetFlags(log.Ltime)
+	log.SetPrefix("bench: ")
+	var o options
+	flag.StringVar(&o.exporter, "exporter", "", "exporter binary; empty builds one into a temporary directory")
+	flag.StringVar(&o.simulator, "simulator", "", "simulator binary; empty builds one into a temporary directory")
+	flag.DurationVar(&o.base, "delay.base", 20*time.Millisecond, "simulator latency per request")
+	flag.DurationVar(&o.perItem, "delay.per-item", 50*time.Microsecond, "simulator latency per mailbox returned")
+	flag.IntVar(&o.runs, "runs", 5, "measured scrapes per scenario (after one warm-up scrape)")
+	flag.BoolVar(&o.quick, "quick", false, "only the 10k and 100k scenarios")
+	flag.BoolVar(&o.tls, "tls", false, "also run the 100k and 1M (L=1000, C=8) scenarios over HTTPS")
+	flag.IntVar(&o.simMaxConcurrent, "sim.max-concurrent", 0, "simulator --max-concurrent; 0 means equal to the scenario's C")
+	flag.StringVar(&o.out, "o", "", "also write the Markdown report to this file")
+	flag.StringVar(&o.profileDir, "profile", "", "write cpu.pprof and mem.pprof of an in-process exporter scraping the 1M scenario into this directory")
+	flag.StringVar(&o.only, "only", "", "run only scenarios whose name contains this")
+	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (configs and process logs)")
+	flag.Parse()
+	if o.runs < 2 {
+		log.Fatal("-runs must be at least 2")
+	}
+	if err := run(&o); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(o *options) error {
+	tmp, err := os.MkdirTemp("", "vbo365-bench-")
+	if err != nil {
+		return err
+	}
+	if o.keep {
+		log.Printf("temporary files in %s", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
+	if o.exporter == "" || o.simulator == "" {
+		if err := buildBinaries(o, tmp); err != nil {
+			return err
+		}
+	}
+
+	start := time.Now()
+	var results []*result
+	for _, sc := range scenarios(o) {
+		if o.only != "" && !strings.Contains(sc.name, o.only) {
+			continue
+		}
+		log.Printf("scenario %s: N=%d in %d jobs, L=%d, C=%d, tls=%v", sc.name, sc.total(), len(sc.jobs), sc.pageSize, sc.concurrency, sc.tls)
+		r, err := runScenario(o, sc, filepath.Join(tmp, sc.name))
+		if err != nil {
+			return fmt.Errorf("scenario %s: %w", sc.name, err)
+		}
+		log.Printf("scenario %s: median %.3fs (ideal %.3fs), %.2f µs CPU/mailbox, VmHWM %.1f MiB",
+			sc.name, r.wallMedian.Seconds(), r.ideal.Seconds(), r.cpuPerMailbox*1e6, float64(r.hwm)/(1<<20))
+		results = append(results, r)
+	}
+	var prof *profileResult
+	if o.profileDir != "" {
+		if prof, err = runProfile(o, tmp); err != nil {
+			return fmt.Errorf("profile: %w", err)
+		}
+	}
+	report := renderReport(o, results, prof, time.Since(start))
+	var w io.Writer = os.Stdout
+	if o.out != "" {
+		f, err := os.Create(o.out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = io.MultiWriter(os.Stdout, f)
+	}
+	_, err = io.WriteString(w, report)
+	return err
+}
+
+// buildBinaries builds what was not given, the way `make build` does, so the
+// numbers are those of the shipped static binaries.
+func buildBinaries(o *options, dir string) error {
+	build := func(out, pkg string) error {
+		log.Printf("building %s", pkg)
+		cmd := exec.Command("go", "build", "-trimpath", "-o", out, pkg)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		return cmd.Run()
+	}
+	if o.exporter == "" {
+		o.exporter = filepath.Join(dir, "vbo365_exporter")
+		if err := build(o.exporter, "."); err != nil {
+			return err
+		}
+	}
+	if o.simulator == "" {
+		o.simulator = filepath.Join(dir, "vbo365-simulator")
+		if err := build(o.simulator, "./cmd/vbo365-simulator"); err != nil {
+			return err
+		}
+	}
+	return nil
+}

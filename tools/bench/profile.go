@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
+	"sync"
+	"syscall"
+	"time"
+
+	kitlog "github.com/go-kit/log"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/vbo365-exporter/vbo365_exporter/collector"
+	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
+)
+
+// profileResult is the in-process run: the exporter's packages wired as in
+// main.go, the simulator still a separate process, so the profiles hold the
+// exporter's work only.
+type profileResult struct {
+	sc               scenario
+	wallMedian       time.Duration
+	cpuPerMailbox    float64 // seconds, getrusage over the measured scrapes
+	peakHeapObjects  uint64  // live+unswept heap objects, sampled
+	peakRuntimeTotal uint64  // all memory the Go runtime mapped, sampled
+	cpuPath, memPath string
+	cpuTop, allocTop string
+	inuseTop         string
+}
+
+func runProfile(o *options, tmp string) (*profileResult, error) {
+	// Finer than the default 512 KiB, so per-page buffers show up; set
+	// before the exporter allocates anything.
+	runtime.MemProfileRate = 64 << 10
+	sc := scenario{name: "profile-1M-L1000-C8", jobs: split(1_000_000, 10), pageSize: 1000, concurrency: 8}
+	if o.quick {
+		sc = scenario{name: "profile-100k-L1000-C8", jobs: split(100_000, 4), pageSize: 1000, concurrency: 8}
+	}
+	log.Printf("profile: %s in process", sc.name)
+	dir := filepath.Join(tmp, sc.name)
+	sim, cfgPath, err := startSimulator(o, sc, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer sim.stop()
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+
+	own := prometheus.NewRegistry()
+	own.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	exporter := collector.New(kitlog.NewNopLogger(), vboapi.NewMetrics(own), "vbo365_exporter/bench")
+	defer exporter.Close()
+	if err := exporter.ApplyConfig(cfg); err != nil {
+		return nil, err
+	}
+	// The same handler shape as the binary's metricsHandler.
+	scrapeOnce := func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+		defer cancel()
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(exporter.Collector(ctx))
+		h := promhttp.HandlerFor(prometheus.Gatherers{own, reg}, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+		req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+		req.Header.Set("Accept", "text/plain")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return checkExposition(parseExposition(rec.Body.Bytes()), sc.total())
+	}
+	if err := scrapeOnce(); err != nil { // token and connections
+		return nil, err
+	}
+
+	res := &profileResult{sc: sc, cpuPath: filepath.Join(o.profileDir, "cpu.pprof"), memPath: filepath.Join(o.profileDir, "mem.pprof")}
+	if err := os.MkdirAll(o.profileDir, 0o755); err != nil {
+		return nil, err
+	}
+	cpuFile, err := os.Create(res.cpuPath)
+	if err != nil {
+		return nil, err
+	}
+	defer cpuFile.Close()
+	stopSampling := sampleMemory(res)
+	runtime.GC()
+	if err := pprof.StartCPUProfile(cpuFile); err != nil {
+		return nil, err
+	}
+	before := rusageCPU()
+	var walls []time.Duration
+	for i := range o.runs {
+		start := time.Now()
+		if err := scrapeOnce(); err != nil {
+			pprof.StopCPUProfile()
+			return nil, err
+		}
+		walls = append(walls, time.Since(start))
+		log.Printf("  profile scrape %d: %.3fs", i+1, walls[i].Seconds())
+	}
+	after := rusageCPU()
+	pprof.StopCPUProfile()
+	stopSampling()
+	res.wallMedian = median(walls)
+	res.cpuPerMailbox = (after - before) / float64(sc.total()*o.runs)
+
+	memFile, err := os.Create(res.memPath)
+	if err != nil {
+		return nil, err
+	}
+	defer memFile.Close()
+	if err := pprof.Lookup("allocs").WriteTo(memFile, 0); err != nil {
+		return nil, err
+	}
+	res.cpuTop = pprofTop("-top", "-nodecount=25", res.cpuPath)
+	res.allocTop = pprofTop("-top", "-sample_index=alloc_space", "-nodecount=25", res.memPath)
+	res.inuseTop = pprofTop("-top", "-sample_index=inuse_space", "-nodecount=10", res.memPath)
+	return res, nil
+}
+
+// sampleMemory polls runtime/metrics (which, unlike ReadMemStats, does not
+// stop the world) for the peaks of a run; the returned func stops it.
+func sampleMemory(res *profileResult) func() {
+	samples := []metrics.Sample{
+		{Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/memory/classes/total:bytes"},
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(samples)
+			res.peakHeapObjects = max(res.peakHeapObjects, samples[0].Value.Uint64())
+			res.peakRuntimeTotal = max(res.peakRuntimeTotal, samples[1].Value.Uint64())
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
+}
+
+func rusageCPU() float64 {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+func pprofTop(args ...string) string {
+	out, err := exec.Command("go", append([]string{"tool", "pprof"}, args...)...).CombinedOutput()
+	if err != nil {
+		return fmt.Sprintf("go tool pprof failed: %v\n%s", err, out)
+	}
+	return string(out)
+}

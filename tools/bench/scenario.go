@@ -1,0 +1,303 @@
+package main
+
+import (
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// scenario is one simulator data set and one exporter setting.
+type scenario struct {
+	name        string
+	jobs        []int // mailboxes per job
+	pageSize    int   // L
+	concurrency int   // C
+	tls         bool
+	coalesce    bool // also prove that two concurrent scrapes share one poll
+}
+
+func (s scenario) total() int {
+	n := 0
+	for _, j := range s.jobs {
+		n += j
+	}
+	return n
+}
+
+// pages is what a pager that knows nothing in advance must read: every full
+// page plus the short or empty one that shows the end.
+func (s scenario) pages() int {
+	p := 0
+	for _, n := range s.jobs {
+		p += n/s.pageSize + 1
+	}
+	return p
+}
+
+// ideal is the latency-model bound: pages in rounds of C, each round as slow
+// as a full page, plus one round trip each for the token and the job list.
+func (s scenario) ideal(base, perItem time.Duration) time.Duration {
+	rounds := (s.pages() + s.concurrency - 1) / s.concurrency
+	return time.Duration(rounds)*(base+perItem*time.Duration(s.pageSize)) + 2*base
+}
+
+func split(total, jobs int) []int {
+	out := make([]int, jobs)
+	for i := range out {
+		out[i] = total / jobs
+	}
+	out[0] += total % jobs
+	return out
+}
+
+func scenarios(o *options) []scenario {
+	list := []scenario{
+		{name: "10k-L1000-C8", jobs: split(10_000, 1), pageSize: 1000, concurrency: 8},
+		{name: "100k-L1000-C8", jobs: split(100_000, 4), pageSize: 1000, concurrency: 8, coalesce: true},
+		{name: "100k-L1000-C1", jobs: split(100_000, 4), pageSize: 1000, concurrency: 1},
+		{name: "100k-L500-C16", jobs: split(100_000, 4), pageSize: 500, concurrency: 16},
+	}
+	if !o.quick {
+		list = append(list, scenario{name: "1M-L1000-C8", jobs: split(1_000_000, 10), pageSize: 1000, concurrency: 8})
+	}
+	if o.tls {
+		list = append(list, scenario{name: "100k-L1000-C8-tls", jobs: split(100_000, 4), pageSize: 1000, concurrency: 8, tls: true})
+		if !o.quick {
+			list = append(list, scenario{name: "1M-L1000-C8-tls", jobs: split(1_000_000, 10), pageSize: 1000, concurrency: 8, tls: true})
+		}
+	}
+	return list
+}
+
+// result is what one scenario measured.
+type result struct {
+	sc                scenario
+	walls             []time.Duration // measured scrapes
+	wallMedian, ideal time.Duration
+	cpuPerMailbox     float64 // seconds, from process_cpu_seconds_total
+	cpuPerMailboxProc float64 // seconds, from /proc/<pid>/stat, same scrapes
+	simCPUPerMailbox  float64 // seconds, the simulator process, same scrapes
+	hwm, rss          int64   // VmHWM after the scrapes; process_resident_memory_bytes at the last scrape
+	requestsPerScrape []float64
+	simRequestsPerScr []int // from the simulator's request log
+	coalescedRequests float64
+	coalescedSim      int
+	coalescedWalls    [2]time.Duration
+	coalesceChecked   bool
+}
+
+// runScenario starts both processes, scrapes warm-up + runs + 1 times and
+// reads the deltas. The exporter gathers its own metrics before it polls, so
+// the process_cpu_seconds_total and vbo365_api_requests_total in scrape k's
+// response are their values just after scrape k-1: deltas between the
+// responses of scrapes 1 and runs+1 cover exactly scrapes 1..runs.
+func runScenario(o *options, sc scenario, dir string) (*result, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	sim, cfg, err := startSimulator(o, sc, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer sim.stop()
+	expPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	expAddr := fmt.Sprintf("127.0.0.1:%d", expPort)
+	exp, err := startProcess(o.exporter, []string{
+		"--config.file", cfg, "--web.listen-address", expAddr, "--log.level", "warn",
+	}, dir, "exporter")
+	if err != nil {
+		return nil, err
+	}
+	defer exp.stop()
+	metricsURL := "http://" + expAddr + "/metrics"
+	if err := waitHTTP("http://"+expAddr+"/-/healthy", 30*time.Second); err != nil {
+		return nil, fmt.Errorf("exporter: %w (log: %s)", err, exp.logTail())
+	}
+
+	r := &result{sc: sc, ideal: sc.ideal(o.base, o.perItem)}
+	want := sc.total()
+	// Warm-up: the token, connections, and the heap's first growth.
+	if _, _, err := scrape(metricsURL, want); err != nil {
+		return nil, err
+	}
+	var first, last exposition
+	var cpuProcBefore, cpuProcAfter, simCPUBefore, simCPUAfter float64
+	simCounts := []int{}
+	var prevRequests float64
+	for i := 1; i <= o.runs+1; i++ {
+		if i == 1 || i == o.runs+1 {
+			sim.settle()
+		}
+		simBefore := sim.requestLines()
+		cpu, err := procCPU(exp.cmd.Process.Pid)
+		if err != nil {
+			return nil, err
+		}
+		simCPU, err := procCPU(sim.cmd.Process.Pid)
+		if err != nil {
+			return nil, err
+		}
+		wall, m, err := scrape(metricsURL, want)
+		if err != nil {
+			return nil, err
+		}
+		switch i {
+		case 1:
+			first, cpuProcBefore, simCPUBefore = m, cpu, simCPU
+		case o.runs + 1:
+			last, cpuProcAfter, simCPUAfter = m, cpu, simCPU
+		}
+		if i <= o.runs {
+			r.walls = append(r.walls, wall)
+			sim.settle()
+			simCounts = append(simCounts, sim.requestLines()-simBefore)
+		}
+		if i > 1 {
+			r.requestsPerScrape = append(r.requestsPerScrape, m.sum("vbo365_api_requests_total")-prevRequests)
+		}
+		prevRequests = m.sum("vbo365_api_requests_total")
+		log.Printf("  scrape %d: %.3fs", i, wall.Seconds())
+	}
+	r.simRequestsPerScr = simCounts
+	r.wallMedian = median(r.walls)
+	mailboxes := float64(want * o.runs)
+	r.cpuPerMailbox = (last.sum("process_cpu_seconds_total") - first.sum("process_cpu_seconds_total")) / mailboxes
+	r.cpuPerMailboxProc = (cpuProcAfter - cpuProcBefore) / mailboxes
+	r.simCPUPerMailbox = (simCPUAfter - simCPUBefore) / mailboxes
+	r.rss = int64(last.sum("process_resident_memory_bytes"))
+	if r.hwm, err = procStatusBytes(exp.cmd.Process.Pid, "VmHWM"); err != nil {
+		return nil, err
+	}
+
+	if sc.coalesce {
+		if err := proveCoalescing(r, sim, metricsURL, want); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// proveCoalescing sends two scrapes at once, between single scrapes S2 and
+// S3 that follow S1. Each response carries the request counter as of the
+// start of its scrape, so S3's minus S2's is cost(S2) + cost(pair), and
+// cost(S2) is measured as S2's minus S1's. The simulator's log counts the
+// pair's requests independently.
+func proveCoalescing(r *result, sim *process, url string, want int) error {
+	_, before, err := scrape(url, want) // counter before this single scrape
+	if err != nil {
+		return err
+	}
+	_, single, err := scrape(url, want) // counter after the single one
+	if err != nil {
+		return err
+	}
+	singleCost := single.sum("vbo365_api_requests_total") - before.sum("vbo365_api_requests_total")
+	sim.settle()
+	simBefore := sim.requestLines()
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Go(func() {
+			r.coalescedWalls[i], _, errs[i] = scrape(url, want)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	sim.settle()
+	r.coalescedSim = sim.requestLines() - simBefore
+	_, after, err := scrape(url, want)
+	if err != nil {
+		return err
+	}
+	// after - single = (the scrape whose response was single) + the pair.
+	r.coalescedRequests = after.sum("vbo365_api_requests_total") - single.sum("vbo365_api_requests_total") - singleCost
+	r.coalesceChecked = true
+	return nil
+}
+
+// startSimulator starts the simulator for sc and writes the exporter config
+// that points at it; it returns the config's path.
+func startSimulator(o *options, sc scenario, dir string) (*process, string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, "", err
+	}
+	pw := filepath.Join(dir, "password")
+	if err := os.WriteFile(pw, []byte("bench-password\n"), 0o600); err != nil {
+		return nil, "", err
+	}
+	simConc := o.simMaxConcurrent
+	if simConc <= 0 {
+		simConc = sc.concurrency
+	}
+	simPort, err := freePort()
+	if err != nil {
+		return nil, "", err
+	}
+	counts := make([]string, len(sc.jobs))
+	for i, n := range sc.jobs {
+		counts[i] = strconv.Itoa(n)
+	}
+	simArgs := []string{
+		"--listen-address", fmt.Sprintf("127.0.0.1:%d", simPort),
+		"--username", "bench", "--password-file", pw,
+		"--jobs", strconv.Itoa(len(sc.jobs)), "--mailboxes-per-job", strings.Join(counts, ","),
+		"--delay.base", o.base.String(), "--delay.per-item", o.perItem.String(),
+		"--max-concurrent", strconv.Itoa(simConc),
+		// One debug line per request: an independent request count.
+		"--log.level", "debug",
+	}
+	scheme, tlsBlock := "http", ""
+	if sc.tls {
+		ca := filepath.Join(dir, "ca.pem")
+		simArgs = append(simArgs, "--tls", "--tls.cert-out", ca)
+		scheme, tlsBlock = "https", fmt.Sprintf("    tls_config:\n      ca_file: %s\n", ca)
+	} else {
+		simArgs = append(simArgs, "--no-tls")
+	}
+	sim, err := startProcess(o.simulator, simArgs, dir, "simulator")
+	if err != nil {
+		return nil, "", err
+	}
+	if err := sim.waitStdout("ready", 2*time.Minute); err != nil {
+		sim.stop()
+		return nil, "", err
+	}
+	cfg := filepath.Join(dir, "config.yml")
+	yml := fmt.Sprintf(`servers:
+  - name: bench
+    url: %s://127.0.0.1:%d
+    username: bench
+    password_file: %s
+%s    request_timeout: 60s
+    max_concurrent_requests: %d
+    page_size: %d
+    min_interval: 0s
+`, scheme, simPort, pw, tlsBlock, sc.concurrency, sc.pageSize)
+	if err := os.WriteFile(cfg, []byte(yml), 0o600); err != nil {
+		sim.stop()
+		return nil, "", err
+	}
+	return sim, cfg, nil
+}
+
+func median(d []time.Duration) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
