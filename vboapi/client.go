@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-kit/log"
@@ -43,6 +44,9 @@ type Client struct {
 	sem    *semaphore.Weighted
 	tokens *tokenSource
 	retry  retryPolicy
+
+	hintsMu sync.Mutex
+	hints   map[string]int64 // job id -> mailboxes at the last complete count
 }
 
 // New returns a Client for one server. It makes no request.

@@ -143,31 +143,62 @@ func referencePage(data []byte) (states []backupState, ok bool) {
 	if !found {
 		return nil, false
 	}
-	var items []map[string]json.RawMessage
+	var items []json.RawMessage
 	if json.Unmarshal(raw, &items) != nil {
 		return nil, false
 	}
 	for _, it := range items {
-		if it == nil {
+		members, ok := objectMembers(it)
+		if !ok {
 			return nil, false
 		}
-		if _, ok := it["id"]; !ok {
-			return nil, false
-		}
-		state, seen := unrecognized, false
-		for name, v := range it {
-			if !strings.EqualFold(name, "isBackedUp") {
+		state, seen, haveID := unrecognized, false, false
+		for _, m := range members {
+			if m.name == "id" {
+				haveID = true
+			}
+			if !strings.EqualFold(m.name, "isBackedUp") {
 				continue
 			}
-			s := referenceState(v)
+			s := referenceState(m.value)
 			if seen && s != state {
-				s = unrecognized // spellings that disagree
+				s = unrecognized // spellings or repeated members that disagree
 			}
 			state, seen = s, true
+		}
+		if !haveID {
+			return nil, false
 		}
 		states = append(states, state)
 	}
 	return states, true
+}
+
+type member struct {
+	name  string
+	value json.RawMessage
+}
+
+// objectMembers lists an object's members in order, repeated names included,
+// which a map would hide.
+func objectMembers(raw json.RawMessage) ([]member, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, false
+	}
+	var out []member
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, false
+		}
+		out = append(out, member{tok.(string), v})
+	}
+	return out, true
 }
 
 // referenceState is the documented rule: JSON true/false, or a string that

@@ -50,8 +50,11 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 		err    error
 	}
 	results := make(chan result)
-	sched := newScheduler(int64(pageSize))
-	acc := newAccumulator(keepUnprotected)
+	// The last poll's count tells how far to read ahead and how large the
+	// de-duplication set will be; it is only a hint, never trusted as the end.
+	hint := c.sizeHint(jobID)
+	sched := newScheduler(int64(pageSize), hint)
+	acc := newAccumulator(keepUnprotected, hint)
 	var firstErr error
 
 	// verifyOffset marks the second read of the first page, sent once the
@@ -71,7 +74,11 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 				}
 				results <- result{offset, p, err}
 			}()
-			err = c.fetchPage(ctx, jobID, max(offset, 0), pageSize, keepUnprotected > 0, p)
+			limit := pageSize
+			if offset == verifyOffset {
+				limit = min(pageSize, verifyItems)
+			}
+			err = c.fetchPage(ctx, jobID, max(offset, 0), limit, keepUnprotected > 0, p)
 		}()
 	}
 	fill := func() {
@@ -122,7 +129,30 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 	if firstErr != nil {
 		return MailboxCounts{}, firstErr
 	}
+	c.setSizeHint(jobID, int64(acc.counts.Mailboxes))
 	return acc.result(sched.pages), nil
+}
+
+// verifyItems is how much of the first page is read again: enough to see a
+// shift at the front, small enough to cost little more than a round trip.
+const verifyItems = 100
+
+func (c *Client) sizeHint(jobID string) int64 {
+	c.hintsMu.Lock()
+	defer c.hintsMu.Unlock()
+	if n, ok := c.hints[jobID]; ok {
+		return n
+	}
+	return -1
+}
+
+func (c *Client) setSizeHint(jobID string, n int64) {
+	c.hintsMu.Lock()
+	defer c.hintsMu.Unlock()
+	if c.hints == nil {
+		c.hints = map[string]int64{}
+	}
+	c.hints[jobID] = n
 }
 
 var pagePool = sync.Pool{New: func() any { return new(page) }}
@@ -164,12 +194,15 @@ type pageSignature struct {
 	hash uint64
 }
 
+// signatureOf covers the first verifyItems mailboxes, as many as the second
+// read asks for.
 func signatureOf(p *page) pageSignature {
+	items := p.items[:min(len(p.items), verifyItems)]
 	h := fnv.New64a()
-	for i := range p.items {
-		h.Write(p.items[i].key[:])
+	for i := range items {
+		h.Write(items[i].key[:])
 	}
-	return pageSignature{len(p.items), h.Sum64()}
+	return pageSignature{len(items), h.Sum64()}
 }
 
 func (s pageSignature) matches(p *page) bool { return signatureOf(p) == s }
@@ -186,8 +219,8 @@ func (a *accumulator) consistent(positions int64) error {
 	return nil
 }
 
-func newAccumulator(keep int) *accumulator {
-	return &accumulator{seen: make(map[mailboxKey]struct{}), keep: keep}
+func newAccumulator(keep int, hint int64) *accumulator {
+	return &accumulator{seen: make(map[mailboxKey]struct{}, max(hint, 0)), keep: keep}
 }
 
 // add merges a page and returns how many mailboxes were new.
@@ -198,11 +231,11 @@ func (a *accumulator) add(offset int64, p *page) int {
 	before := a.counts.Mailboxes
 	for i := range p.items {
 		it := &p.items[i]
-		if _, dup := a.seen[it.key]; dup {
+		a.seen[it.key] = struct{}{} // one hash operation instead of a lookup and an insert
+		if len(a.seen) == a.counts.Mailboxes {
 			a.counts.Duplicates++
 			continue
 		}
-		a.seen[it.key] = struct{}{}
 		a.counts.Mailboxes++
 		switch it.state {
 		case backedUp:

@@ -2,7 +2,6 @@ package vboapi
 
 import (
 	"bytes"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -10,8 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
-
-	"github.com/go-json-experiment/json/jsontext"
 )
 
 // backupState is what a mailbox's isBackedUp value says.
@@ -52,7 +49,7 @@ func (p *page) reset() {
 	p.unrecognizedValue = ""
 }
 
-var decoderPool = sync.Pool{New: func() any { return jsontext.NewDecoder(bytes.NewReader(nil)) }}
+var scannerPool = sync.Pool{New: func() any { return newScanner() }}
 
 // decodePage reads one page as it streams in. It keeps, per mailbox, only the
 // key and the backup state (plus names when details is set), so its memory
@@ -60,53 +57,46 @@ var decoderPool = sync.Pool{New: func() any { return jsontext.NewDecoder(bytes.N
 // data is an error: a partial page must never be counted.
 func decodePage(r io.Reader, details bool, p *page) error {
 	p.reset()
-	dec := decoderPool.Get().(*jsontext.Decoder)
-	dec.Reset(r)
+	sc := scannerPool.Get().(*scanner)
+	sc.reset(r)
 	defer func() {
-		dec.Reset(bytes.NewReader(nil)) // do not keep the body alive in the pool
-		decoderPool.Put(dec)
+		sc.r = nil // do not keep the body alive in the pool
+		if len(sc.buf) <= 1<<20 {
+			scannerPool.Put(sc)
+		}
 	}()
 
-	if err := expectKind(dec, '{', "a page object"); err != nil {
-		return err
-	}
+	more, err := sc.open('{', '}')
 	sawResults := false
-	for dec.PeekKind() != '}' {
-		name, err := readName(dec)
-		if err != nil {
+	for ; more && err == nil; more, err = sc.next('}') {
+		var name []byte
+		if name, err = sc.member(); err != nil {
 			return err
 		}
 		switch string(name) {
 		case "offset":
-			if p.offset, err = readInt(dec, "offset"); err != nil {
-				return err
-			}
+			p.offset, err = readInt(sc, "offset")
 		case "limit":
-			if p.limit, err = readInt(dec, "limit"); err != nil {
-				return err
-			}
+			p.limit, err = readInt(sc, "limit")
 		case "results":
+			if sawResults {
+				return errors.New(`the page has two "results"`)
+			}
 			sawResults = true
-			if err := decodeResults(dec, details, p); err != nil {
-				return err
-			}
+			err = decodeResults(sc, details, p)
 		case "_links":
-			if err := decodePageLinks(dec, p); err != nil {
-				return err
-			}
+			err = decodePageLinks(sc, p)
 		default:
-			if err := dec.SkipValue(); err != nil {
-				return err
-			}
+			err = sc.skipValue()
+		}
+		if err != nil {
+			return err
 		}
 	}
-	if _, err := dec.ReadToken(); err != nil { // the closing brace
+	if err != nil {
 		return err
 	}
-	if _, err := dec.ReadToken(); err != io.EOF {
-		if err == nil {
-			err = errors.New("data after the page object")
-		}
+	if err := sc.atEnd(); err != nil {
 		return err
 	}
 	if !sawResults {
@@ -115,92 +105,77 @@ func decodePage(r io.Reader, details bool, p *page) error {
 	return nil
 }
 
-func decodeResults(dec *jsontext.Decoder, details bool, p *page) error {
-	if dec.PeekKind() == 'n' { // "results": null is an empty page
-		_, err := dec.ReadToken()
+func decodeResults(sc *scanner, details bool, p *page) error {
+	if c, _ := sc.peek(); c == 'n' { // "results": null is an empty page
+		_, err := sc.literal()
 		return err
 	}
-	if err := expectKind(dec, '[', `"results" as an array`); err != nil {
-		return err
-	}
-	for dec.PeekKind() != ']' {
-		item, err := decodeMailbox(dec, details, p)
-		if err != nil {
+	more, err := sc.open('[', ']')
+	for ; more && err == nil; more, err = sc.next(']') {
+		var item pageItem
+		if item, err = decodeMailbox(sc, details, p); err != nil {
 			return fmt.Errorf("mailbox %d of the page: %w", len(p.items), err)
 		}
 		p.items = append(p.items, item)
 	}
-	_, err := dec.ReadToken()
 	return err
 }
 
 // decodeMailbox reads one mailbox object. isBackedUp is matched in either
 // documented spelling (isBackedUp, isBackedup), in any case.
-func decodeMailbox(dec *jsontext.Decoder, details bool, p *page) (pageItem, error) {
+func decodeMailbox(sc *scanner, details bool, p *page) (pageItem, error) {
 	var (
 		item               pageItem
 		haveID, haveState  bool
 		email, name, rawID []byte
 	)
 	item.state = unrecognized
-	if err := expectKind(dec, '{', "a mailbox object"); err != nil {
-		return item, err
-	}
-	for dec.PeekKind() != '}' {
-		field, err := readName(dec)
+	more, err := sc.open('{', '}')
+	for ; more && err == nil; more, err = sc.next('}') {
+		field, err := sc.member()
 		if err != nil {
 			return item, err
 		}
 		switch {
 		case string(field) == "id":
-			v, err := dec.ReadValue()
-			if err != nil {
-				return item, err
+			if haveID {
+				return item, errors.New(`two "id" members`) // which one would be the mailbox?
 			}
 			var text []byte
-			item.key, text = keyOf(v)
+			if item.key, text, err = readKey(sc); err != nil {
+				return item, err
+			}
 			if details {
-				rawID = append(rawID[:0], text...) // text lives in the decoder's buffer
+				rawID = append(rawID[:0], text...) // text lives in the scanner's buffer
 			}
 			haveID = true
 		case bytes.EqualFold(field, []byte("isBackedUp")):
-			v, err := dec.ReadValue()
+			state, odd, err := readBackupState(sc)
 			if err != nil {
 				return item, err
-			}
-			ok, value := parseFlexBool(v)
-			state := unrecognized
-			if ok && value {
-				state = backedUp
-			} else if ok {
-				state = notBackedUp
 			}
 			if haveState && state != item.state {
 				state = unrecognized // two spellings that disagree
 			}
 			if state == unrecognized && p.unrecognizedValue == "" {
-				p.unrecognizedValue = truncate(string(v), 40)
+				p.unrecognizedValue = odd
 			}
 			item.state, haveState = state, true
 		case details && string(field) == "email":
-			s, err := readString(dec)
-			if err != nil {
+			if email, err = readOptionalString(sc, email); err != nil {
 				return item, err
 			}
-			email = append(email[:0], s...)
 		case details && string(field) == "name":
-			s, err := readString(dec)
-			if err != nil {
+			if name, err = readOptionalString(sc, name); err != nil {
 				return item, err
 			}
-			name = append(name[:0], s...)
 		default:
-			if err := dec.SkipValue(); err != nil {
+			if err := sc.skipValue(); err != nil {
 				return item, err
 			}
 		}
 	}
-	if _, err := dec.ReadToken(); err != nil {
+	if err != nil {
 		return item, err
 	}
 	if !haveID {
@@ -215,50 +190,94 @@ func decodeMailbox(dec *jsontext.Decoder, details bool, p *page) (pageItem, erro
 	return item, nil
 }
 
-func decodePageLinks(dec *jsontext.Decoder, p *page) error {
-	if dec.PeekKind() != '{' {
-		return dec.SkipValue()
-	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
-	}
-	for dec.PeekKind() != '}' {
-		field, err := readName(dec)
+// readBackupState reads an isBackedUp value: true, false, or a string that
+// says one of them in any case. Anything else is unrecognized, and odd
+// describes it for the log.
+func readBackupState(sc *scanner) (state backupState, odd string, err error) {
+	c, _ := sc.peek()
+	switch c {
+	case 't', 'f', 'n':
+		raw, err := sc.literal()
 		if err != nil {
+			return unrecognized, "", err
+		}
+		switch raw[0] {
+		case 't':
+			return backedUp, "", nil
+		case 'f':
+			return notBackedUp, "", nil
+		}
+		return unrecognized, "null", nil
+	case '"':
+		text, err := sc.readString()
+		switch {
+		case err != nil:
+			return unrecognized, "", err
+		case bytes.EqualFold(text, []byte("true")):
+			return backedUp, "", nil
+		case bytes.EqualFold(text, []byte("false")):
+			return notBackedUp, "", nil
+		}
+		return unrecognized, truncate(strconv.Quote(string(text)), 40), nil
+	}
+	// Numbers, objects, arrays: validated and reported, never believed.
+	if err := sc.skipValue(); err != nil {
+		return unrecognized, "", err
+	}
+	if c == '-' || '0' <= c && c <= '9' {
+		return unrecognized, "(a number)", nil
+	}
+	return unrecognized, "(not a boolean)", nil
+}
+
+// readOptionalString appends a string value to dst[:0]; null or any other
+// type leaves it empty, since names are only decoration.
+func readOptionalString(sc *scanner, dst []byte) ([]byte, error) {
+	if c, _ := sc.peek(); c != '"' {
+		return dst[:0], sc.skipValue()
+	}
+	text, err := sc.readString()
+	return append(dst[:0], text...), err
+}
+
+func decodePageLinks(sc *scanner, p *page) error {
+	if c, _ := sc.peek(); c != '{' {
+		return sc.skipValue()
+	}
+	more, err := sc.open('{', '}')
+	for ; more && err == nil; more, err = sc.next('}') {
+		var field []byte
+		if field, err = sc.member(); err != nil {
 			return err
 		}
-		if string(field) != "next" || dec.PeekKind() != '{' {
-			if err := dec.SkipValue(); err != nil {
+		if c, _ := sc.peek(); string(field) != "next" || c != '{' {
+			if err = sc.skipValue(); err != nil {
 				return err
 			}
 			continue
 		}
 		p.hasNext = true
-		if _, err := dec.ReadToken(); err != nil {
-			return err
-		}
-		for dec.PeekKind() != '}' {
-			field, err := readName(dec)
-			if err != nil {
+		inner, err := sc.open('{', '}')
+		for ; inner && err == nil; inner, err = sc.next('}') {
+			if field, err = sc.member(); err != nil {
 				return err
 			}
-			if string(field) != "href" || dec.PeekKind() != '"' {
-				if err := dec.SkipValue(); err != nil {
+			if c, _ := sc.peek(); string(field) != "href" || c != '"' {
+				if err = sc.skipValue(); err != nil {
 					return err
 				}
 				continue
 			}
-			href, err := readString(dec)
-			if err != nil {
+			var href []byte
+			if href, err = sc.readString(); err != nil {
 				return err
 			}
 			p.nextOffset = offsetOf(string(href))
 		}
-		if _, err := dec.ReadToken(); err != nil {
+		if err != nil {
 			return err
 		}
 	}
-	_, err := dec.ReadToken()
 	return err
 }
 
@@ -279,96 +298,69 @@ func offsetOf(href string) int64 {
 	return -1
 }
 
-// keyOf derives a mailbox key from a raw JSON id, and returns the id's text.
-func keyOf(raw jsontext.Value) (mailboxKey, []byte) {
-	text := []byte(raw)
-	if raw.Kind() == '"' {
-		if unq, err := unquote(raw); err == nil {
-			text = unq
-		}
+// readKey reads a mailbox id (a string, or a number from a lenient server)
+// and derives its key; it also returns the id's text.
+func readKey(sc *scanner) (mailboxKey, []byte, error) {
+	var (
+		key      mailboxKey
+		text     []byte
+		err      error
+		isString bool
+	)
+	switch c, _ := sc.peek(); {
+	case c == '"':
+		text, err = sc.readString()
+		isString = true
+	case c == '-' || '0' <= c && c <= '9':
+		text, err = sc.readNumber()
+	default:
+		return key, nil, sc.fail("the mailbox id is not a string")
 	}
-	var key mailboxKey
-	if parseGUID(text, &key) {
-		return key, text
+	if err != nil {
+		return key, nil, err
+	}
+	if isString && parseGUID(text, &key) {
+		return key, text, nil
 	}
 	h := fnv.New128a()
-	if raw.Kind() != '"' {
+	if !isString {
 		h.Write([]byte{0}) // the number 42 is not the string "42"
 	}
 	h.Write(text)
 	h.Sum(key[:0])
 	key[0] ^= 0x80 // keeps hashed keys apart from the (version 4) GUID space
-	return key, text
+	return key, text, nil
 }
+
+// guidPairs are the offsets of the 16 hex pairs in 8-4-4-4-12 form.
+var guidPairs = [16]int{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
 
 // parseGUID reads the canonical 8-4-4-4-12 form, in either case.
 func parseGUID(s []byte, key *mailboxKey) bool {
 	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
 		return false
 	}
-	var hexDigits [32]byte
-	j := 0
-	for i, c := range s {
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			continue
-		}
-		hexDigits[j] = c
-		j++
+	bad := int8(0)
+	for j, i := range guidPairs {
+		hi, lo := hexTable[s[i]], hexTable[s[i+1]]
+		bad |= hi | lo // -1 sets the sign bit
+		key[j] = byte(hi<<4 | lo)
 	}
-	_, err := hex.Decode(key[:], hexDigits[:])
-	return err == nil
+	return bad >= 0
 }
 
-func expectKind(dec *jsontext.Decoder, kind jsontext.Kind, what string) error {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
+func readInt(sc *scanner, field string) (int64, error) {
+	if c, _ := sc.peek(); c == 'n' {
+		_, err := sc.literal()
+		return -1, err
 	}
-	if tok.Kind() != kind {
-		return fmt.Errorf("expected %s, found %v", what, tok.Kind())
-	}
-	return nil
-}
-
-// readName returns the next object member name, unescaped only if needed.
-func readName(dec *jsontext.Decoder) ([]byte, error) {
-	v, err := dec.ReadValue()
-	if err != nil {
-		return nil, err
-	}
-	return unquote(v)
-}
-
-func readString(dec *jsontext.Decoder) ([]byte, error) {
-	if dec.PeekKind() != '"' {
-		err := dec.SkipValue()
-		return nil, err
-	}
-	v, err := dec.ReadValue()
-	if err != nil {
-		return nil, err
-	}
-	return unquote(v)
-}
-
-func unquote(v jsontext.Value) ([]byte, error) {
-	if bytes.IndexByte(v, '\\') < 0 && len(v) >= 2 {
-		return v[1 : len(v)-1], nil
-	}
-	return jsontext.AppendUnquote(nil, v)
-}
-
-func readInt(dec *jsontext.Decoder, field string) (int64, error) {
-	v, err := dec.ReadValue()
+	raw, err := sc.readNumber()
 	if err != nil {
 		return 0, err
 	}
-	if v.Kind() == 'n' {
-		return -1, nil
-	}
-	n, err := strconv.ParseInt(string(v), 10, 64)
+	n, err := strconv.ParseInt(string(raw), 10, 64)
 	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%q is not a non-negative integer: %s", field, truncate(string(v), 40))
+		return 0, fmt.Errorf("%q is not a non-negative integer: %s", field, truncate(string(raw), 40))
 	}
 	return n, nil
 }

@@ -19,11 +19,12 @@ type scheduler struct {
 	inflight map[int64]int64 // offset -> stride when asked
 	end      int64           // exact end, from a short page; -1 if unknown
 	bound    int64           // no items at or past this, from an empty page; -1 if unknown
+	expected int64           // the end at the last poll, -1 if unknown; limits read-ahead only
 	pages    int
 }
 
-func newScheduler(pageSize int64) *scheduler {
-	return &scheduler{stride: pageSize, inflight: map[int64]int64{}, end: -1, bound: -1}
+func newScheduler(pageSize, expected int64) *scheduler {
+	return &scheduler{stride: pageSize, inflight: map[int64]int64{}, end: -1, bound: -1, expected: expected}
 }
 
 // limit is where asking must stop, or -1 while the end is unknown.
@@ -49,6 +50,12 @@ func (s *scheduler) next() (int64, bool) {
 		pos = max(pos, iv.to)
 	}
 	if lim := s.limit(); lim >= 0 && pos >= lim {
+		return 0, false
+	}
+	// Past the end the last poll saw, read one page at a time: the list
+	// most likely ends there, and pages asked for past the end would only
+	// hold request slots that other jobs could use.
+	if s.expected >= 0 && pos > s.expected && len(s.inflight) > 0 {
 		return 0, false
 	}
 	s.inflight[pos] = s.stride
