@@ -101,6 +101,8 @@ func newTransport(tlsConfig *tls.Config, maxConcurrent int) *http.Transport {
 	t.MaxConnsPerHost = maxConcurrent + 1
 	t.MaxIdleConnsPerHost = maxConcurrent + 1
 	t.IdleConnTimeout = 5 * time.Minute
+	// Pages are hundreds of kilobytes; a larger buffer means fewer reads.
+	t.ReadBufferSize = 64 << 10
 	t.Proxy = nil
 	return t
 }

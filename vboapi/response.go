@@ -1,7 +1,7 @@
 package vboapi
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,8 +47,8 @@ func (c *Client) handleResponse(req request, resp *http.Response, body *bodyRead
 	if resp.StatusCode == http.StatusOK {
 		// Judge by the body, not the Content-Type: an HTML error page sent
 		// with 200 must be reported as such, not as a JSON syntax error.
-		br := bufio.NewReader(body)
-		if !startsLikeJSON(br) {
+		br, isJSON := sniffJSON(body)
+		if !isJSON {
 			if body.readErr != nil {
 				return attemptResult{err: fmt.Errorf("%s %s: reading the body: %w", req.method, req.endpoint, body.readErr)}
 			}
@@ -82,25 +82,15 @@ func (c *Client) handleResponse(req request, resp *http.Response, body *bodyRead
 	return res
 }
 
-// startsLikeJSON skips leading white space and reports whether an object or
-// array follows, leaving that byte unread.
-func startsLikeJSON(br *bufio.Reader) bool {
-	for {
-		b, err := br.ReadByte()
-		if err != nil {
-			return false
-		}
-		switch b {
-		case ' ', '\t', '\r', '\n':
-			continue
-		case '{', '[':
-			_ = br.UnreadByte()
-			return true
-		default:
-			_ = br.UnreadByte()
-			return false
-		}
-	}
+// sniffJSON reads the start of the body and reports whether, after white
+// space, an object or array begins. The returned reader yields the whole
+// body again; unlike a bufio.Reader it does not copy the rest of it.
+func sniffJSON(body io.Reader) (io.Reader, bool) {
+	var head [512]byte
+	n, _ := io.ReadAtLeast(body, head[:], 1)
+	first := bytes.TrimLeft(head[:n], " \t\r\n")
+	isJSON := len(first) > 0 && (first[0] == '{' || first[0] == '[')
+	return io.MultiReader(bytes.NewReader(head[:n]), body), isJSON
 }
 
 // apiError reads what the API said, within a small limit, into an APIError.
