@@ -176,7 +176,7 @@ func (c *Client) fetchPage(ctx context.Context, jobID string, offset int64, limi
 // accumulator merges pages in whatever order they arrive. Its memory is the
 // de-duplication set plus at most keep listed mailboxes.
 type accumulator struct {
-	seen      map[mailboxKey]struct{}
+	seen      *idSet
 	counts    MailboxCounts
 	keep      int
 	listed    unprotectedHeap
@@ -220,7 +220,7 @@ func (a *accumulator) consistent(positions int64) error {
 }
 
 func newAccumulator(keep int, hint int64) *accumulator {
-	return &accumulator{seen: make(map[mailboxKey]struct{}, max(hint, 0)), keep: keep}
+	return &accumulator{seen: newIDSet(int(max(hint, 0))), keep: keep}
 }
 
 // add merges a page and returns how many mailboxes were new.
@@ -231,8 +231,7 @@ func (a *accumulator) add(offset int64, p *page) int {
 	before := a.counts.Mailboxes
 	for i := range p.items {
 		it := &p.items[i]
-		a.seen[it.key] = struct{}{} // one hash operation instead of a lookup and an insert
-		if len(a.seen) == a.counts.Mailboxes {
+		if !a.seen.add(it.key) {
 			a.counts.Duplicates++
 			continue
 		}

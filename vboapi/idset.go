@@ -1,0 +1,71 @@
+package vboapi
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"math/rand/v2"
+)
+
+// idSet is the de-duplication set of one job's poll: open addressing with
+// linear probing over a flat array of 16-byte keys. It has no pointers, so
+// the garbage collector never scans it, and it costs 16 bytes per slot at a
+// load of at most 7/8 (about 20 bytes per mailbox when sized from the last
+// poll's count), against 24 to 38 for a Go map of the same keys.
+type idSet struct {
+	slots   []mailboxKey
+	used    []uint64 // one bit per slot; the all-zero key is a valid key
+	n       int
+	seed    uint64 // per set, so a hostile server cannot aim for collisions
+	maxLoad int
+}
+
+// newIDSet returns a set sized for hint keys without growing.
+func newIDSet(hint int) *idSet {
+	s := &idSet{seed: rand.Uint64() | 1}
+	s.resize(max(hint+hint/7+2, 64))
+	return s
+}
+
+// resize allocates capacity slots. Capacities are not powers of two: slots
+// are picked by multiplying the hash into range, so a hint is honoured
+// closely instead of being rounded up to twice its size.
+func (s *idSet) resize(capacity int) {
+	old, oldUsed := s.slots, s.used
+	s.slots = make([]mailboxKey, capacity)
+	s.used = make([]uint64, (capacity+63)/64)
+	s.maxLoad = capacity * 7 / 8
+	s.n = 0
+	for i := range old {
+		if oldUsed[i/64]&(1<<(i%64)) != 0 {
+			s.add(old[i])
+		}
+	}
+}
+
+// add inserts k and reports whether it was new.
+func (s *idSet) add(k mailboxKey) bool {
+	if s.n >= s.maxLoad {
+		s.resize(len(s.slots) + len(s.slots)/2)
+	}
+	h := binary.LittleEndian.Uint64(k[:8])*s.seed ^ binary.LittleEndian.Uint64(k[8:])
+	h *= 0x9E3779B97F4A7C15
+	i, _ := bits.Mul64(h, uint64(len(s.slots)))
+	for {
+		word, bit := i/64, uint64(1)<<(i%64)
+		if s.used[word]&bit == 0 {
+			s.used[word] |= bit
+			s.slots[i] = k
+			s.n++
+			return true
+		}
+		if s.slots[i] == k {
+			return false
+		}
+		if i++; i == uint64(len(s.slots)) {
+			i = 0
+		}
+	}
+}
+
+// len returns the number of keys.
+func (s *idSet) len() int { return s.n }
