@@ -64,8 +64,10 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 	verifying, verified := false, false
 	launch := func(offset int64) {
 		go func() {
-			p := pagePool.Get().(*page)
-			var err error
+			var (
+				p   *page
+				err error
+			)
 			defer func() {
 				// A bug in decoding must cost this job its count, not the
 				// process: the other jobs and servers are still exported.
@@ -78,7 +80,7 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 			if offset == verifyOffset {
 				limit = min(pageSize, verifyItems)
 			}
-			err = c.fetchPage(ctx, jobID, max(offset, 0), limit, keepUnprotected > 0, p)
+			p, err = c.fetchPage(ctx, jobID, max(offset, 0), limit, keepUnprotected > 0)
 		}()
 	}
 	fill := func() {
@@ -116,7 +118,9 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 		default:
 			sched.forget(r.offset)
 		}
-		pagePool.Put(r.page)
+		if r.page != nil {
+			pagePool.Put(r.page)
+		}
 		if r.err != nil && firstErr == nil {
 			firstErr = r.err
 			cancel() // the count cannot be exact any more: stop the other pages
@@ -157,20 +161,27 @@ func (c *Client) setSizeHint(jobID string, n int64) {
 
 var pagePool = sync.Pool{New: func() any { return new(page) }}
 
-func (c *Client) fetchPage(ctx context.Context, jobID string, offset int64, limit int, details bool, p *page) error {
-	return c.do(ctx, request{
+// fetchPage reads one page. The page buffer is taken only once a response is
+// there, so requests still waiting for a slot hold no memory.
+func (c *Client) fetchPage(ctx context.Context, jobID string, offset int64, limit int, details bool) (*page, error) {
+	var p *page
+	err := c.do(ctx, request{
 		method:   http.MethodGet,
 		endpoint: "/v1/Jobs/{id}/SelectedMailboxes",
 		path:     "/v1/Jobs/" + url.PathEscape(jobID) + "/SelectedMailboxes",
 		query:    url.Values{"offset": {strconv.FormatInt(offset, 10)}, "limit": {strconv.Itoa(limit)}},
 		auth:     true,
 		decode: func(r io.Reader) error {
+			if p == nil {
+				p = pagePool.Get().(*page)
+			}
 			if err := decodePage(r, details, p); err != nil {
 				return fmt.Errorf("page at offset %d: %w", offset, err)
 			}
 			return nil
 		},
 	})
+	return p, err
 }
 
 // accumulator merges pages in whatever order they arrive. Its memory is the
@@ -229,6 +240,7 @@ func (a *accumulator) add(offset int64, p *page) int {
 		a.firstPage = signatureOf(p)
 	}
 	before := a.counts.Mailboxes
+	named := p.unprotected
 	for i := range p.items {
 		it := &p.items[i]
 		if !a.seen.add(it.key) {
@@ -247,7 +259,12 @@ func (a *accumulator) add(offset int64, p *page) int {
 			}
 		}
 		if a.keep > 0 {
-			a.listed.offer(a.keep, listedMailbox{offset + int64(i), Mailbox{it.id, it.email, it.name}})
+			for len(named) > 0 && named[0].index < i {
+				named = named[1:]
+			}
+			if len(named) > 0 && named[0].index == i {
+				a.listed.offer(a.keep, listedMailbox{offset + int64(i), named[0].mailbox})
+			}
 		}
 	}
 	return a.counts.Mailboxes - before

@@ -24,19 +24,25 @@ const (
 // 128-bit hash of an id that is not a GUID.
 type mailboxKey [16]byte
 
-// pageItem is what paging keeps of one mailbox. Strings are filled only for
-// mailboxes that are not backed up, and only when they are to be listed.
+// pageItem is what paging keeps of one mailbox: 17 bytes, so that pages in
+// flight cost little even at 10,000 mailboxes a page.
 type pageItem struct {
-	key       mailboxKey
-	state     backupState
-	id, email string
-	name      string
+	key   mailboxKey
+	state backupState
+}
+
+// indexedMailbox names the mailbox at items[index]; pages keep names only
+// for mailboxes that are not backed up, and only when they are to be listed.
+type indexedMailbox struct {
+	index   int
+	mailbox Mailbox
 }
 
 // page is one decoded SelectedMailboxes response.
 type page struct {
 	offset, limit     int64 // as echoed; -1 when absent
 	items             []pageItem
+	unprotected       []indexedMailbox // in index order
 	hasNext           bool
 	nextOffset        int64 // from _links.next; -1 when absent or unreadable
 	unrecognizedValue string
@@ -45,6 +51,7 @@ type page struct {
 func (p *page) reset() {
 	p.offset, p.limit = -1, -1
 	p.items = p.items[:0]
+	p.unprotected = p.unprotected[:0]
 	p.hasNext, p.nextOffset = false, -1
 	p.unrecognizedValue = ""
 }
@@ -112,18 +119,17 @@ func decodeResults(sc *scanner, details bool, p *page) error {
 	}
 	more, err := sc.open('[', ']')
 	for ; more && err == nil; more, err = sc.next(']') {
-		var item pageItem
-		if item, err = decodeMailbox(sc, details, p); err != nil {
+		if err = decodeMailbox(sc, details, p); err != nil {
 			return fmt.Errorf("mailbox %d of the page: %w", len(p.items), err)
 		}
-		p.items = append(p.items, item)
 	}
 	return err
 }
 
-// decodeMailbox reads one mailbox object. isBackedUp is matched in either
-// documented spelling (isBackedUp, isBackedup), in any case.
-func decodeMailbox(sc *scanner, details bool, p *page) (pageItem, error) {
+// decodeMailbox reads one mailbox object and appends it to the page.
+// isBackedUp is matched in either documented spelling (isBackedUp,
+// isBackedup), in any case.
+func decodeMailbox(sc *scanner, details bool, p *page) error {
 	var (
 		item               pageItem
 		haveID, haveState  bool
@@ -134,16 +140,16 @@ func decodeMailbox(sc *scanner, details bool, p *page) (pageItem, error) {
 	for ; more && err == nil; more, err = sc.next('}') {
 		field, err := sc.member()
 		if err != nil {
-			return item, err
+			return err
 		}
 		switch {
 		case string(field) == "id":
 			if haveID {
-				return item, errors.New(`two "id" members`) // which one would be the mailbox?
+				return errors.New(`two "id" members`) // which one would be the mailbox?
 			}
 			var text []byte
 			if item.key, text, err = readKey(sc); err != nil {
-				return item, err
+				return err
 			}
 			if details {
 				rawID = append(rawID[:0], text...) // text lives in the scanner's buffer
@@ -152,7 +158,7 @@ func decodeMailbox(sc *scanner, details bool, p *page) (pageItem, error) {
 		case bytes.EqualFold(field, []byte("isBackedUp")):
 			state, odd, err := readBackupState(sc)
 			if err != nil {
-				return item, err
+				return err
 			}
 			if haveState && state != item.state {
 				state = unrecognized // two spellings that disagree
@@ -163,31 +169,32 @@ func decodeMailbox(sc *scanner, details bool, p *page) (pageItem, error) {
 			item.state, haveState = state, true
 		case details && string(field) == "email":
 			if email, err = readOptionalString(sc, email); err != nil {
-				return item, err
+				return err
 			}
 		case details && string(field) == "name":
 			if name, err = readOptionalString(sc, name); err != nil {
-				return item, err
+				return err
 			}
 		default:
 			if err := sc.skipValue(); err != nil {
-				return item, err
+				return err
 			}
 		}
 	}
 	if err != nil {
-		return item, err
+		return err
 	}
 	if !haveID {
-		return item, errors.New(`no "id"`)
+		return errors.New(`no "id"`)
 	}
 	if !haveState && p.unrecognizedValue == "" {
 		p.unrecognizedValue = "(missing)"
 	}
 	if details && item.state != backedUp {
-		item.id, item.email, item.name = string(rawID), string(email), string(name)
+		p.unprotected = append(p.unprotected, indexedMailbox{len(p.items), Mailbox{string(rawID), string(email), string(name)}})
 	}
-	return item, nil
+	p.items = append(p.items, item)
+	return nil
 }
 
 // readBackupState reads an isBackedUp value: true, false, or a string that

@@ -21,8 +21,10 @@ func TestDecodePage(t *testing.T) {
 	if p.items[0].state != backedUp || p.items[1].state != notBackedUp {
 		t.Errorf("states = %v, %v", p.items[0].state, p.items[1].state)
 	}
-	if p.items[1].name != `Paul "PG" Graham` || p.items[1].email != "pg@x.onmicrosoft.com" || p.items[1].id != guidB {
-		t.Errorf("details = %+v", p.items[1])
+	// Only the mailbox that is not backed up is named.
+	want := []indexedMailbox{{1, Mailbox{ID: guidB, Email: "pg@x.onmicrosoft.com", Name: `Paul "PG" Graham`}}}
+	if len(p.unprotected) != 1 || p.unprotected[0] != want[0] {
+		t.Errorf("named = %+v, want %+v", p.unprotected, want)
 	}
 	var a, b mailboxKey
 	if !parseGUID([]byte(guidA), &a) || !parseGUID([]byte(strings.ToLower(guidB)), &b) || p.items[0].key != a || p.items[1].key != b {
