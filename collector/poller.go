@@ -103,6 +103,11 @@ func (p *poller) pollNow(ctx context.Context) *ServerResult {
 	}
 	res.Up = true
 	res.Jobs = p.selectJobs(jobs)
+	ids := make([]string, len(res.Jobs))
+	for i, j := range res.Jobs {
+		ids[i] = j.ID
+	}
+	p.client.RetainJobs(ids)
 
 	var wg sync.WaitGroup
 	for _, j := range res.Jobs {

@@ -46,7 +46,7 @@ type Client struct {
 	retry  retryPolicy
 
 	hintsMu sync.Mutex
-	hints   map[string]int64 // job id -> mailboxes at the last complete count
+	jobs    map[string]jobState // per job id, what the last poll learned
 }
 
 // New returns a Client for one server. It makes no request.

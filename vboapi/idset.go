@@ -69,3 +69,9 @@ func (s *idSet) add(k mailboxKey) bool {
 
 // len returns the number of keys.
 func (s *idSet) len() int { return s.n }
+
+// clear empties the set and keeps its memory.
+func (s *idSet) clear() {
+	clear(s.used)
+	s.n = 0
+}

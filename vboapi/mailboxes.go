@@ -52,9 +52,10 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 	results := make(chan result)
 	// The last poll's count tells how far to read ahead and how large the
 	// de-duplication set will be; it is only a hint, never trusted as the end.
-	hint := c.sizeHint(jobID)
+	hint, set := c.takeJobState(jobID)
 	sched := newScheduler(int64(pageSize), hint)
-	acc := newAccumulator(keepUnprotected, hint)
+	acc := &accumulator{seen: set, keep: keepUnprotected}
+	defer func() { c.putJobState(jobID, int64(acc.counts.Mailboxes), acc.seen) }()
 	var firstErr error
 
 	// verifyOffset marks the second read of the first page, sent once the
@@ -133,7 +134,6 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 	if firstErr != nil {
 		return MailboxCounts{}, firstErr
 	}
-	c.setSizeHint(jobID, int64(acc.counts.Mailboxes))
 	return acc.result(sched.pages), nil
 }
 
@@ -141,22 +141,62 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 // shift at the front, small enough to cost little more than a round trip.
 const verifyItems = 100
 
-func (c *Client) sizeHint(jobID string) int64 {
-	c.hintsMu.Lock()
-	defer c.hintsMu.Unlock()
-	if n, ok := c.hints[jobID]; ok {
-		return n
-	}
-	return -1
+// jobState is what one poll of a job leaves for the next: the count, which
+// bounds read-ahead, and the emptied de-duplication set, whose memory is
+// reused instead of being allocated again at every poll.
+type jobState struct {
+	count int64
+	set   *idSet
 }
 
-func (c *Client) setSizeHint(jobID string, n int64) {
+// takeJobState returns the job's last count (-1 if none) and an empty set
+// sized for it. The set is taken out of the client while in use, so that two
+// polls of one job never share it.
+func (c *Client) takeJobState(jobID string) (int64, *idSet) {
+	c.hintsMu.Lock()
+	st, ok := c.jobs[jobID]
+	if ok {
+		delete(c.jobs, jobID)
+	}
+	c.hintsMu.Unlock()
+	if !ok {
+		return -1, newIDSet(0)
+	}
+	if st.set == nil || len(st.set.slots) > 4*int(st.count)+1024 {
+		return st.count, newIDSet(int(st.count)) // gone or much too large for the job now
+	}
+	st.set.clear()
+	return st.count, st.set
+}
+
+// RetainJobs forgets the state of every job not in ids, so that deleted jobs
+// do not keep their sets.
+func (c *Client) RetainJobs(ids []string) {
+	keep := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		keep[id] = true
+	}
 	c.hintsMu.Lock()
 	defer c.hintsMu.Unlock()
-	if c.hints == nil {
-		c.hints = map[string]int64{}
+	for id := range c.jobs {
+		if !keep[id] {
+			delete(c.jobs, id)
+		}
 	}
-	c.hints[jobID] = n
+}
+
+// putJobState keeps the job's state for its next poll. A failed poll keeps
+// the last good count: its own count may be partial.
+func (c *Client) putJobState(jobID string, count int64, set *idSet) {
+	c.hintsMu.Lock()
+	defer c.hintsMu.Unlock()
+	if c.jobs == nil {
+		c.jobs = map[string]jobState{}
+	}
+	if old, ok := c.jobs[jobID]; ok && old.count > count {
+		count = old.count
+	}
+	c.jobs[jobID] = jobState{count: count, set: set}
 }
 
 var pagePool = sync.Pool{New: func() any { return new(page) }}
@@ -228,10 +268,6 @@ func (a *accumulator) consistent(positions int64) error {
 			errListChanged, positions, a.counts.Mailboxes, a.counts.Duplicates)
 	}
 	return nil
-}
-
-func newAccumulator(keep int, hint int64) *accumulator {
-	return &accumulator{seen: newIDSet(int(max(hint, 0))), keep: keep}
 }
 
 // add merges a page and returns how many mailboxes were new.

@@ -152,3 +152,31 @@ func TestSelectedMailboxesOddValuesCountAsNotBackedUp(t *testing.T) {
 		t.Errorf("example = %q, want the first odd value", got.UnrecognizedExample)
 	}
 }
+
+func TestJobStateCarriesOverAndIsForgotten(t *testing.T) {
+	f := newFakeAPI(250, everyThird)
+	c, _ := newTestClient(t, f, 4)
+	for poll := range 3 {
+		got, err := c.SelectedMailboxes(context.Background(), "job-1", 100, 0)
+		if err != nil || got.Mailboxes != 250 || got.BackedUp != 250-84 {
+			t.Fatalf("poll %d: %+v, %v", poll, got, err)
+		}
+	}
+	// With the last count known, read-ahead stops at the end: 3 pages and
+	// the second read of the first page.
+	before := f.pageRequests.Load()
+	if _, err := c.SelectedMailboxes(context.Background(), "job-1", 100, 0); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.pageRequests.Load() - before; n != 4 {
+		t.Errorf("%d page requests with the count known, want 4", n)
+	}
+	if count, set := c.takeJobState("job-1"); count != 250 || set.len() != 0 {
+		t.Fatalf("state = %d, %d keys; want the count and an emptied set", count, set.len())
+	}
+	c.putJobState("job-1", 250, newIDSet(250))
+	c.RetainJobs([]string{"job-2"})
+	if count, _ := c.takeJobState("job-1"); count != -1 {
+		t.Fatalf("a job no longer listed kept its state")
+	}
+}
