@@ -45,7 +45,7 @@ func (s *idSet) resize(capacity int) {
 // add inserts k and reports whether it was new.
 func (s *idSet) add(k mailboxKey) bool {
 	if s.n >= s.maxLoad {
-		s.resize(len(s.slots) + len(s.slots)/2)
+		s.resize(2 * len(s.slots)) // doubling leaves the least garbage behind while a first poll grows the set
 	}
 	h := binary.LittleEndian.Uint64(k[:8])*s.seed ^ binary.LittleEndian.Uint64(k[8:])
 	h *= 0x9E3779B97F4A7C15

@@ -56,6 +56,10 @@ func (p *page) reset() {
 	p.unrecognizedValue = ""
 }
 
+// fastPathEnabled is switched off only by the test that checks the fast
+// path against the general one.
+var fastPathEnabled = true
+
 var scannerPool = sync.Pool{New: func() any { return newScanner() }}
 
 // decodePage reads one page as it streams in. It keeps, per mailbox, only the
@@ -119,6 +123,13 @@ func decodeResults(sc *scanner, details bool, p *page) error {
 	}
 	more, err := sc.open('[', ']')
 	for ; more && err == nil; more, err = sc.next(']') {
+		sc.ensure(fastAhead)
+		if _, ok := sc.peek(); ok && fastPathEnabled {
+			if next := fastMailbox(sc.buf[:sc.end], sc.pos, details, p); next >= 0 {
+				sc.pos = next
+				continue
+			}
+		}
 		if err = decodeMailbox(sc, details, p); err != nil {
 			return fmt.Errorf("mailbox %d of the page: %w", len(p.items), err)
 		}
@@ -161,7 +172,7 @@ func decodeMailbox(sc *scanner, details bool, p *page) error {
 				return err
 			}
 			if haveState && state != item.state {
-				state = unrecognized // two spellings that disagree
+				state, odd = unrecognized, "(two values that disagree)"
 			}
 			if state == unrecognized && p.unrecognizedValue == "" {
 				p.unrecognizedValue = odd

@@ -31,7 +31,13 @@ const maxDepth = 256
 // errTruncated means the body ended inside a value.
 var errTruncated = errors.New("the body ends in the middle of the JSON value")
 
-func newScanner() *scanner { return &scanner{buf: make([]byte, 32<<10)} }
+func newScanner() *scanner { return &scanner{buf: make([]byte, 64<<10)} }
+
+// ensure reads until n bytes are buffered ahead, or the input ends.
+func (s *scanner) ensure(n int) {
+	for s.end-s.pos < n && s.fill() {
+	}
+}
 
 func (s *scanner) reset(r io.Reader) {
 	s.r, s.pos, s.end, s.consumed, s.eof, s.readErr, s.depth = r, 0, 0, 0, false, nil, 0

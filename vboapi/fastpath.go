@@ -1,0 +1,274 @@
+package vboapi
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// The fast path parses one whole mailbox object that is already in the
+// scanner's buffer, with plain index arithmetic and no refills. Anything it
+// is not sure about (the object runs past the buffered bytes, an escape in a
+// value it reads, deep nesting, any syntax error) makes it give up without
+// consuming anything, and the scanner's general path reads the same object
+// again, with full error reporting. So the fast path decides nothing the
+// general path would decide differently; it only decides it sooner.
+
+// fastAhead is how many bytes decodeResults keeps buffered before trying the
+// fast path: far more than a mailbox object (about 430 bytes).
+const fastAhead = 16 << 10
+
+// fastMaxDepth bounds the fast path's recursion; deeper input goes the
+// general way.
+const fastMaxDepth = 16
+
+// fastWS skips white space.
+func fastWS(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// fastString validates the string starting at b[i] (a quote) and returns
+// where its content starts and ends, and the index after it. ok is false if
+// the string is invalid or not complete in b; escaped reports escapes.
+func fastString(b []byte, i int) (start, end, next int, escaped, ok bool) {
+	start = i + 1
+	j := start
+	for {
+		j = skipPlain(b, j)
+		if j >= len(b) {
+			return 0, 0, 0, false, false
+		}
+		switch c := b[j]; {
+		case c == '"':
+			return start, j, j + 1, escaped, true
+		case c == '\\':
+			n, err := escapeLen(b[j:])
+			if err != nil {
+				return 0, 0, 0, false, false
+			}
+			escaped = true
+			j += n
+		case c < 0x20:
+			return 0, 0, 0, false, false
+		default:
+			r, size := utf8.DecodeRune(b[j:])
+			if r == utf8.RuneError && size <= 1 {
+				return 0, 0, 0, false, false
+			}
+			j += size
+		}
+	}
+}
+
+// fastSkip validates and skips the value at b[i]; it returns the index after
+// it, or -1.
+func fastSkip(b []byte, i, depth int) int {
+	i = fastWS(b, i)
+	if i >= len(b) {
+		return -1
+	}
+	switch c := b[i]; {
+	case c == '"':
+		_, _, next, _, ok := fastString(b, i)
+		if !ok {
+			return -1
+		}
+		return next
+	case c == '{' || c == '[':
+		if depth >= fastMaxDepth {
+			return -1
+		}
+		closing := byte('}')
+		if c == '[' {
+			closing = ']'
+		}
+		i = fastWS(b, i+1)
+		if i < len(b) && b[i] == closing {
+			return i + 1
+		}
+		for {
+			if closing == '}' {
+				if i >= len(b) || b[i] != '"' {
+					return -1
+				}
+				_, _, next, _, ok := fastString(b, i)
+				if !ok {
+					return -1
+				}
+				if i = fastWS(b, next); i >= len(b) || b[i] != ':' {
+					return -1
+				}
+				i++
+			}
+			if i = fastSkip(b, i, depth+1); i < 0 {
+				return -1
+			}
+			if i = fastWS(b, i); i >= len(b) {
+				return -1
+			}
+			switch b[i] {
+			case ',':
+				i = fastWS(b, i+1)
+			case closing:
+				return i + 1
+			default:
+				return -1
+			}
+		}
+	case c == '-' || '0' <= c && c <= '9':
+		j := i
+		for j < len(b) && isNumberByte(b[j]) {
+			j++
+		}
+		if j >= len(b) || !validNumber(b[i:j]) {
+			return -1 // a number touching the end of the buffer may go on
+		}
+		return j
+	case c == 't':
+		return fastWord(b, i, "true")
+	case c == 'f':
+		return fastWord(b, i, "false")
+	case c == 'n':
+		return fastWord(b, i, "null")
+	}
+	return -1
+}
+
+func fastWord(b []byte, i int, word string) int {
+	if len(b)-i < len(word) || string(b[i:i+len(word)]) != word {
+		return -1
+	}
+	return i + len(word)
+}
+
+// fastMailbox parses the mailbox object at b[i] and appends it to p. It
+// returns the index after the object, or -1 with p unchanged.
+func fastMailbox(b []byte, i int, details bool, p *page) int {
+	if i >= len(b) || b[i] != '{' {
+		return -1
+	}
+	var (
+		item              pageItem
+		haveID, haveState bool
+		named             Mailbox
+		odd               string
+	)
+	item.state = unrecognized
+	i = fastWS(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return -1 // no id: let the general path say so
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return -1
+		}
+		ks, ke, next, kesc, ok := fastString(b, i)
+		if !ok || kesc {
+			return -1
+		}
+		if i = fastWS(b, next); i >= len(b) || b[i] != ':' {
+			return -1
+		}
+		if i = fastWS(b, i+1); i >= len(b) {
+			return -1
+		}
+		key := b[ks:ke]
+		switch {
+		case string(key) == "id":
+			if haveID || b[i] != '"' {
+				return -1
+			}
+			vs, ve, next, esc, ok := fastString(b, i)
+			if !ok || esc || !parseGUID(b[vs:ve], &item.key) {
+				return -1 // ids that are not plain GUIDs are rare: general path
+			}
+			if details {
+				named.ID = string(b[vs:ve])
+			}
+			haveID, i = true, next
+		case bytes.EqualFold(key, []byte("isBackedUp")):
+			state := unrecognized
+			switch b[i] {
+			case 't', 'f':
+				word := "true"
+				state = backedUp
+				if b[i] == 'f' {
+					word, state = "false", notBackedUp
+				}
+				if i = fastWord(b, i, word); i < 0 {
+					return -1
+				}
+			case '"':
+				vs, ve, next, esc, ok := fastString(b, i)
+				if !ok || esc {
+					return -1
+				}
+				switch v := b[vs:ve]; {
+				case bytes.EqualFold(v, []byte("true")):
+					state = backedUp
+				case bytes.EqualFold(v, []byte("false")):
+					state = notBackedUp
+				default:
+					return -1 // odd values are reported by the general path
+				}
+				i = next
+			default:
+				return -1
+			}
+			if haveState && state != item.state {
+				state = unrecognized
+				odd = "(two values that disagree)"
+			}
+			item.state, haveState = state, true
+		case details && (string(key) == "email" || string(key) == "name"):
+			if b[i] != '"' {
+				return -1
+			}
+			vs, ve, next, esc, ok := fastString(b, i)
+			if !ok || esc {
+				return -1
+			}
+			if string(key) == "email" {
+				named.Email = string(b[vs:ve])
+			} else {
+				named.Name = string(b[vs:ve])
+			}
+			i = next
+		default:
+			if i = fastSkip(b, i, 1); i < 0 {
+				return -1
+			}
+		}
+		if i = fastWS(b, i); i >= len(b) {
+			return -1
+		}
+		switch b[i] {
+		case ',':
+			i = fastWS(b, i+1)
+			continue
+		case '}':
+			i++
+		default:
+			return -1
+		}
+		break
+	}
+	if !haveID || !haveState {
+		return -1 // the general path reports these
+	}
+	if odd != "" && p.unrecognizedValue == "" {
+		p.unrecognizedValue = odd
+	}
+	if details && item.state != backedUp {
+		p.unprotected = append(p.unprotected, indexedMailbox{len(p.items), named})
+	}
+	p.items = append(p.items, item)
+	return i
+}
