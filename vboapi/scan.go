@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -190,15 +191,18 @@ const (
 
 // skipPlain returns the index of the first byte at or after i that is not
 // plain. It tests eight bytes at a time: a word is all plain when none of its
-// bytes is below 0x20, a quote, a backslash or non-ASCII.
+// bytes is below 0x20, a quote, a backslash or non-ASCII. Borrows in the
+// subtractions only flag bytes above a byte that is really special, so the
+// lowest flagged byte is the answer.
 func skipPlain(buf []byte, i int) int {
-	for ; i+8 <= len(buf); i += 8 {
+	for i+8 <= len(buf) {
 		v := binary.LittleEndian.Uint64(buf[i:])
 		q := v ^ (ones * '"')
 		b := v ^ (ones * '\\')
-		if ((q-ones)&^q|(b-ones)&^b|(v-ones*0x20)|v)&highs != 0 {
-			break
+		if m := ((q-ones)&^q | (b-ones)&^b | (v - ones*0x20) | v) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
 		}
+		i += 8
 	}
 	for i < len(buf) && plain[buf[i]] {
 		i++
