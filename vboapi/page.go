@@ -40,7 +40,7 @@ type indexedMailbox struct {
 
 // page is one decoded SelectedMailboxes response.
 type page struct {
-	offset, limit     int64 // as echoed; -1 when absent
+	offset, limit     int64 // as echoed; -1 when absent. A wrong offset echoed fails the page.
 	items             []pageItem
 	unprotected       []indexedMailbox // in index order
 	hasNext           bool

@@ -82,6 +82,8 @@ func (s *scheduler) done(offset int64, p *page, newIDs, distinct, concurrency in
 	}
 
 	switch {
+	case n > 0 && p.offset >= 0 && p.offset != offset:
+		return fmt.Errorf("%w: asked for offset %d, the server answered with offset %d", ErrNotAdvancing, offset, p.offset)
 	case n > 0 && newIDs == 0 && (full || p.hasNext):
 		return fmt.Errorf("%w: the page at offset %d holds only mailboxes already served (does the server ignore offset, or loop in _links.next?)", ErrNotAdvancing, offset)
 	case n == 0:

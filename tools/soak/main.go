@@ -238,7 +238,7 @@ func run(cfg config) error {
 		}
 		if time.Now().After(nextReport) {
 			nextReport = nextReport.Add(time.Minute)
-			fmt.Printf("soak: %s: %s; %s\n", time.Until(end).Round(time.Second), st.summary(), lastSnap)
+			fmt.Printf("soak: %s elapsed: %s; %s\n", time.Since(end.Add(-cfg.duration)).Round(time.Second), st.summary(), lastSnap)
 		}
 		if time.Now().After(end) {
 			break
@@ -246,7 +246,6 @@ func run(cfg config) error {
 		select {
 		case <-ctx.Done():
 			fmt.Println("soak: interrupted")
-			end = time.Now()
 		case <-ticker.C:
 			continue
 		}
