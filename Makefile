@@ -42,8 +42,9 @@ fmt-check:
 unit:
 	$(GO) test -race -count=1 -timeout 15m ./...
 
-## crossbuild: the release platforms compile (Windows has its own service code)
+## crossbuild: the release platforms compile and vet (Windows has its own service code)
 crossbuild:
+	GOOS=windows $(GO) vet ./...
 	@for p in $(PLATFORMS); do \
 		echo "go build $$p"; \
 		GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0 $(GO) build -o /dev/null . || exit 1; \

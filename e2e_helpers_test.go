@@ -164,7 +164,7 @@ func e2eStartProc(name, bin string, args ...string) (*e2eProc, error) {
 	p.cmd.Stderr = p.out
 	// Should the test binary die (timeout panic), the child must not
 	// outlive it and hold ports or files.
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	p.cmd.SysProcAttr = e2eSysProcAttr()
 	if err := p.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", name, err)
 	}

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command bench is the end-to-end scale benchmark of vbo365_exporter: it
 // runs the simulator and the exporter as separate processes over loopback,
 // scrapes the exporter as Prometheus would, and compares wall time, CPU and

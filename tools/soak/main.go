@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command soak runs a built vbo365_exporter against an in-process simulator
 // that injects random faults, scrapes it at a fixed interval and checks
 // every scrape against the simulator's ground truth. It reports the
