@@ -42,7 +42,6 @@ YAML
 wait_for() { # url, what
 	for _ in $(seq 1 100); do
 		curl -sf -o /dev/null --cacert "$work/sim-ca.pem" "$1" 2>/dev/null && return 0
-		[ -s "$work/sim-ca.pem" ] || true
 		sleep 0.1
 	done
 	echo "demo: $2 did not start; its log:" >&2
