@@ -26,8 +26,9 @@ type fakeAPI struct {
 	linkHost      string   // host used in _links
 	ignoreOffset  bool
 	tokenLifetime time.Duration
-	tokenStatus   int // non-zero: the token endpoint answers this
-	overserve     int // serve this many items more than the limit asked
+	tokenStatus   int  // non-zero: the token endpoint answers this
+	overserve     int  // serve this many items more than the limit asked
+	nextBack      bool // _links.next always points at offset 0
 	afterPage     func(offset int)
 
 	tokens       map[string]time.Time // access token -> expiry
@@ -162,6 +163,9 @@ func (f *fakeAPI) page(w http.ResponseWriter, r *http.Request) {
 	if min(offset+limit, len(all)) < len(all) {
 		next := self
 		next.RawQuery = fmt.Sprintf("offset=%d&limit=%d", offset+limit, limit)
+		if f.nextBack {
+			next.RawQuery = fmt.Sprintf("offset=0&limit=%d", limit)
+		}
 		fmt.Fprintf(&b, `,"next":{"href":%q}`, next.String())
 	}
 	b.WriteString("}}")

@@ -186,3 +186,13 @@ func TestJobStateCarriesOverAndIsForgotten(t *testing.T) {
 		t.Fatalf("a job no longer listed kept its state")
 	}
 }
+
+func TestSelectedMailboxesNextLinkPointingBackFails(t *testing.T) {
+	f := newFakeAPI(50, everyThird)
+	f.nextBack = true
+	c, _ := newTestClient(t, f, 1)
+	_, err := c.SelectedMailboxes(context.Background(), "job-1", 10, 0)
+	if !errors.Is(err, ErrNotAdvancing) || !strings.Contains(err.Error(), "links back to offset 0") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -84,6 +84,8 @@ func (s *scheduler) done(offset int64, p *page, newIDs, distinct, concurrency in
 	switch {
 	case n > 0 && p.offset >= 0 && p.offset != offset:
 		return fmt.Errorf("%w: asked for offset %d, the server answered with offset %d", ErrNotAdvancing, offset, p.offset)
+	case p.hasNext && p.nextOffset >= 0 && p.nextOffset <= offset:
+		return fmt.Errorf("%w: the page at offset %d links back to offset %d as next", ErrNotAdvancing, offset, p.nextOffset)
 	case n > 0 && newIDs == 0 && (full || p.hasNext):
 		return fmt.Errorf("%w: the page at offset %d holds only mailboxes already served (does the server ignore offset, or loop in _links.next?)", ErrNotAdvancing, offset)
 	case n == 0:
