@@ -91,7 +91,7 @@ func (ts *tokenSource) get(ctx context.Context) (string, error) {
 
 		ts.mu.Lock()
 		if cur != nil {
-			ts.replaced = append(ts.replaced[max(0, len(ts.replaced)-8):], cur.access, cur.refresh)
+			ts.retire(cur)
 		}
 		ts.current, ts.lastErr = next, err
 		close(ts.pending)
@@ -109,9 +109,17 @@ func (ts *tokenSource) invalidate(access string) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	if ts.current != nil && ts.current.access == access {
-		ts.replaced = append(ts.replaced, ts.current.access, ts.current.refresh)
+		ts.retire(ts.current)
 		ts.current = nil
 	}
+}
+
+// retire remembers a replaced token for redaction. Only the last few are
+// kept: an old token can only turn up in an error from around its own time,
+// and a server that revokes tokens again and again must not grow the list.
+// The caller holds ts.mu.
+func (ts *tokenSource) retire(t *token) {
+	ts.replaced = append(ts.replaced[max(0, len(ts.replaced)-8):], t.access, t.refresh)
 }
 
 // secrets lists everything that must never be shown: the password and the
