@@ -22,9 +22,9 @@ const marker = "<!--vbo365-status-->"
 
 // Handler serves the landing page with the status table.
 type Handler struct {
-	landing http.Handler
-	results func() []*collector.ServerResult
-	now     func() time.Time
+	before, after []byte // the toolkit's page around the table, rendered once
+	results       func() []*collector.ServerResult
+	now           func() time.Time
 }
 
 // New builds the page from the toolkit landing config. results must return
@@ -37,19 +37,21 @@ func New(cfg web.LandingConfig, results func() []*collector.ServerResult) (*Hand
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{landing: landing, results: results, now: time.Now}, nil
+	// The toolkit's page depends on its config only, so it is rendered once
+	// and split where the table goes.
+	rec := httptest.NewRecorder()
+	landing.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	before, after, found := bytes.Cut(rec.Body.Bytes(), []byte(marker))
+	if rec.Code != http.StatusOK || !found {
+		return nil, fmt.Errorf("the landing page did not render (HTTP %d)", rec.Code)
+	}
+	return &Handler{before: before, after: after, results: results, now: time.Now}, nil
 }
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rec := httptest.NewRecorder()
-	h.landing.ServeHTTP(rec, r)
-	if rec.Code != http.StatusOK {
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		w.Write(rec.Body.Bytes())
+	if r.URL.Path != "/" {
+		http.NotFound(w, r)
 		return
 	}
 	var table bytes.Buffer
@@ -57,10 +59,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "rendering the status table: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
-	page := bytes.Replace(rec.Body.Bytes(), []byte(marker), table.Bytes(), 1)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(page)
+	w.Write(h.before)
+	w.Write(table.Bytes())
+	w.Write(h.after)
 }
 
 type serverView struct {

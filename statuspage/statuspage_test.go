@@ -90,6 +90,14 @@ func TestStatusPageNeverPolls(t *testing.T) {
 	if n := sim.Requests("token") + sim.Requests("jobs") + sim.Requests("mailboxes"); n != 0 {
 		t.Fatalf("rendering the page made %d API requests", n)
 	}
+	resp, err := http.Get(page.URL + "/nothing-here")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("an unknown path got %d, want 404", resp.StatusCode)
+	}
 }
 
 func TestStatusPageTable(t *testing.T) {
