@@ -23,6 +23,9 @@ const fastMaxDepth = 16
 
 // fastWS skips white space.
 func fastWS(b []byte, i int) int {
+	if i < len(b) && b[i] > ' ' {
+		return i // the usual case: servers send no white space
+	}
 	for i < len(b) {
 		switch b[i] {
 		case ' ', '\t', '\n', '\r':
@@ -98,14 +101,9 @@ func fastSkip(b []byte, i, depth int) int {
 				if i >= len(b) || b[i] != '"' {
 					return -1
 				}
-				_, _, next, _, ok := fastString(b, i)
-				if !ok {
+				if _, i = fastMember(b, i); i < 0 {
 					return -1
 				}
-				if i = fastWS(b, next); i >= len(b) || b[i] != ':' {
-					return -1
-				}
-				i++
 			}
 			if i = fastSkip(b, i, depth+1); i < 0 {
 				return -1
@@ -148,6 +146,95 @@ func fastWord(b []byte, i int, word string) int {
 	return i + len(word)
 }
 
+// Member names the fast path recognises by their exact bytes, quotes and
+// colon included, as servers write them: one comparison instead of a string
+// scan. Names written any other way (escapes, white space before the colon,
+// other casing) go through fastString.
+const (
+	memberOther = iota
+	memberID
+	memberEmail
+	memberName
+	memberBackedUp
+)
+
+// fastMember reads the member name at b[i] (a quote) and the colon after
+// it. It returns what the name is and the index after the colon, or -1.
+func fastMember(b []byte, i int) (member, next int) {
+	if len(b)-i >= 16 {
+		switch b[i+1] {
+		case 'i':
+			if string(b[i:i+5]) == `"id":` {
+				return memberID, i + 5
+			}
+			if string(b[i:i+13]) == `"isBackedUp":` {
+				return memberBackedUp, i + 13
+			}
+		case 'e':
+			if string(b[i:i+8]) == `"email":` {
+				return memberEmail, i + 8
+			}
+		case 'n':
+			if string(b[i:i+7]) == `"name":` {
+				return memberName, i + 7
+			}
+		case '_':
+			if string(b[i:i+9]) == `"_links":` {
+				return memberOther, i + 9
+			}
+		case 's':
+			if string(b[i:i+7]) == `"self":` {
+				return memberOther, i + 7
+			}
+		case 'h':
+			if string(b[i:i+7]) == `"href":` {
+				return memberOther, i + 7
+			}
+		case 'o':
+			if string(b[i:i+15]) == `"organization":` {
+				return memberOther, i + 15
+			}
+		}
+	}
+	ks, ke, next, esc, ok := fastString(b, i)
+	if !ok || esc {
+		return memberOther, -1
+	}
+	if next = fastWS(b, next); next >= len(b) || b[next] != ':' {
+		return memberOther, -1
+	}
+	switch key := b[ks:ke]; {
+	case string(key) == "id":
+		member = memberID
+	case len(key) == len("isBackedUp") && bytes.EqualFold(key, []byte("isBackedUp")):
+		member = memberBackedUp
+	case string(key) == "email":
+		member = memberEmail
+	case string(key) == "name":
+		member = memberName
+	}
+	return member, next + 1
+}
+
+// fastRun parses, from b[i] on, the comma-separated mailboxes that are whole
+// in b, so that the general path is entered once per buffer rather than once
+// per mailbox. It returns the index after the last mailbox it parsed, before
+// the comma that follows it, or -1 if it parsed none.
+func fastRun(b []byte, i int, details bool, p *page) int {
+	last := -1
+	for {
+		next := fastMailbox(b, i, details, p)
+		if next < 0 {
+			return last
+		}
+		last = next
+		if i = fastWS(b, next); i >= len(b) || b[i] != ',' {
+			return last
+		}
+		i = fastWS(b, i+1)
+	}
+}
+
 // fastMailbox parses the mailbox object at b[i] and appends it to p. It
 // returns the index after the object, or -1 with p unchanged.
 func fastMailbox(b []byte, i int, details bool, p *page) int {
@@ -169,34 +256,35 @@ func fastMailbox(b []byte, i int, details bool, p *page) int {
 		if i >= len(b) || b[i] != '"' {
 			return -1
 		}
-		ks, ke, next, kesc, ok := fastString(b, i)
-		if !ok || kesc {
+		member, next := fastMember(b, i)
+		if next < 0 {
 			return -1
 		}
-		if i = fastWS(b, next); i >= len(b) || b[i] != ':' {
+		if i = fastWS(b, next); i >= len(b) {
 			return -1
 		}
-		if i = fastWS(b, i+1); i >= len(b) {
-			return -1
-		}
-		key := b[ks:ke]
 		switch {
-		case string(key) == "id":
+		case member == memberID:
 			if haveID || b[i] != '"' {
 				return -1
 			}
-			vs, ve, next, esc, ok := fastString(b, i)
-			if !ok || esc || !parseGUID(b[vs:ve], &item.key) {
+			// A GUID needs no string scan: hex digits and dashes are plain.
+			vs, ve := i+1, i+37
+			if ve >= len(b) || b[ve] != '"' || !parseGUID(b[vs:ve], &item.key) {
 				return -1 // ids that are not plain GUIDs are rare: general path
 			}
 			if details {
 				named.ID = string(b[vs:ve])
 			}
-			haveID, i = true, next
-		case bytes.EqualFold(key, []byte("isBackedUp")):
+			haveID, i = true, ve+1
+		case member == memberBackedUp:
 			state := unrecognized
-			switch b[i] {
-			case 't', 'f':
+			switch {
+			case len(b)-i >= 6 && string(b[i:i+6]) == `"true"`:
+				state, i = backedUp, i+6
+			case len(b)-i >= 7 && string(b[i:i+7]) == `"false"`:
+				state, i = notBackedUp, i+7
+			case b[i] == 't' || b[i] == 'f':
 				word := "true"
 				state = backedUp
 				if b[i] == 'f' {
@@ -205,7 +293,7 @@ func fastMailbox(b []byte, i int, details bool, p *page) int {
 				if i = fastWord(b, i, word); i < 0 {
 					return -1
 				}
-			case '"':
+			case b[i] == '"':
 				vs, ve, next, esc, ok := fastString(b, i)
 				if !ok || esc {
 					return -1
@@ -227,7 +315,7 @@ func fastMailbox(b []byte, i int, details bool, p *page) int {
 				odd = "(two values that disagree)"
 			}
 			item.state, haveState = state, true
-		case details && (string(key) == "email" || string(key) == "name"):
+		case details && (member == memberEmail || member == memberName):
 			if b[i] != '"' {
 				return -1
 			}
@@ -235,7 +323,7 @@ func fastMailbox(b []byte, i int, details bool, p *page) int {
 			if !ok || esc {
 				return -1
 			}
-			if string(key) == "email" {
+			if member == memberEmail {
 				named.Email = string(b[vs:ve])
 			} else {
 				named.Name = string(b[vs:ve])

@@ -125,7 +125,7 @@ func decodeResults(sc *scanner, details bool, p *page) error {
 	for ; more && err == nil; more, err = sc.next(']') {
 		sc.ensure(fastAhead)
 		if _, ok := sc.peek(); ok && fastPathEnabled {
-			if next := fastMailbox(sc.buf[:sc.end], sc.pos, details, p); next >= 0 {
+			if next := fastRun(sc.buf[:sc.end], sc.pos, details, p); next >= 0 {
 				sc.pos = next
 				continue
 			}

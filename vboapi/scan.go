@@ -190,25 +190,44 @@ const (
 )
 
 // skipPlain returns the index of the first byte at or after i that is not
-// plain. It tests eight bytes at a time: a word is all plain when none of its
-// bytes is below 0x20, a quote, a backslash or non-ASCII. Borrows in the
-// subtractions only flag bytes above a byte that is really special, so the
-// lowest flagged byte is the answer.
+// plain. It tests 32 bytes per step and then eight at a time; see special.
 func skipPlain(buf []byte, i int) int {
-	for i+8 <= len(buf) {
-		v := binary.LittleEndian.Uint64(buf[i:])
-		q := v ^ (ones * '"')
-		b := v ^ (ones * '\\')
-		if m := ((q-ones)&^q | (b-ones)&^b | (v - ones*0x20) | v) & highs; m != 0 {
+	for ; i+32 <= len(buf); i += 32 {
+		w := buf[i : i+32 : i+32]
+		m0 := special(binary.LittleEndian.Uint64(w[0:8]))
+		m1 := special(binary.LittleEndian.Uint64(w[8:16]))
+		m2 := special(binary.LittleEndian.Uint64(w[16:24]))
+		m3 := special(binary.LittleEndian.Uint64(w[24:32]))
+		if m0|m1|m2|m3 != 0 {
+			// One bit per byte, in byte order, so that the first special
+			// byte is found without a branch per word.
+			m := gather(m0) | gather(m1)<<8 | gather(m2)<<16 | gather(m3)<<24
+			return i + bits.TrailingZeros64(m)
+		}
+	}
+	for ; i+8 <= len(buf); i += 8 {
+		if m := special(binary.LittleEndian.Uint64(buf[i:])); m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
-		i += 8
 	}
 	for i < len(buf) && plain[buf[i]] {
 		i++
 	}
 	return i
 }
+
+// special sets the high bit of each byte of v that is below 0x20, a quote,
+// a backslash or non-ASCII. Borrows in the subtractions can also flag bytes
+// above a byte that is really special, never below one, so the lowest flag
+// is always right.
+func special(v uint64) uint64 {
+	q := v ^ (ones * '"')
+	b := v ^ (ones * '\\')
+	return ((q-ones)&^q | (b-ones)&^b | (v - ones*0x20) | v) & highs
+}
+
+// gather packs the eight high bits of m into the low byte, in byte order.
+func gather(m uint64) uint64 { return (m >> 7) * 0x0102040810204080 >> 56 }
 
 // readString reads a string and returns its content, unescaped.
 func (s *scanner) readString() ([]byte, error) {
