@@ -217,13 +217,13 @@ func skipPlain(buf []byte, i int) int {
 }
 
 // special sets the high bit of each byte of v that is below 0x20, a quote,
-// a backslash or non-ASCII. Borrows in the subtractions can also flag bytes
-// above a byte that is really special, never below one, so the lowest flag
-// is always right.
+// a backslash or non-ASCII. A byte x is below 0x20 or a quote exactly when
+// x^2 is below 0x21, which one subtraction tests for both. Borrows in the
+// subtractions can also flag bytes above a byte that is really special,
+// never below one, so the lowest flag is always right.
 func special(v uint64) uint64 {
-	q := v ^ (ones * '"')
 	b := v ^ (ones * '\\')
-	return ((q-ones)&^q | (b-ones)&^b | (v - ones*0x20) | v) & highs
+	return ((v^(ones*2))-ones*0x21 | (b-ones)&^b | v) & highs
 }
 
 // gather packs the eight high bits of m into the low byte, in byte order.
