@@ -71,72 +71,103 @@ func fastString(b []byte, i int) (start, end, next int, escaped, ok bool) {
 }
 
 // fastSkip validates and skips the value at b[i]; it returns the index after
-// it, or -1.
-func fastSkip(b []byte, i, depth int) int {
-	i = fastWS(b, i)
-	if i >= len(b) {
-		return -1
-	}
-	switch c := b[i]; {
-	case c == '"':
-		_, _, next, _, ok := fastString(b, i)
-		if !ok {
+// it, or -1. It walks nested containers in one loop, with the kind of each
+// open container kept as one bit, rather than one call per value.
+func fastSkip(b []byte, i int) int {
+	var objects uint64 // bit d is set when the container at depth d+1 is an object
+	depth := 0
+	for {
+		// A value is expected at b[i].
+		if i = fastWS(b, i); i >= len(b) {
 			return -1
 		}
-		return next
-	case c == '{' || c == '[':
-		if depth >= fastMaxDepth {
-			return -1
-		}
-		closing := byte('}')
-		if c == '[' {
-			closing = ']'
-		}
-		i = fastWS(b, i+1)
-		if i < len(b) && b[i] == closing {
-			return i + 1
-		}
-		for {
-			if closing == '}' {
-				if i >= len(b) || b[i] != '"' {
+		switch c := b[i]; {
+		case c == '"':
+			_, _, next, _, ok := fastString(b, i)
+			if !ok {
+				return -1
+			}
+			i = next
+		case c == '{' || c == '[':
+			if i = fastWS(b, i+1); i >= len(b) {
+				return -1
+			}
+			if b[i] == c+2 { // '}' and ']' follow '{' and '[' two places on
+				i++
+				break
+			}
+			if depth == fastMaxDepth {
+				return -1
+			}
+			objects = objects<<1 | b2u(c == '{')
+			depth++
+			if c == '{' {
+				if b[i] != '"' {
 					return -1
 				}
 				if _, i = fastMember(b, i); i < 0 {
 					return -1
 				}
 			}
-			if i = fastSkip(b, i, depth+1); i < 0 {
-				return -1
+			continue
+		case c == '-' || '0' <= c && c <= '9':
+			j := i
+			for j < len(b) && isNumberByte(b[j]) {
+				j++
+			}
+			if j >= len(b) || !validNumber(b[i:j]) {
+				return -1 // a number touching the end of the buffer may go on
+			}
+			i = j
+		case c == 't':
+			i = fastWord(b, i, "true")
+		case c == 'f':
+			i = fastWord(b, i, "false")
+		case c == 'n':
+			i = fastWord(b, i, "null")
+		default:
+			return -1
+		}
+		if i < 0 {
+			return -1
+		}
+		// After a value: close finished containers, or go on to the next
+		// member or element.
+		for {
+			if depth == 0 {
+				return i
 			}
 			if i = fastWS(b, i); i >= len(b) {
 				return -1
 			}
-			switch b[i] {
-			case ',':
+			inObject := objects&1 == 1
+			if c := b[i]; c == ',' {
 				i = fastWS(b, i+1)
-			case closing:
-				return i + 1
-			default:
-				return -1
+				if inObject {
+					if i >= len(b) || b[i] != '"' {
+						return -1
+					}
+					if _, i = fastMember(b, i); i < 0 {
+						return -1
+					}
+				}
+				break
+			} else if inObject && c == '}' || !inObject && c == ']' {
+				i++
+				objects >>= 1
+				depth--
+				continue
 			}
+			return -1
 		}
-	case c == '-' || '0' <= c && c <= '9':
-		j := i
-		for j < len(b) && isNumberByte(b[j]) {
-			j++
-		}
-		if j >= len(b) || !validNumber(b[i:j]) {
-			return -1 // a number touching the end of the buffer may go on
-		}
-		return j
-	case c == 't':
-		return fastWord(b, i, "true")
-	case c == 'f':
-		return fastWord(b, i, "false")
-	case c == 'n':
-		return fastWord(b, i, "null")
 	}
-	return -1
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func fastWord(b []byte, i int, word string) int {
@@ -329,8 +360,14 @@ func fastMailbox(b []byte, i int, details bool, p *page) int {
 				named.Name = string(b[vs:ve])
 			}
 			i = next
+		case b[i] == '"': // names without details, and members the exporter does not read
+			_, _, next, _, ok := fastString(b, i)
+			if !ok {
+				return -1
+			}
+			i = next
 		default:
-			if i = fastSkip(b, i, 1); i < 0 {
+			if i = fastSkip(b, i); i < 0 {
 				return -1
 			}
 		}
