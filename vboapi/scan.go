@@ -194,19 +194,19 @@ const (
 func skipPlain(buf []byte, i int) int {
 	for ; i+32 <= len(buf); i += 32 {
 		w := buf[i : i+32 : i+32]
-		m0 := special(binary.LittleEndian.Uint64(w[0:8]))
-		m1 := special(binary.LittleEndian.Uint64(w[8:16]))
-		m2 := special(binary.LittleEndian.Uint64(w[16:24]))
-		m3 := special(binary.LittleEndian.Uint64(w[24:32]))
-		if m0|m1|m2|m3 != 0 {
+		v0 := binary.LittleEndian.Uint64(w[0:8])
+		v1 := binary.LittleEndian.Uint64(w[8:16])
+		v2 := binary.LittleEndian.Uint64(w[16:24])
+		v3 := binary.LittleEndian.Uint64(w[24:32])
+		if (special(v0)|special(v1)|special(v2)|special(v3))&highs != 0 {
 			// One bit per byte, in byte order, so that the first special
 			// byte is found without a branch per word.
-			m := gather(m0) | gather(m1)<<8 | gather(m2)<<16 | gather(m3)<<24
+			m := gather(special(v0)) | gather(special(v1))<<8 | gather(special(v2))<<16 | gather(special(v3))<<24
 			return i + bits.TrailingZeros64(m)
 		}
 	}
 	for ; i+8 <= len(buf); i += 8 {
-		if m := special(binary.LittleEndian.Uint64(buf[i:])); m != 0 {
+		if m := special(binary.LittleEndian.Uint64(buf[i:])) & highs; m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
 	}
@@ -217,17 +217,20 @@ func skipPlain(buf []byte, i int) int {
 }
 
 // special sets the high bit of each byte of v that is below 0x20, a quote,
-// a backslash or non-ASCII. A byte x is below 0x20 or a quote exactly when
-// x^2 is below 0x21, which one subtraction tests for both. Borrows in the
-// subtractions can also flag bytes above a byte that is really special,
-// never below one, so the lowest flag is always right.
+// a backslash or non-ASCII; the other bits are noise, for the caller to mask
+// off with highs. For an ASCII byte x, x^2 is below 0x21 exactly when x is
+// below 0x20 or a quote, and x^'\\' is zero exactly for a backslash, so one
+// subtraction tests each; non-ASCII bytes are flagged by their own high bit.
+// Borrows can also flag bytes above a byte that is really special, never
+// below one, so the lowest flag is always right.
 func special(v uint64) uint64 {
-	b := v ^ (ones * '\\')
-	return ((v^(ones*2))-ones*0x21 | (b-ones)&^b | v) & highs
+	quoteOrControl := (v ^ (ones * 2)) - ones*0x21
+	backslash := (v ^ (ones * '\\')) - ones
+	return quoteOrControl | backslash | v
 }
 
 // gather packs the eight high bits of m into the low byte, in byte order.
-func gather(m uint64) uint64 { return (m >> 7) * 0x0102040810204080 >> 56 }
+func gather(m uint64) uint64 { return (m & highs >> 7) * 0x0102040810204080 >> 56 }
 
 // readString reads a string and returns its content, unescaped.
 func (s *scanner) readString() ([]byte, error) {
