@@ -2,6 +2,7 @@ package vboapi
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -350,21 +351,42 @@ func readKey(sc *scanner) (mailboxKey, []byte, error) {
 	return key, text, nil
 }
 
-// guidPairs are the offsets of the 16 hex pairs in 8-4-4-4-12 form.
-var guidPairs = [16]int{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
-
-// parseGUID reads the canonical 8-4-4-4-12 form, in either case.
+// parseGUID reads the canonical 8-4-4-4-12 form, in either case. It decodes
+// eight hex digits per step: every mailbox has one, so it is on the hot path.
 func parseGUID(s []byte, key *mailboxKey) bool {
 	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
 		return false
 	}
-	bad := int8(0)
-	for j, i := range guidPairs {
-		hi, lo := hexTable[s[i]], hexTable[s[i+1]]
-		bad |= hi | lo // -1 sets the sign bit
-		key[j] = byte(hi<<4 | lo)
-	}
-	return bad >= 0
+	le := binary.LittleEndian
+	a, okA := hex8(le.Uint64(s[0:8]))
+	b, okB := hex8(uint64(le.Uint32(s[9:13])) | uint64(le.Uint32(s[14:18]))<<32)
+	c, okC := hex8(uint64(le.Uint32(s[19:23])) | uint64(le.Uint32(s[24:28]))<<32)
+	d, okD := hex8(le.Uint64(s[28:36]))
+	le.PutUint32(key[0:4], a)
+	le.PutUint32(key[4:8], b)
+	le.PutUint32(key[8:12], c)
+	le.PutUint32(key[12:16], d)
+	return okA && okB && okC && okD
+}
+
+// hex8 decodes the eight hex digits in the bytes of v, the first digit in
+// the lowest byte, into four bytes in the same order, and reports whether
+// all eight were hex digits.
+func hex8(v uint64) (uint32, bool) {
+	// For bytes below 0x80, x + (0x80-c) sets the high bit exactly when
+	// x >= c, and cannot carry into the next byte.
+	atLeast := func(x uint64, c byte) uint64 { return x + ones*uint64(0x80-c) }
+	lower := v | ones*0x20
+	digit := atLeast(v, '0') &^ atLeast(v, '9'+1)
+	letter := atLeast(lower, 'a') &^ atLeast(lower, 'f'+1)
+	ok := v&highs == 0 && (digit|letter)&highs == highs
+	// Letters have bit 6 set and digits do not: a letter's value is its low
+	// nibble plus nine.
+	nib := v&(ones*0x0f) + (v>>6&ones)*9
+	t := (nib<<4 | nib>>8) & 0x00ff00ff00ff00ff // digit pairs into bytes, in every other byte
+	t = (t | t>>8) & 0x0000ffff0000ffff
+	t = (t | t>>16) & 0x00000000ffffffff
+	return uint32(t), ok
 }
 
 func readInt(sc *scanner, field string) (int64, error) {

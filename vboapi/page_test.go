@@ -1,6 +1,8 @@
 package vboapi
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -86,5 +88,54 @@ func TestOffsetOfIgnoresHost(t *testing.T) {
 		if got := offsetOf(href); got != want {
 			t.Errorf("offsetOf(%q) = %d, want %d", href, got, want)
 		}
+	}
+}
+
+// slowParseGUID is the digit-pair-at-a-time reading that parseGUID must
+// agree with.
+func slowParseGUID(s []byte, key *mailboxKey) bool {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return false
+	}
+	pairs := [16]int{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
+	for j, i := range pairs {
+		hi, lo := hexValue(s[i]), hexValue(s[i+1])
+		if hi < 0 || lo < 0 {
+			return false
+		}
+		key[j] = byte(hi<<4 | lo)
+	}
+	return true
+}
+
+// TestParseGUIDMatchesSlow puts every byte value at every position of a
+// GUID, and checks random GUIDs in both cases, against the slow reading.
+func TestParseGUIDMatchesSlow(t *testing.T) {
+	check := func(s []byte) {
+		t.Helper()
+		var fast, slow mailboxKey
+		okFast, okSlow := parseGUID(s, &fast), slowParseGUID(s, &slow)
+		if okFast != okSlow || okSlow && fast != slow {
+			t.Fatalf("%q: parseGUID %v %x, want %v %x", s, okFast, fast, okSlow, slow)
+		}
+	}
+	base := []byte("0123abcd-EF45-6789-aBcD-ef0123456789")
+	for pos := range base {
+		for c := range 256 {
+			s := slices.Clone(base)
+			s[pos] = byte(c)
+			check(s)
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	const digits = "0123456789abcdefABCDEF"
+	for range 10000 {
+		s := slices.Clone(base)
+		for i := range s {
+			if s[i] != '-' {
+				s[i] = digits[rng.IntN(len(digits))]
+			}
+		}
+		check(s)
 	}
 }
