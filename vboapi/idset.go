@@ -12,8 +12,13 @@ import (
 // load of at most 7/8 (about 20 bytes per mailbox when sized from the last
 // poll's count), against 24 to 38 for a Go map of the same keys.
 type idSet struct {
-	slots   []mailboxKey
-	used    []uint64 // one bit per slot; the all-zero key is a valid key
+	slots []mailboxKey
+	// used has one bit per slot: the all-zero key is a valid key, so it
+	// cannot mark an empty slot. Testing this small array first also makes
+	// an insert into an empty slot a store, which does not wait for the
+	// slot's cache miss; reading the slot first made add half again as
+	// costly at 1M mailboxes.
+	used    []uint64
 	n       int
 	seed    uint64 // per set, so a hostile server cannot aim for collisions
 	maxLoad int
