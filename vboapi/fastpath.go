@@ -187,6 +187,7 @@ const (
 	memberEmail
 	memberName
 	memberBackedUp
+	memberLinks
 )
 
 // fastMember reads the member name at b[i] (a quote) and the colon after
@@ -211,7 +212,7 @@ func fastMember(b []byte, i int) (member, next int) {
 			}
 		case '_':
 			if string(b[i:i+9]) == `"_links":` {
-				return memberOther, i + 9
+				return memberLinks, i + 9
 			}
 		case 's':
 			if string(b[i:i+7]) == `"self":` {
@@ -245,6 +246,37 @@ func fastMember(b []byte, i int) (member, next int) {
 		member = memberName
 	}
 	return member, next + 1
+}
+
+// The links of a mailbox, as VBO365 writes them: the shape is matched by its
+// bytes, and only the two hrefs are scanned.
+const (
+	linksSelf = `{"self":{"href":"`
+	linksOrg  = `"},"organization":{"href":"`
+	linksEnd  = `"}}`
+)
+
+// fastLinks skips a links object of the usual shape at b[i] and returns the
+// index after it, or -1 if it has another shape.
+func fastLinks(b []byte, i int) int {
+	if !hasAt(b, i, linksSelf) {
+		return -1
+	}
+	// Each literal after a href starts with the href's closing quote.
+	_, _, next, _, ok := fastString(b, i+len(linksSelf)-1)
+	if !ok || !hasAt(b, next-1, linksOrg) {
+		return -1
+	}
+	_, _, next, _, ok = fastString(b, next-1+len(linksOrg)-1)
+	if !ok || !hasAt(b, next-1, linksEnd) {
+		return -1
+	}
+	return next - 1 + len(linksEnd)
+}
+
+// hasAt reports whether b holds s at i.
+func hasAt(b []byte, i int, s string) bool {
+	return len(b)-i >= len(s) && string(b[i:i+len(s)]) == s
 }
 
 // fastRun parses, from b[i] on, the comma-separated mailboxes that are whole
@@ -360,6 +392,14 @@ func fastMailbox(b []byte, i int, details bool, p *page) int {
 				named.Name = string(b[vs:ve])
 			}
 			i = next
+		case member == memberLinks:
+			next := fastLinks(b, i)
+			if next < 0 {
+				next = fastSkip(b, i) // links of another shape
+			}
+			if i = next; i < 0 {
+				return -1
+			}
 		case b[i] == '"': // names without details, and members the exporter does not read
 			_, _, next, _, ok := fastString(b, i)
 			if !ok {
