@@ -52,7 +52,7 @@ func runProfile(o *options, tmp string) (*profileResult, error) {
 	}
 	log.Printf("profile: %s in process", sc.name)
 	dir := filepath.Join(tmp, sc.name)
-	sim, cfgPath, err := startSimulator(o, sc, dir)
+	sim, cfgPath, _, _, err := startSimulator(o, sc, dir)
 	if err != nil {
 		return nil, err
 	}

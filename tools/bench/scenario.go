@@ -92,6 +92,7 @@ type result struct {
 	coalescedSim      int
 	coalescedWalls    [2]time.Duration
 	coalesceChecked   bool
+	floorPerMailbox   float64 // seconds, a bare client reading the same pages (httpFloor)
 }
 
 // runScenario starts both processes, scrapes warm-up + runs + 1 times and
@@ -103,7 +104,7 @@ func runScenario(o *options, sc scenario, dir string) (*result, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	sim, cfg, err := startSimulator(o, sc, dir)
+	sim, cfg, simURL, caFile, err := startSimulator(o, sc, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -185,6 +186,9 @@ func runScenario(o *options, sc scenario, dir string) (*result, error) {
 			return nil, err
 		}
 	}
+	if r.floorPerMailbox, err = httpFloor(o, sc, simURL, caFile, o.runs); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -232,13 +236,13 @@ func proveCoalescing(r *result, sim *process, url string, want int) error {
 
 // startSimulator starts the simulator for sc and writes the exporter config
 // that points at it; it returns the config's path.
-func startSimulator(o *options, sc scenario, dir string) (*process, string, error) {
+func startSimulator(o *options, sc scenario, dir string) (sim *process, cfgFile, simURL, caFile string, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, "", err
+		return nil, "", "", "", err
 	}
 	pw := filepath.Join(dir, "password")
 	if err := os.WriteFile(pw, []byte("bench-password\n"), 0o600); err != nil {
-		return nil, "", err
+		return nil, "", "", "", err
 	}
 	simConc := o.simMaxConcurrent
 	if simConc <= 0 {
@@ -246,7 +250,7 @@ func startSimulator(o *options, sc scenario, dir string) (*process, string, erro
 	}
 	simPort, err := freePort()
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", "", err
 	}
 	counts := make([]string, len(sc.jobs))
 	for i, n := range sc.jobs {
@@ -264,18 +268,19 @@ func startSimulator(o *options, sc scenario, dir string) (*process, string, erro
 	scheme, tlsBlock := "http", ""
 	if sc.tls {
 		ca := filepath.Join(dir, "ca.pem")
+		caFile = ca
 		simArgs = append(simArgs, "--tls", "--tls.cert-out", ca)
 		scheme, tlsBlock = "https", fmt.Sprintf("    tls_config:\n      ca_file: %s\n", ca)
 	} else {
 		simArgs = append(simArgs, "--no-tls")
 	}
-	sim, err := startProcess(o.simulator, simArgs, dir, "simulator")
+	sim, err = startProcess(o.simulator, simArgs, dir, "simulator")
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", "", err
 	}
 	if err := sim.waitStdout("ready", 2*time.Minute); err != nil {
 		sim.stop()
-		return nil, "", err
+		return nil, "", "", "", err
 	}
 	cfg := filepath.Join(dir, "config.yml")
 	yml := fmt.Sprintf(`servers:
@@ -290,9 +295,9 @@ func startSimulator(o *options, sc scenario, dir string) (*process, string, erro
 `, scheme, simPort, pw, tlsBlock, sc.concurrency, sc.pageSize)
 	if err := os.WriteFile(cfg, []byte(yml), 0o600); err != nil {
 		sim.stop()
-		return nil, "", err
+		return nil, "", "", "", err
 	}
-	return sim, cfg, nil
+	return sim, cfg, fmt.Sprintf("%s://127.0.0.1:%d", scheme, simPort), caFile, nil
 }
 
 func median(d []time.Duration) time.Duration {
