@@ -17,8 +17,8 @@ import (
 // fast path: far more than a mailbox object (about 430 bytes).
 const fastAhead = 16 << 10
 
-// fastMaxDepth bounds the fast path's recursion; deeper input goes the
-// general way.
+// fastMaxDepth bounds the nesting fastSkip follows (at most 64, the bits of
+// its container stack); deeper input goes the general way.
 const fastMaxDepth = 16
 
 // fastWS skips white space.
@@ -163,6 +163,7 @@ func fastSkip(b []byte, i int) int {
 	}
 }
 
+// b2u is 1 for true and 0 for false.
 func b2u(b bool) uint64 {
 	if b {
 		return 1
