@@ -343,6 +343,15 @@ func FuzzFastPathAgrees(f *testing.F) {
 		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":tru}`,
 		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":"true",}`,
 		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","n":01,"isBackedUp":"true"}`,
+		// The _links shape fastLinks matches, and others near it.
+		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":"false","_links":{"self":{"href":"https://h/v1/M/1"},"organization":{"href":"https://h/v1/O"}}}`,
+		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":"true","_links":{"self":{"href":"https:\/\/h"},"organization":{"href":"x"},"jobs":{"href":"y"}}}`,
+		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":true,"_links":{"self":{"href":"h\u0001"},"organization" :{"href":"x"}}}`,
+		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":"true","_links":{"self":{"href":"a` + "\x01" + `"},"organization":{"href":"x"}}}`,
+		// Runs of mailboxes: fastRun parses several per call.
+		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":"true"} , {"id":"d38fbc9f-e856-4bc2-8ded-3e92adde2360","isBackedUp":"false"}`,
+		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":"true"},{"id":"d38fbc9f-e856-4bc2-8ded-3e92adde2360","isBackedUp":"false",}`,
+		`{ "id" : "479ae6aa-610b-4652-8966-5db06021903c" , "isBackedUp" : "TRUE" }`,
 	} {
 		f.Add([]byte(s), true)
 	}
