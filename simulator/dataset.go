@@ -153,6 +153,7 @@ type jobData struct {
 	lo, hi    uint64   // the remaining original range [lo, hi)
 	nextAdded uint64
 	backed    int
+	past      []MailboxState // the states before each mutation, oldest first
 }
 
 // view is a consistent snapshot of a job's mailbox order for one request.
@@ -231,6 +232,7 @@ func (s *Simulator) buildJobs(start time.Time) {
 // mutate adds a mailbox at the front of the job (add) or drops its first one,
 // shifting every later offset by one.
 func (j *jobData) mutate(s *Simulator, add bool) {
+	j.past = append(j.past, MailboxState{j.snapshot().len(), j.backed})
 	if add {
 		p := j.nextAdded
 		j.nextAdded++

@@ -318,6 +318,13 @@ func TestPagingFaults(t *testing.T) {
 		if slices.Contains(walked, ids3[0]) {
 			t.Error("added mailbox reuses an id")
 		}
+		want := []MailboxState{{before.Mailboxes, before.BackedUp}, {after.Mailboxes, after.BackedUp}, {final.Mailboxes, final.BackedUp}}
+		if got := sim.States(before.ID); !slices.Equal(got, want) {
+			t.Errorf("states %v, want %v", got, want)
+		}
+		if got := sim.States(sim.Truth()[1].ID); len(got) != 1 {
+			t.Errorf("a job that never changed has states %v", got)
+		}
 	})
 }
 

@@ -37,3 +37,22 @@ func (s *Simulator) Truth() []JobTruth {
 	}
 	return out
 }
+
+// MailboxState is a job's mailbox and backed-up counts at one moment.
+type MailboxState struct{ Mailboxes, BackedUp int }
+
+// States returns every state the job's mailboxes have been in, oldest
+// first: only the current one, unless MutateBetweenPages changed the job. A
+// client reading the job while it changed reports exactly one of them, if
+// it reports counts at all: a mutation that comes after the client's last
+// read of the job (say, after a page it read ahead past the end) leaves it
+// with the state before.
+func (s *Simulator) States(jobID string) []MailboxState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	j := s.findJob(jobID)
+	if j == nil {
+		return nil
+	}
+	return append(append([]MailboxState(nil), j.past...), MailboxState{j.snapshot().len(), j.backed})
+}
