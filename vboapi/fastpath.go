@@ -178,21 +178,12 @@ func fastWord(b []byte, i int, word string) int {
 	return i + len(word)
 }
 
-// Member names the fast path recognises by their exact bytes, quotes and
-// colon included, as servers write them: one comparison instead of a string
-// scan. Names written any other way (escapes, white space before the colon,
-// other casing) go through fastString.
-const (
-	memberOther = iota
-	memberID
-	memberEmail
-	memberName
-	memberBackedUp
-	memberLinks
-)
-
-// fastMember reads the member name at b[i] (a quote) and the colon after
-// it. It returns what the name is and the index after the colon, or -1.
+// fastMember recognises member names by their exact bytes, quotes and colon
+// included, as servers write them: one comparison instead of a string scan.
+// Names written any other way (escapes, white space before the colon, other
+// casing) are scanned and classified by memberOf, as the general path does.
+// It reads the member name at b[i] (a quote) and the colon after it, and
+// returns what the name is and the index after the colon, or -1.
 func fastMember(b []byte, i int) (member, next int) {
 	if len(b)-i >= 16 {
 		switch b[i+1] {
@@ -236,17 +227,7 @@ func fastMember(b []byte, i int) (member, next int) {
 	if next = fastWS(b, next); next >= len(b) || b[next] != ':' {
 		return memberOther, -1
 	}
-	switch key := b[ks:ke]; {
-	case string(key) == "id":
-		member = memberID
-	case len(key) == len("isBackedUp") && bytes.EqualFold(key, []byte("isBackedUp")):
-		member = memberBackedUp
-	case string(key) == "email":
-		member = memberEmail
-	case string(key) == "name":
-		member = memberName
-	}
-	return member, next + 1
+	return memberOf(b[ks:ke]), next + 1
 }
 
 // The links of a mailbox, as VBO365 writes them: the shape is matched by its

@@ -138,9 +138,34 @@ func decodeResults(sc *scanner, details bool, p *page) error {
 	return err
 }
 
-// decodeMailbox reads one mailbox object and appends it to the page.
+// The members of a mailbox object that the exporter reads.
+const (
+	memberOther = iota
+	memberID
+	memberEmail
+	memberName
+	memberBackedUp
+	memberLinks // only the fast path tells _links apart, to skip it by its shape
+)
+
+// memberOf classifies a mailbox member's name, for both decoding paths.
 // isBackedUp is matched in either documented spelling (isBackedUp,
 // isBackedup), in any case.
+func memberOf(name []byte) int {
+	switch {
+	case string(name) == "id":
+		return memberID
+	case bytes.EqualFold(name, []byte("isBackedUp")):
+		return memberBackedUp
+	case string(name) == "email":
+		return memberEmail
+	case string(name) == "name":
+		return memberName
+	}
+	return memberOther
+}
+
+// decodeMailbox reads one mailbox object and appends it to the page.
 func decodeMailbox(sc *scanner, details bool, p *page) error {
 	var (
 		item               pageItem
@@ -154,8 +179,8 @@ func decodeMailbox(sc *scanner, details bool, p *page) error {
 		if err != nil {
 			return err
 		}
-		switch {
-		case string(field) == "id":
+		switch member := memberOf(field); {
+		case member == memberID:
 			if haveID {
 				return errors.New(`two "id" members`) // which one would be the mailbox?
 			}
@@ -167,7 +192,7 @@ func decodeMailbox(sc *scanner, details bool, p *page) error {
 				rawID = append(rawID[:0], text...) // text lives in the scanner's buffer
 			}
 			haveID = true
-		case bytes.EqualFold(field, []byte("isBackedUp")):
+		case member == memberBackedUp:
 			state, odd, err := readBackupState(sc)
 			if err != nil {
 				return err
@@ -179,11 +204,11 @@ func decodeMailbox(sc *scanner, details bool, p *page) error {
 				p.unrecognizedValue = odd
 			}
 			item.state, haveState = state, true
-		case details && string(field) == "email":
+		case details && member == memberEmail:
 			if email, err = readOptionalString(sc, email); err != nil {
 				return err
 			}
-		case details && string(field) == "name":
+		case details && member == memberName:
 			if name, err = readOptionalString(sc, name); err != nil {
 				return err
 			}
