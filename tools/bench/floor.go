@@ -21,7 +21,7 @@ import (
 // nothing: the part of the exporter's CPU that no decoder can remove. It runs
 // in the harness process, which is otherwise idle meanwhile, and returns the
 // median over rounds of getrusage seconds per mailbox.
-func httpFloor(o *options, sc scenario, baseURL, caFile string, rounds int) (float64, error) {
+func httpFloor(sc scenario, baseURL, caFile string, rounds int) (float64, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxConnsPerHost, t.MaxIdleConnsPerHost = sc.concurrency+1, sc.concurrency+1
 	t.ReadBufferSize = 64 << 10 // as the exporter's transport

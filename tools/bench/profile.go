@@ -52,12 +52,12 @@ func runProfile(o *options, tmp string) (*profileResult, error) {
 	}
 	log.Printf("profile: %s in process", sc.name)
 	dir := filepath.Join(tmp, sc.name)
-	sim, cfgPath, _, _, err := startSimulator(o, sc, dir)
+	sim, err := startSimulator(o, sc, dir)
 	if err != nil {
 		return nil, err
 	}
 	defer sim.stop()
-	cfg, err := config.Load(cfgPath)
+	cfg, err := config.Load(sim.configFile)
 	if err != nil {
 		return nil, err
 	}

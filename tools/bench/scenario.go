@@ -104,7 +104,7 @@ func runScenario(o *options, sc scenario, dir string) (*result, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	sim, cfg, simURL, caFile, err := startSimulator(o, sc, dir)
+	sim, err := startSimulator(o, sc, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func runScenario(o *options, sc scenario, dir string) (*result, error) {
 	}
 	expAddr := fmt.Sprintf("127.0.0.1:%d", expPort)
 	exp, err := startProcess(o.exporter, []string{
-		"--config.file", cfg, "--web.listen-address", expAddr, "--log.level", "warn",
+		"--config.file", sim.configFile, "--web.listen-address", expAddr, "--log.level", "warn",
 	}, dir, "exporter")
 	if err != nil {
 		return nil, err
@@ -182,11 +182,11 @@ func runScenario(o *options, sc scenario, dir string) (*result, error) {
 	}
 
 	if sc.coalesce {
-		if err := proveCoalescing(r, sim, metricsURL, want); err != nil {
+		if err := proveCoalescing(r, sim.process, metricsURL, want); err != nil {
 			return nil, err
 		}
 	}
-	if r.floorPerMailbox, err = httpFloor(o, sc, simURL, caFile, o.runs); err != nil {
+	if r.floorPerMailbox, err = httpFloor(sc, sim.url, sim.caFile, o.runs); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -234,15 +234,23 @@ func proveCoalescing(r *result, sim *process, url string, want int) error {
 	return nil
 }
 
+// simulated is a running simulator and what a client needs to reach it.
+type simulated struct {
+	*process
+	url        string // scheme://127.0.0.1:port
+	caFile     string // the simulator's certificate, when it serves TLS
+	configFile string // an exporter config pointing at it
+}
+
 // startSimulator starts the simulator for sc and writes the exporter config
-// that points at it; it returns the config's path.
-func startSimulator(o *options, sc scenario, dir string) (sim *process, cfgFile, simURL, caFile string, err error) {
+// that points at it.
+func startSimulator(o *options, sc scenario, dir string) (*simulated, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, "", "", "", err
+		return nil, err
 	}
 	pw := filepath.Join(dir, "password")
 	if err := os.WriteFile(pw, []byte("bench-password\n"), 0o600); err != nil {
-		return nil, "", "", "", err
+		return nil, err
 	}
 	simConc := o.simMaxConcurrent
 	if simConc <= 0 {
@@ -250,7 +258,7 @@ func startSimulator(o *options, sc scenario, dir string) (sim *process, cfgFile,
 	}
 	simPort, err := freePort()
 	if err != nil {
-		return nil, "", "", "", err
+		return nil, err
 	}
 	counts := make([]string, len(sc.jobs))
 	for i, n := range sc.jobs {
@@ -268,19 +276,18 @@ func startSimulator(o *options, sc scenario, dir string) (sim *process, cfgFile,
 	scheme, tlsBlock := "http", ""
 	if sc.tls {
 		ca := filepath.Join(dir, "ca.pem")
-		caFile = ca
 		simArgs = append(simArgs, "--tls", "--tls.cert-out", ca)
 		scheme, tlsBlock = "https", fmt.Sprintf("    tls_config:\n      ca_file: %s\n", ca)
 	} else {
 		simArgs = append(simArgs, "--no-tls")
 	}
-	sim, err = startProcess(o.simulator, simArgs, dir, "simulator")
+	sim, err := startProcess(o.simulator, simArgs, dir, "simulator")
 	if err != nil {
-		return nil, "", "", "", err
+		return nil, err
 	}
 	if err := sim.waitStdout("ready", 2*time.Minute); err != nil {
 		sim.stop()
-		return nil, "", "", "", err
+		return nil, err
 	}
 	cfg := filepath.Join(dir, "config.yml")
 	yml := fmt.Sprintf(`servers:
@@ -295,9 +302,13 @@ func startSimulator(o *options, sc scenario, dir string) (sim *process, cfgFile,
 `, scheme, simPort, pw, tlsBlock, sc.concurrency, sc.pageSize)
 	if err := os.WriteFile(cfg, []byte(yml), 0o600); err != nil {
 		sim.stop()
-		return nil, "", "", "", err
+		return nil, err
 	}
-	return sim, cfg, fmt.Sprintf("%s://127.0.0.1:%d", scheme, simPort), caFile, nil
+	out := &simulated{process: sim, url: fmt.Sprintf("%s://127.0.0.1:%d", scheme, simPort), configFile: cfg}
+	if sc.tls {
+		out.caFile = filepath.Join(dir, "ca.pem")
+	}
+	return out, nil
 }
 
 func median(d []time.Duration) time.Duration {
