@@ -50,32 +50,31 @@ func httpFloor(sc scenario, baseURL, caFile string, rounds int) (float64, error)
 	if err != nil || tok.AccessToken == "" {
 		return 0, fmt.Errorf("floor: no token (%v)", err)
 	}
-	get := func(path string) (int64, error) {
+	// get reads path into read, which sees the body of a 200 only.
+	get := func(path string, read func(io.Reader) error) error {
 		req, err := http.NewRequest(http.MethodGet, baseURL+path, nil)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 		resp, err := client.Do(req)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		defer resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
-			return 0, fmt.Errorf("floor: %s: %s", path, resp.Status)
+			return fmt.Errorf("floor: %s: %s", path, resp.Status)
 		}
-		return io.CopyBuffer(io.Discard, resp.Body, make([]byte, 64<<10))
+		return read(resp.Body)
+	}
+	discard := func(r io.Reader) error {
+		_, err := io.CopyBuffer(io.Discard, r, make([]byte, 64<<10))
+		return err
 	}
 	var jobs []struct {
 		ID string `json:"id"`
 	}
-	req, _ := http.NewRequest(http.MethodGet, baseURL+"/v1/Jobs", nil)
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	if resp, err = client.Do(req); err != nil {
-		return 0, err
-	}
-	err = json.NewDecoder(resp.Body).Decode(&jobs)
-	resp.Body.Close()
+	err = get("/v1/Jobs", func(r io.Reader) error { return json.NewDecoder(r).Decode(&jobs) })
 	if err != nil || len(jobs) != len(sc.jobs) {
 		return 0, fmt.Errorf("floor: job list: %d jobs, %v", len(jobs), err)
 	}
@@ -95,7 +94,7 @@ func httpFloor(sc scenario, baseURL, caFile string, rounds int) (float64, error)
 		for range sc.concurrency {
 			wg.Go(func() {
 				for p := range work {
-					if _, err := get(p); err != nil {
+					if err := get(p, discard); err != nil {
 						errs <- err
 						for range work { // drain, so the sender finishes
 						}
