@@ -153,24 +153,16 @@ func referencePage(data []byte) (states []backupState, ok bool) {
 		if !ok {
 			return nil, false
 		}
-		state, seen, haveID := unrecognized, false, false
+		haveID := false
 		for _, m := range members {
 			if m.name == "id" {
 				haveID = true
 			}
-			if !strings.EqualFold(m.name, "isBackedUp") {
-				continue
-			}
-			s := referenceState(m.value)
-			if seen && s != state {
-				s = unrecognized // spellings or repeated members that disagree
-			}
-			state, seen = s, true
 		}
 		if !haveID {
 			return nil, false
 		}
-		states = append(states, state)
+		states = append(states, memberState(members, "isBackedUp"))
 	}
 	return states, true
 }
@@ -200,6 +192,23 @@ func objectMembers(raw json.RawMessage) ([]member, bool) {
 		out = append(out, member{tok.(string), v})
 	}
 	return out, true
+}
+
+// memberState reads the boolean member name, in any case, as the decoders
+// do: absent is unrecognized, and spellings or repeats that disagree are too.
+func memberState(members []member, name string) backupState {
+	state, seen := unrecognized, false
+	for _, m := range members {
+		if !strings.EqualFold(m.name, name) {
+			continue
+		}
+		s := referenceState(m.value)
+		if seen && s != state {
+			s = unrecognized
+		}
+		state, seen = s, true
+	}
+	return state
 }
 
 // referenceState is the documented rule: JSON true/false, or a string that
@@ -248,6 +257,7 @@ func FuzzDecodeJobs(f *testing.F) {
 		`[{"id":"a","isEnabled":"True","allMailboxes":false,"lastRun":"0001-01-01T00:00:00","nextRun":null}]`,
 		`[{"id":"a","lastRun":"2017-04-01T10:12:15.3635382Z","_links":{"organization":{"href":"https://x:4443/v1/Organizations/o%2F1/"}}}]`,
 		`[{"id":""}]`, `[{"id":"a","isEnabled":"\u0054rue"}]`, `[{"id":"a","_links":{"organization":{"href":":"}}}]`,
+		`{"results":[{"id":"a","isEnabled":true}],"RESULTS":[{"id":"b"}]}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -256,18 +266,9 @@ func FuzzDecodeJobs(f *testing.F) {
 		if err != nil {
 			return
 		}
-		var elems []map[string]json.RawMessage
-		trimmed := bytes.TrimSpace(data)
-		if len(trimmed) > 0 && trimmed[0] == '{' {
-			var page struct {
-				Results []map[string]json.RawMessage `json:"results"`
-			}
-			if json.Unmarshal(data, &page) != nil {
-				t.Fatalf("DecodeJobs accepted %q", data)
-			}
-			elems = page.Results
-		} else if json.Unmarshal(data, &elems) != nil {
-			t.Fatalf("DecodeJobs accepted %q", data)
+		elems, ok := referenceJobs(data)
+		if !ok {
+			t.Fatalf("DecodeJobs accepted %q, which the reference cannot read as a job list", data)
 		}
 		if len(jobs) != len(elems) {
 			t.Fatalf("%d jobs, the body has %d: %q", len(jobs), len(elems), data)
@@ -276,21 +277,52 @@ func FuzzDecodeJobs(f *testing.F) {
 			if j.ID == "" {
 				t.Fatalf("job %d has no id: %q", i, data)
 			}
-			var raw json.RawMessage
-			for name, v := range elems[i] {
-				if name == "isEnabled" {
-					raw = v
+			for _, b := range []struct {
+				name string
+				got  *bool
+			}{{"isEnabled", j.Enabled}, {"allMailboxes", j.AllMailboxes}} {
+				st := memberState(elems[i], b.name)
+				if (st == unrecognized) != (b.got == nil) || (b.got != nil && *b.got != (st == backedUp)) {
+					t.Fatalf("job %d: %s %v, the reference says %d: %q", i, b.name, b.got, st, data)
 				}
-			}
-			st := unrecognized
-			if raw != nil {
-				st = referenceState(raw)
-			}
-			if got := j.Enabled; (st == unrecognized) != (got == nil) || (got != nil && *got != (st == backedUp)) {
-				t.Fatalf("job %d: Enabled %v, the reference says %d: %q", i, got, st, data)
 			}
 		}
 	})
+}
+
+// referenceJobs reads a job list the obvious way: a JSON array, or an object
+// whose last "results" member (names in any case, as encoding/json matches
+// them) is one. ok is false for anything else, or for an element that is not
+// an object.
+func referenceJobs(data []byte) (jobs [][]member, ok bool) {
+	if !json.Valid(data) {
+		return nil, false
+	}
+	list := json.RawMessage(data)
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); trimmed[0] == '{' {
+		top, _ := objectMembers(data)
+		list = nil
+		for _, m := range top {
+			if strings.EqualFold(m.name, "results") {
+				list = m.value
+			}
+		}
+		if list == nil || string(list) == "null" {
+			return nil, false
+		}
+	}
+	var elems []json.RawMessage
+	if json.Unmarshal(list, &elems) != nil {
+		return nil, false
+	}
+	for _, e := range elems {
+		members, ok := objectMembers(e)
+		if !ok {
+			return nil, false
+		}
+		jobs = append(jobs, members)
+	}
+	return jobs, true
 }
 
 // FuzzTokenResponse: the token decoder must never panic, an accepted

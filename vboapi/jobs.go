@@ -67,20 +67,22 @@ func DecodeJobs(r io.Reader) ([]Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw = bytes.TrimSpace(raw)
 	var wire []wireJob
-	if len(raw) > 0 && raw[0] == '{' {
+	if first := bytes.TrimLeft(raw, jsonSpace); len(first) > 0 && first[0] == '{' {
+		// Results is decoded afresh below: decoding a repeated "results"
+		// into the same slice would merge the members of both arrays.
 		var page struct {
-			Results *[]wireJob `json:"results"`
+			Results json.RawMessage `json:"results"`
 		}
 		if err := json.Unmarshal(raw, &page); err != nil {
 			return nil, err
 		}
-		if page.Results == nil {
+		if page.Results == nil || string(page.Results) == "null" {
 			return nil, fmt.Errorf("the job list is an object without \"results\"")
 		}
-		wire = *page.Results
-	} else if err := json.Unmarshal(raw, &wire); err != nil {
+		raw = page.Results
+	}
+	if err := json.Unmarshal(raw, &wire); err != nil {
 		return nil, err
 	}
 	jobs := make([]Job, 0, len(wire))
@@ -134,14 +136,26 @@ func parseAPITime(s *string) time.Time {
 	return time.Time{}
 }
 
+// jsonSpace is the white space JSON allows between tokens; bytes.TrimSpace
+// would also strip \v, \f and U+0085, which JSON rejects.
+const jsonSpace = " \t\n\r"
+
 // flexBool accepts true/false and the strings "true"/"false" in any case.
-// Anything else leaves it unknown rather than guessing.
+// Anything else leaves it unknown rather than guessing. encoding/json matches
+// member names case-insensitively and calls UnmarshalJSON once per repeat, so
+// "isEnabled" and "IsEnabled" in one object both land here: values that
+// disagree make it unknown for good, as the page decoder does for isBackedUp.
 type flexBool struct {
-	set, value bool
+	seen, set, value bool
 }
 
 func (b *flexBool) UnmarshalJSON(data []byte) error {
-	b.set, b.value = parseFlexBool(data)
+	ok, value := parseFlexBool(data)
+	if b.seen && (!b.set || !ok || b.value != value) {
+		b.set = false
+		return nil
+	}
+	b.seen, b.set, b.value = true, ok, value
 	return nil
 }
 
