@@ -18,7 +18,7 @@ BUILD := CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)"
 
 PLATFORMS := linux/amd64 linux/arm64 windows/amd64
 
-FUZZTIME ?= 15s
+FUZZTIME ?= 5m
 
 .PHONY: all build test vet fmt-check unit crossbuild fuzz e2e demo bench soak release clean
 
@@ -29,8 +29,10 @@ build:
 	$(BUILD) -o vbo365_exporter .
 	$(BUILD) -o vbo365-simulator ./cmd/vbo365-simulator
 
-## test: what CI runs: vet, a gofmt check, and every test with the race detector
-test: vet fmt-check crossbuild unit fuzz
+## test: what CI runs: vet, a gofmt check, cross-builds, and every test with the race detector.
+## Fuzz targets run over their seeds and testdata/fuzz only, so the result does not depend on
+## what an earlier timed run left in the build cache.
+test: vet fmt-check crossbuild unit
 
 vet:
 	$(GO) vet ./...
@@ -50,13 +52,15 @@ crossbuild:
 		GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0 $(GO) build -o /dev/null . || exit 1; \
 	done
 
-## fuzz: each fuzz target for FUZZTIME (crashers land in testdata/fuzz and fail the run)
+## fuzz: a timed random search, FUZZTIME per target (not in CI; a finding lands in
+## testdata/fuzz and fails the run: commit it with its fix, so `make test` replays it)
+FUZZ_TARGETS := vboapi:FuzzDecodePage vboapi:FuzzFastPathAgrees vboapi:FuzzDecodeJobs \
+	vboapi:FuzzTokenResponse config:FuzzLoad
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodePage$$' -fuzztime $(FUZZTIME) ./vboapi/
-	$(GO) test -run '^$$' -fuzz '^FuzzFastPathAgrees$$' -fuzztime $(FUZZTIME) ./vboapi/
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeJobs$$' -fuzztime $(FUZZTIME) ./vboapi/
-	$(GO) test -run '^$$' -fuzz '^FuzzTokenResponse$$' -fuzztime $(FUZZTIME) ./vboapi/
-	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./config/
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) ./$${t%%:*}/; \
+	done
 
 ## soak: 10 minutes of scrapes every second with random faults against 20k mailboxes (not in CI)
 soak: build
