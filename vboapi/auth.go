@@ -114,6 +114,17 @@ func (ts *tokenSource) invalidate(access string) {
 	}
 }
 
+// reset drops the current token whatever it is: after a change of API
+// version it was issued on another prefix.
+func (ts *tokenSource) reset() {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.current != nil {
+		ts.retire(ts.current)
+		ts.current = nil
+	}
+}
+
 // retire remembers a replaced token for redaction. Only the last few are
 // kept: an old token can only turn up in an error from around its own time,
 // and a server that revokes tokens again and again must not grow the list.
@@ -182,7 +193,16 @@ type tokenResponse struct {
 }
 
 func (ts *tokenSource) requestToken(ctx context.Context, form url.Values) (*token, error) {
-	const endpoint = "/v1/Token"
+	v := ts.c.currentVersion()
+	endpoint := "/" + string(v) + "/token"
+	if v == V1 {
+		endpoint = "/v1/Token"
+	}
+	if v == V7 || v == V8 {
+		// Without it v7 and later expect an antiforgery cookie, as a
+		// browser session would carry.
+		form.Set("disable_antiforgery_token", "true")
+	}
 	var body tokenResponse
 	sent := time.Now()
 	err := ts.c.do(ctx, request{

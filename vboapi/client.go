@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-kit/log"
@@ -22,6 +23,7 @@ const DefaultMaxResponseBytes = 64 << 20
 // Options configures a Client.
 type Options struct {
 	Server           string   // the server's configured name, used in logs and metric labels
+	APIVersion       Version  // Auto (also when empty) probes the server
 	BaseURL          *url.URL // scheme://host:port of the REST API, without a path
 	Username         string
 	Password         string
@@ -47,6 +49,10 @@ type Client struct {
 
 	hintsMu sync.Mutex
 	jobs    map[string]jobState // per job id, what the last poll learned
+
+	versionMu sync.Mutex
+	version   Version                 // "" until known; guarded by versionMu
+	prefix    atomic.Pointer[Version] // the version requests are built for
 }
 
 // New returns a Client for one server. It makes no request.
@@ -66,6 +72,9 @@ func New(opts Options) (*Client, error) {
 	if opts.Logger == nil {
 		opts.Logger = log.NewNopLogger()
 	}
+	if opts.APIVersion == "" {
+		opts.APIVersion = Auto
+	}
 	rt := opts.Transport
 	if rt == nil {
 		rt = newTransport(opts.TLSConfig, opts.MaxConcurrent)
@@ -81,6 +90,9 @@ func New(opts Options) (*Client, error) {
 		retry: defaultRetryPolicy,
 	}
 	c.tokens = newTokenSource(c)
+	if opts.APIVersion != Auto {
+		c.setVersion(opts.APIVersion)
+	}
 	return c, nil
 }
 
