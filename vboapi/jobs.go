@@ -13,21 +13,31 @@ import (
 	"time"
 )
 
-// Job is a backup job as GET /v1/Jobs describes it. Optional facts are
+// Job is a backup job as GET /vN/Jobs describes it. Optional facts are
 // pointers or zero times, so that "unknown" is never mistaken for "false".
 type Job struct {
 	ID             string
 	Name           string
-	OrganizationID string
+	OrganizationID string // v8 sends it; v6 and v7 give it through the organization's job list
 	Enabled        *bool
-	AllMailboxes   *bool
+	AllMailboxes   *bool // v1 only
 	LastStatus     string
 	LastRun        time.Time // zero: the job never ran
 	NextRun        time.Time // zero: no run is scheduled
+	LastBackup     time.Time // v7 and later: the last successful run; zero when unknown
+	BackupType     string    // v6 and later: EntireOrganization or SelectedItems
+	RepositoryID   string    // v6 and later
 }
 
-// Jobs returns every job the server knows.
+// Jobs returns every job the server knows, on the API version in use.
 func (c *Client) Jobs(ctx context.Context) ([]Job, error) {
+	if v := c.currentVersion(); v.Modern() {
+		jobs, err := c.modernJobs(ctx, v, vpath(v, "/Jobs"), vpath(v, "/Jobs"), 0)
+		if err != nil || v == V8 {
+			return jobs, err
+		}
+		return jobs, c.jobOrganizations(ctx, jobs)
+	}
 	var jobs []Job
 	err := c.do(ctx, request{
 		method:   http.MethodGet,
@@ -53,6 +63,9 @@ type wireJob struct {
 	LastRun        *string  `json:"lastRun"`
 	NextRun        *string  `json:"nextRun"`
 	OrganizationID string   `json:"organizationId"`
+	LastBackup     *string  `json:"lastBackup"`
+	BackupType     string   `json:"backupType"`
+	RepositoryID   string   `json:"repositoryId"`
 	Links          struct {
 		Organization struct {
 			Href string `json:"href"`
@@ -86,22 +99,77 @@ func DecodeJobs(r io.Reader) ([]Job, error) {
 		return nil, err
 	}
 	jobs := make([]Job, 0, len(wire))
-	for i, w := range wire {
-		if w.ID == "" {
-			return nil, fmt.Errorf("job %d in the list has no id", i)
+	for i := range wire {
+		j, err := wire[i].job(i)
+		if err != nil {
+			return nil, err
 		}
-		jobs = append(jobs, Job{
-			ID:             w.ID,
-			Name:           w.Name,
-			OrganizationID: w.organizationID(),
-			Enabled:        w.IsEnabled.ptr(),
-			AllMailboxes:   w.AllMailboxes.ptr(),
-			LastStatus:     w.LastStatus,
-			LastRun:        parseAPITime(w.LastRun),
-			NextRun:        parseAPITime(w.NextRun),
-		})
+		jobs = append(jobs, j)
 	}
 	return jobs, nil
+}
+
+// modernJobs reads a job list of v6 and later: a plain array on v6 and v7,
+// pages on v8 (pageSize 0 means the largest page the API allows).
+func (c *Client) modernJobs(ctx context.Context, v Version, endpoint, path string, pageSize int) ([]Job, error) {
+	if pageSize == 0 {
+		pageSize = 10000
+	}
+	var jobs []Job
+	err := readList(ctx, c, list{endpoint: endpoint, path: path, paged: v.Paged()}, pageSize, func(w *wireJob) error {
+		j, err := w.job(len(jobs))
+		jobs = append(jobs, j)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return jobs, nil
+}
+
+// jobOrganizations sets each job's organization on v6 and v7, whose jobs do
+// not name it: from each organization's own job list, which the API
+// documents, rather than from _links, whose keys it does not.
+func (c *Client) jobOrganizations(ctx context.Context, jobs []Job) error {
+	orgs, err := c.Organizations(ctx)
+	if err != nil {
+		return err
+	}
+	orgOf := map[string]string{}
+	for _, o := range orgs {
+		held, err := c.OrganizationJobs(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		for _, j := range held {
+			orgOf[strings.ToLower(j.ID)] = o.ID
+		}
+	}
+	for i := range jobs {
+		if org, ok := orgOf[strings.ToLower(jobs[i].ID)]; ok {
+			jobs[i].OrganizationID = org
+		}
+	}
+	return nil
+}
+
+func (w *wireJob) job(i int) (Job, error) {
+	if w.ID == "" {
+		return Job{}, fmt.Errorf("job %d in the list has no id", i)
+	}
+	return Job{
+		ID:             w.ID,
+		Name:           w.Name,
+		OrganizationID: w.organizationID(),
+		Enabled:        w.IsEnabled.ptr(),
+		AllMailboxes:   w.AllMailboxes.ptr(),
+		LastStatus:     w.LastStatus,
+		LastRun:        parseAPITime(w.LastRun),
+		NextRun:        parseAPITime(w.NextRun),
+		LastBackup:     parseAPITime(w.LastBackup),
+		BackupType:     w.BackupType,
+		RepositoryID:   w.RepositoryID,
+	}, nil
 }
 
 func (w *wireJob) organizationID() string {

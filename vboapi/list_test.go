@@ -1,0 +1,142 @@
+package vboapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// pageServer serves GET /v8/Organizations/o/Users as pages of n users, and
+// lets a test spoil them.
+type pageServer struct {
+	n        int
+	maxLimit int                    // the server's cap on limit; 0 = none
+	spoil    func(offset int) string // a body to send instead, "" = none
+
+	mu    sync.Mutex
+	asked []url.Values
+}
+
+func (s *pageServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/v8/token" {
+		fmt.Fprint(w, `{"access_token":"tok","expires_in":3600}`)
+		return
+	}
+	q := r.URL.Query()
+	s.mu.Lock()
+	s.asked = append(s.asked, q)
+	s.mu.Unlock()
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	if s.maxLimit > 0 {
+		limit = min(limit, s.maxLimit)
+	}
+	if s.spoil != nil {
+		if body := s.spoil(offset); body != "" {
+			fmt.Fprint(w, body)
+			return
+		}
+	}
+	users := []User{}
+	for i := offset; i < min(offset+limit, s.n); i++ {
+		users = append(users, User{ID: fmt.Sprintf("u%d", i), Name: fmt.Sprintf("U%d@example.com", i)})
+	}
+	setID := q.Get("setId")
+	if setID == "" {
+		setID = "0b0d6ac6-3c2e-4bd0-8a7e-3a1d4c1e9f00"
+	}
+	b, _ := json.Marshal(map[string]any{"offset": offset, "limit": limit, "setId": setID, "results": users, "_links": map[string]any{}})
+	w.Write(b)
+}
+
+func readUsers(t *testing.T, s *pageServer, pageSize int) ([]string, error) {
+	t.Helper()
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	u, _ := url.Parse(srv.URL)
+	c, err := New(Options{BaseURL: u, Username: "svc", Password: "pw", APIVersion: V8, RequestTimeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	var ids []string
+	err = c.OrganizationUsers(context.Background(), "o", pageSize, func(u *User) error {
+		ids = append(ids, u.ID)
+		return nil
+	})
+	return ids, err
+}
+
+func TestListReadsEveryPageThroughOneSetID(t *testing.T) {
+	for _, tc := range []struct{ n, pageSize, maxLimit, pages int }{
+		{0, 10, 0, 1},
+		{9, 10, 0, 1},
+		{10, 10, 0, 2}, // a full last page needs one more, empty page
+		{25, 10, 0, 3},
+		{25, 10, 4, 7}, // the server caps the page size at 4
+	} {
+		s := &pageServer{n: tc.n, maxLimit: tc.maxLimit}
+		ids, err := readUsers(t, s, tc.pageSize)
+		if err != nil || len(ids) != tc.n {
+			t.Fatalf("%+v: %d users, %v", tc, len(ids), err)
+		}
+		for i, id := range ids {
+			if id != fmt.Sprintf("u%d", i) {
+				t.Fatalf("%+v: user %d is %s", tc, i, id)
+			}
+		}
+		if len(s.asked) != tc.pages {
+			t.Fatalf("%+v: %d requests, want %d", tc, len(s.asked), tc.pages)
+		}
+		for i, q := range s.asked {
+			if q.Get("dataSource") != "PreferLocal" || q.Get("limit") != strconv.Itoa(tc.pageSize) {
+				t.Errorf("%+v: request %d asked %v", tc, i, q)
+			}
+			if (i == 0) != (q.Get("setId") == "") {
+				t.Errorf("%+v: request %d setId %q: only later pages carry the first page's setId", tc, i, q.Get("setId"))
+			}
+		}
+	}
+}
+
+func TestListFailsWholeOnABadPage(t *testing.T) {
+	for name, body := range map[string]string{
+		"no results":      `{"offset":10,"limit":10}`,
+		"null results":    `{"offset":10,"limit":10,"results":null}`,
+		"wrong offset":    `{"offset":0,"limit":10,"results":[]}`,
+		"data after":      `{"offset":10,"limit":10,"results":[]} {}`,
+		"over the limit":  `{"offset":10,"limit":10,"results":[` + strings.Repeat(`{"id":"x"},`, 10) + `{"id":"y"}]}`,
+		"not an array":    `{"offset":10,"limit":10,"results":{}}`,
+		"a wrong type":    `{"offset":10,"limit":10,"results":[{"id":7}]}`,
+		"truncated JSON":  `{"offset":10,"limit":10,"results":[`,
+		"array, not page": `[]`,
+	} {
+		s := &pageServer{n: 25, spoil: func(offset int) string {
+			if offset == 10 {
+				return body
+			}
+			return ""
+		}}
+		if ids, err := readUsers(t, s, 10); err == nil {
+			t.Errorf("%s: read %d users and no error", name, len(ids))
+		}
+	}
+}
+
+func TestListThatNeverEndsFails(t *testing.T) {
+	s := &pageServer{n: 1 << 30}
+	if _, err := readUsers(t, s, 1); err == nil || !strings.Contains(err.Error(), "does not end") {
+		t.Fatalf("got %v", err)
+	}
+	if len(s.asked) != maxListPages {
+		t.Errorf("%d requests, want %d", len(s.asked), maxListPages)
+	}
+}
