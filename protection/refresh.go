@@ -1,0 +1,274 @@
+package protection
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
+)
+
+// refresh is one computation. Every list it reads is read once, whatever
+// the number of jobs that need it.
+type refresh struct {
+	ctx   context.Context
+	api   API
+	opts  Options
+	t     *table
+	byOrg map[string][]*vboapi.Job
+
+	items   lazy[string, jobItems]
+	users   lazy[string, set]
+	members lazy[groupKey, []member]
+	named   lazy[groupKey, string]
+	scopes  lazy[string, scope]
+	data    lazy[string, []record]
+}
+
+type jobItems struct{ selected, excluded []vboapi.JobItem }
+
+// scope is a job's mailboxes, and how many nested groups it could not find.
+type scope struct {
+	mailboxes        set
+	unresolvedGroups int
+}
+
+type groupKey struct{ org, group string }
+
+// member is a direct member of a group: a mailbox, or a nested group by name.
+type member struct {
+	mailbox int32
+	nested  string
+}
+
+func newRefresh(ctx context.Context, api API, all []vboapi.Job, opts Options) *refresh {
+	if opts.PageSize < 1 {
+		opts.PageSize = 1000
+	}
+	r := &refresh{ctx: ctx, api: api, opts: opts, t: newTable(), byOrg: map[string][]*vboapi.Job{}}
+	for i := range all {
+		j := &all[i]
+		r.byOrg[j.OrganizationID] = append(r.byOrg[j.OrganizationID], j)
+	}
+	return r
+}
+
+func (r *refresh) run(want []*vboapi.Job) []Result {
+	out := make([]Result, len(want))
+	scopes := make([]scope, len(want))
+	var wg sync.WaitGroup
+	for k, j := range want {
+		wg.Go(func() {
+			scopes[k], out[k].Err = r.scopeOf(j)
+		})
+		wg.Go(func() {
+			if j.RepositoryID != "" {
+				_, _ = r.repository(j.RepositoryID)
+			}
+		})
+	}
+	wg.Wait()
+	// The table is complete now: repository data can be matched to it.
+	states := map[string]*repoState{}
+	for k, j := range want {
+		if out[k].Err != nil {
+			continue
+		}
+		if j.RepositoryID == "" {
+			out[k].Err = fmt.Errorf("the job names no backup repository")
+			continue
+		}
+		st, ok := states[j.RepositoryID]
+		if !ok {
+			recs, err := r.repository(j.RepositoryID)
+			if err != nil {
+				st = &repoState{err: err}
+			} else {
+				st = r.match(recs)
+			}
+			states[j.RepositoryID] = st
+		}
+		if st.err != nil {
+			out[k].Err = st.err
+			continue
+		}
+		out[k] = r.result(scopes[k], st)
+	}
+	return out
+}
+
+// scopeOf is the job's scope by the rule of docs/protection-v6-v8.md.
+func (r *refresh) scopeOf(j *vboapi.Job) (scope, error) {
+	return r.scopes.get(j.ID, func() (scope, error) {
+		items, err := r.itemsOf(j)
+		if err != nil {
+			return scope{}, err
+		}
+		var sc scope
+		if j.BackupType == "EntireOrganization" {
+			all, err := r.orgUsers(j.OrganizationID)
+			if err != nil {
+				return scope{}, err
+			}
+			sc.mailboxes.union(all)
+			for _, other := range r.byOrg[j.OrganizationID] {
+				if other.ID == j.ID || other.BackupType == "EntireOrganization" {
+					continue
+				}
+				held, err := r.scopeOf(other)
+				if err != nil {
+					return scope{}, fmt.Errorf("the scope of job %q, which this job leaves out: %w", other.Name, err)
+				}
+				sc.mailboxes.subtract(held.mailboxes)
+			}
+		} else {
+			if sc, err = r.expand(j.OrganizationID, items.selected); err != nil {
+				return scope{}, err
+			}
+		}
+		excluded, err := r.expand(j.OrganizationID, items.excluded)
+		if err != nil {
+			return scope{}, err
+		}
+		sc.mailboxes.subtract(excluded.mailboxes)
+		return sc, nil
+	})
+}
+
+func (r *refresh) itemsOf(j *vboapi.Job) (jobItems, error) {
+	return r.items.get(j.ID, func() (jobItems, error) {
+		var it jobItems
+		var err error
+		if j.BackupType != "EntireOrganization" {
+			if it.selected, err = r.api.SelectedItems(r.ctx, j.ID); err != nil {
+				return it, err
+			}
+		}
+		it.excluded, err = r.api.ExcludedItems(r.ctx, j.ID)
+		return it, err
+	})
+}
+
+// expand gives the mailboxes a list of items names.
+func (r *refresh) expand(org string, items []vboapi.JobItem) (scope, error) {
+	var sc scope
+	for _, it := range items {
+		switch {
+		case it.Type == vboapi.ItemUser && it.Mailbox && it.User != nil:
+			if it.User.ID != "" {
+				sc.mailboxes.add(r.t.user(it.User.ID, it.User.Name))
+			} else if it.User.Name != "" {
+				i, _ := r.t.member(it.User.Name)
+				sc.mailboxes.add(i)
+			}
+		case it.Type == vboapi.ItemGroup && it.Members && it.MemberMailbox && it.Group != nil:
+			n, err := r.groupMailboxes(org, it.Group.ID, 0, map[string]bool{}, &sc.mailboxes)
+			if err != nil {
+				return scope{}, err
+			}
+			sc.unresolvedGroups += n
+		case it.Type == vboapi.ItemPartialOrganization && it.Mailbox:
+			all, err := r.orgUsers(org)
+			if err != nil {
+				return scope{}, err
+			}
+			sc.mailboxes.union(all)
+		}
+	}
+	return sc, nil
+}
+
+// groupMailboxes adds the mailboxes of a group and of its nested groups to
+// s, and returns how many nested groups it could not follow.
+func (r *refresh) groupMailboxes(org, group string, depth int, visited map[string]bool, s *set) (int, error) {
+	visited[strings.ToLower(group)] = true
+	members, err := r.membersOf(org, group)
+	if err != nil {
+		return 0, err
+	}
+	unresolved := 0
+	for _, m := range members {
+		if m.nested == "" {
+			s.add(m.mailbox)
+			continue
+		}
+		id, err := r.groupNamed(org, m.nested)
+		if err != nil {
+			return 0, err
+		}
+		switch {
+		case id == "" || depth+1 >= maxGroupDepth:
+			unresolved++
+		case !visited[strings.ToLower(id)]:
+			n, err := r.groupMailboxes(org, id, depth+1, visited, s)
+			if err != nil {
+				return 0, err
+			}
+			unresolved += n
+		}
+	}
+	return unresolved, nil
+}
+
+// membersOf reads a group's direct members once. Logins are matched against
+// the organization's users, so those are read first.
+func (r *refresh) membersOf(org, group string) ([]member, error) {
+	return r.members.get(groupKey{org, group}, func() ([]member, error) {
+		if _, err := r.orgUsers(org); err != nil {
+			return nil, err
+		}
+		var out []member
+		err := r.api.GroupMembers(r.ctx, org, group, r.opts.PageSize, func(m *vboapi.GroupMember) error {
+			if m.Type == vboapi.MemberGroup {
+				name := m.Name
+				if name == "" {
+					name = m.Login
+				}
+				out = append(out, member{nested: name})
+				return nil
+			}
+			// Unknown counts as a mailbox: leaving it out could hide one.
+			i, _ := r.t.member(m.Login)
+			out = append(out, member{mailbox: i})
+			return nil
+		})
+		return out, err
+	})
+}
+
+// groupNamed finds a nested group's id by its name; "" when there is not
+// exactly one group of that name.
+func (r *refresh) groupNamed(org, name string) (string, error) {
+	return r.named.get(groupKey{org, strings.ToLower(name)}, func() (string, error) {
+		groups, err := r.api.GroupsNamed(r.ctx, org, name)
+		if err != nil {
+			return "", err
+		}
+		id, n := "", 0
+		for _, g := range groups {
+			if strings.EqualFold(g.Name, name) {
+				id, n = g.ID, n+1
+			}
+		}
+		if n != 1 {
+			return "", nil
+		}
+		return id, nil
+	})
+}
+
+// orgUsers reads every user of the organization once.
+func (r *refresh) orgUsers(org string) (set, error) {
+	return r.users.get(org, func() (set, error) {
+		var s set
+		err := r.api.OrganizationUsers(r.ctx, org, r.opts.PageSize, func(u *vboapi.User) error {
+			if u.ID == "" {
+				return fmt.Errorf("a user without id in the organization's user list")
+			}
+			s.add(r.t.user(u.ID, u.Name))
+			return nil
+		})
+		return s, err
+	})
+}
