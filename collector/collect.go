@@ -50,13 +50,17 @@ func boolValue(b bool) float64 {
 func emitServer(ch chan<- prometheus.Metric, r *ServerResult) {
 	gauge(ch, upDesc, boolValue(r.Up), r.Server)
 	gauge(ch, scrapeDurationDesc, r.Duration.Seconds(), r.Server)
+	if r.APIVersion != "" {
+		gauge(ch, serverInfoDesc, 1, r.Server, string(r.APIVersion), r.Service.Version, r.Service.InstallationID)
+	}
 	gauge(ch, lastPollDesc, float64(r.Start.UnixNano())/1e9, r.Server)
 	for _, j := range r.Jobs {
-		emitJob(ch, r.Server, j)
+		emitJob(ch, r.Server, r.APIVersion.Modern(), j)
 	}
 }
 
-func emitJob(ch chan<- prometheus.Metric, server string, j *JobResult) {
+// emitJob exports one job; modern (v6 and later) adds what only a scope has.
+func emitJob(ch chan<- prometheus.Metric, server string, modern bool, j *JobResult) {
 	labels := []string{server, j.ID, j.Name}
 	gauge(ch, jobSuccessDesc, boolValue(j.Success), labels...)
 	if j.Job != nil {
@@ -75,6 +79,12 @@ func emitJob(ch chan<- prometheus.Metric, server string, j *JobResult) {
 		ratio = float64(c.BackedUp) / float64(c.Mailboxes)
 	}
 	gauge(ch, jobRatioDesc, ratio, labels...)
+	if modern {
+		gauge(ch, jobUnresolvedDesc, float64(j.Unresolved), labels...)
+		if !j.OldestBackup.IsZero() {
+			gauge(ch, jobOldestBackupDesc, float64(j.OldestBackup.UnixNano())/1e9, labels...)
+		}
+	}
 	for _, m := range c.Unprotected {
 		gauge(ch, mailboxNotBackedUpDesc, 1, append(labels, m.ID, m.Email, m.Name)...)
 	}
@@ -93,6 +103,9 @@ func emitJobFacts(ch chan<- prometheus.Metric, labels []string, j *JobResult) {
 	if !job.NextRun.IsZero() {
 		gauge(ch, jobNextRunDesc, float64(job.NextRun.UnixNano())/1e9, labels...)
 	}
+	if !job.LastBackup.IsZero() {
+		gauge(ch, jobLastBackupDesc, float64(job.LastBackup.UnixNano())/1e9, labels...)
+	}
 	if job.LastStatus != "" {
 		known := false
 		for _, st := range knownStatuses {
@@ -107,5 +120,5 @@ func emitJobFacts(ch chan<- prometheus.Metric, labels []string, j *JobResult) {
 	if job.AllMailboxes != nil {
 		allMailboxes = strconv.FormatBool(*job.AllMailboxes)
 	}
-	gauge(ch, jobInfoDesc, 1, append(labels, job.OrganizationID, allMailboxes)...)
+	gauge(ch, jobInfoDesc, 1, append(labels, job.OrganizationID, allMailboxes, job.BackupType, job.RepositoryID)...)
 }

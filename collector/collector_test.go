@@ -34,7 +34,7 @@ func simServer(t *testing.T, name string, opts simulator.Options) (config.Server
 	return config.Server{
 		Name: name, URL: config.URL{URL: u}, Username: opts.Username, Password: promconfig.Secret(opts.Password),
 		RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 4, PageSize: 1000,
-		MaxResponseBytes: 64 << 20,
+		MaxResponseBytes: 64 << 20, APIVersion: "v1",
 	}, sim
 }
 
@@ -52,6 +52,7 @@ func newTestExporter(t *testing.T, servers ...config.Server) *Exporter {
 var countMetrics = []string{
 	"vbo365_up", "vbo365_job_scrape_success", "vbo365_job_mailboxes", "vbo365_job_mailboxes_backed_up",
 	"vbo365_job_backed_up_ratio", "vbo365_job_enabled", "vbo365_job_last_status", "vbo365_job_info",
+	"vbo365_server_info",
 }
 
 // TestCollectAgainstSimulator compares the exposition with a fixture written
@@ -105,6 +106,8 @@ func goldenSimulator(t *testing.T, sim *simulator.Simulator) string {
 		}
 	}
 	fmt.Fprintf(&b, "# HELP vbo365_up %s\n# TYPE vbo365_up gauge\nvbo365_up{server=\"east\"} 1\n", help(upDesc))
+	fmt.Fprintf(&b, "# HELP vbo365_server_info %s\n# TYPE vbo365_server_info gauge\n"+
+		"vbo365_server_info{api_version=\"v1\",installation_id=\"\",product_version=\"\",server=\"east\"} 1\n", help(serverInfoDesc))
 	section("vbo365_job_scrape_success", "gauge", help(jobSuccessDesc), func(_ int, tr simulator.JobTruth) string {
 		return fmt.Sprintf("vbo365_job_scrape_success{%s} 1\n", labels(tr))
 	})
@@ -132,7 +135,7 @@ func goldenSimulator(t *testing.T, sim *simulator.Simulator) string {
 		return rows.String()
 	})
 	section("vbo365_job_info", "gauge", help(jobInfoDesc), func(_ int, tr simulator.JobTruth) string {
-		return fmt.Sprintf("vbo365_job_info{all_mailboxes=%q,job_id=%q,job_name=%q,organization_id=%q,server=\"east\"} 1\n", fmt.Sprint(tr.AllMailboxes), tr.ID, tr.Name, tr.OrganizationID)
+		return fmt.Sprintf("vbo365_job_info{all_mailboxes=%q,backup_type=\"\",job_id=%q,job_name=%q,organization_id=%q,repository_id=\"\",server=\"east\"} 1\n", fmt.Sprint(tr.AllMailboxes), tr.ID, tr.Name, tr.OrganizationID)
 	})
 	return b.String()
 }

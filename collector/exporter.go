@@ -86,8 +86,13 @@ func (e *Exporter) newClient(s *config.Server) (*vboapi.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tls_config: %w", err)
 	}
+	version, err := vboapi.ParseVersion(s.APIVersion)
+	if err != nil {
+		return nil, fmt.Errorf("api_version: %w", err)
+	}
 	return vboapi.New(vboapi.Options{
 		Server:           s.Name,
+		APIVersion:       version,
 		BaseURL:          s.URL.URL,
 		Username:         s.Username,
 		Password:         s.PasswordValue(),
@@ -154,5 +159,9 @@ func logJob(logger log.Logger, server string, j *JobResult) {
 	}
 	if c.Duplicates > 0 {
 		level.Info(l).Log("msg", "the API served some mailboxes more than once; each was counted once", "duplicates", c.Duplicates)
+	}
+	if j.Unresolved > 0 {
+		level.Warn(l).Log("msg", "group members that match no user of the organization, or nested groups not found, were counted as not backed up",
+			"unresolved", j.Unresolved)
 	}
 }

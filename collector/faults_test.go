@@ -433,7 +433,7 @@ func TestFaultTLS(t *testing.T) {
 			s := config.Server{
 				Name: "east", URL: config.URL{URL: u}, Username: opts.Username, Password: promconfig.Secret(opts.Password),
 				TLSConfig:      promconfig.TLSConfig{CA: string(certPEM)},
-				RequestTimeout: model.Duration(2 * time.Second), MaxConcurrentRequests: 4, PageSize: 10, MaxResponseBytes: 64 << 20,
+				RequestTimeout: model.Duration(2 * time.Second), MaxConcurrentRequests: 4, PageSize: 10, MaxResponseBytes: 64 << 20, APIVersion: "v1",
 			}
 			runFaultCase(t, faultCase{name: tc.name, want: tc.want, errHas: tc.errHas, maxElapsed: time.Second}, s, sim)
 			if tc.want == serverDown && sim.Requests("token") != 0 {
@@ -479,7 +479,7 @@ func TestFaultServerNeverAnswers(t *testing.T) {
 	u, _ := url.Parse("http://" + ln.Addr().String())
 	s := config.Server{
 		Name: "east", URL: config.URL{URL: u}, Username: "svc-monitor", Password: "sim-password-1",
-		RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 4, PageSize: 10, MaxResponseBytes: 64 << 20,
+		RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 4, PageSize: 10, MaxResponseBytes: 64 << 20, APIVersion: "v1",
 	}
 	runFaultCase(t, faultCase{name: "black hole", deadline: time.Second, want: serverDown,
 		errHas: []string{"POST " + tokenEndpoint, "deadline"}}, s, nil)
@@ -532,7 +532,7 @@ func TestThousandPollsWithRandomFaults(t *testing.T) {
 		servers = append(servers, config.Server{
 			Name: fmt.Sprintf("s%d", i), URL: config.URL{URL: u}, Username: opts.Username, Password: promconfig.Secret(opts.Password),
 			RequestTimeout: model.Duration(250 * time.Millisecond), MaxConcurrentRequests: 1 + i%4*5, PageSize: 10,
-			MaxResponseBytes: 64 << 10,
+			MaxResponseBytes: 64 << 10, APIVersion: "v1",
 		})
 	}
 	reg := prometheus.NewRegistry()
@@ -616,7 +616,7 @@ func TestConnectionsAreReused(t *testing.T) {
 	s := config.Server{
 		Name: "east", URL: config.URL{URL: u}, Username: opts.Username, Password: promconfig.Secret(opts.Password),
 		RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: maxConcurrent, PageSize: 10,
-		MaxResponseBytes: 64 << 20,
+		MaxResponseBytes: 64 << 20, APIVersion: "v1",
 	}
 	e := newTestExporter(t, s)
 	for range 50 {

@@ -18,17 +18,25 @@ var (
 		"1 if the exporter logged in to the VBO365 server and read its job list in the last poll, else 0.", serverLabels)
 	scrapeDurationDesc = newDesc("scrape_duration_seconds",
 		"Time the last poll of the VBO365 server took, all jobs included.", serverLabels)
+	serverInfoDesc = newDesc("server_info",
+		"The REST API version the exporter uses with the server, and the product version and installation id from /vN/ServiceInstance (empty on v1); the value is always 1.", serverLabels, "api_version", "product_version", "installation_id")
 	lastPollDesc = newDesc("last_poll_timestamp_seconds",
 		"Unix time at which the poll these metrics come from started. With min_interval set, scrapes within that interval reuse an earlier poll, so this can lag the scrape time.", serverLabels)
 
 	jobSuccessDesc = newDesc("job_scrape_success",
-		"1 if every page of the job's selected mailboxes was read, else 0; on 0 the job's mailbox counts are left out rather than partial.", jobLabels)
+		"1 if every list the job's counts depend on was read completely (v1: every page of its selected mailboxes; v6 and later: its items, the users and group members they name, its repository's user data), else 0; on 0 the job's mailbox counts are left out rather than partial.", jobLabels)
 	jobDurationDesc = newDesc("job_scrape_duration_seconds",
-		"Time taken to read every page of the job's selected mailboxes.", jobLabels)
+		"Time taken to read what the job's counts depend on (v6 and later: the whole protection refresh, which jobs share).", jobLabels)
 	jobMailboxesDesc = newDesc("job_mailboxes",
-		"Mailboxes selected by the job (every page, each mailbox counted once).", jobLabels)
+		"Mailboxes the job should protect, each counted once (v1: its selected mailboxes; v6 and later: its scope, from its items, docs/protection-v6-v8.md).", jobLabels)
 	jobBackedUpDesc = newDesc("job_mailboxes_backed_up",
-		"Mailboxes selected by the job whose isBackedUp is true. Missing or unrecognised values count as not backed up.", jobLabels)
+		"Mailboxes of the job that are backed up (v1: isBackedUp true; v6 and later: isMailboxBackedUp true in the job's repository). Missing or unrecognised values count as not backed up.", jobLabels)
+	jobUnresolvedDesc = newDesc("job_scope_unresolved",
+		"v6 and later: group members of the job's scope that match no user of the organization, and nested groups that could not be found; such members count as not backed up.", jobLabels)
+	jobOldestBackupDesc = newDesc("job_oldest_backup_timestamp_seconds",
+		"v6 and later: Unix time of the oldest backup (mailboxBackedUpTime) among the job's backed-up mailboxes; absent when none is backed up or one has no time.", jobLabels)
+	jobLastBackupDesc = newDesc("job_last_backup_timestamp_seconds",
+		"v7 and later: Unix time of the job's last successful run (lastBackup); absent when unknown.", jobLabels)
 	jobRatioDesc = newDesc("job_backed_up_ratio",
 		"vbo365_job_mailboxes_backed_up / vbo365_job_mailboxes; NaN when the job selects no mailboxes.", jobLabels)
 	jobEnabledDesc = newDesc("job_enabled",
@@ -40,7 +48,7 @@ var (
 	jobLastStatusDesc = newDesc("job_last_status",
 		"1 for the job's last status (lastStatus), 0 for the other known statuses.", jobLabels, "status")
 	jobInfoDesc = newDesc("job_info",
-		"Descriptive facts about the job, as labels; the value is always 1.", jobLabels, "organization_id", "all_mailboxes")
+		"Descriptive facts about the job, as labels; the value is always 1. backup_type (EntireOrganization or SelectedItems) and repository_id are empty on v1, all_mailboxes on v6 and later.", jobLabels, "organization_id", "all_mailboxes", "backup_type", "repository_id")
 	mailboxNotBackedUpDesc = newDesc("mailbox_not_backed_up",
 		"1 for each listed mailbox of the job that is not backed up; at most unprotected_mailbox_series per job, first in API order.", jobLabels, "mailbox_id", "email", "name")
 )
@@ -50,7 +58,8 @@ var (
 var knownStatuses = []string{"Success", "Warning", "Failed", "Running", "Stopped", "NotConfigured", "Disconnected", "Queued"}
 
 var allDescs = []*prometheus.Desc{
-	upDesc, scrapeDurationDesc, lastPollDesc,
+	upDesc, scrapeDurationDesc, serverInfoDesc, lastPollDesc,
 	jobSuccessDesc, jobDurationDesc, jobMailboxesDesc, jobBackedUpDesc, jobRatioDesc,
+	jobUnresolvedDesc, jobOldestBackupDesc, jobLastBackupDesc,
 	jobEnabledDesc, jobLastRunDesc, jobNextRunDesc, jobLastStatusDesc, jobInfoDesc, mailboxNotBackedUpDesc,
 }

@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -22,6 +23,10 @@ type ServerResult struct {
 	Start    time.Time
 	Duration time.Duration
 	Jobs     []*JobResult
+	// APIVersion is the REST API version the poll used; Service is what
+	// /vN/ServiceInstance said (v6 and later), zero when unknown.
+	APIVersion vboapi.Version
+	Service    vboapi.ServiceInstance
 	// LastError is the most recent error of the server itself, from this
 	// poll or an earlier one, and LastErrorAt when it happened; for people
 	// reading the status page after the problem went away.
@@ -36,10 +41,14 @@ type JobResult struct {
 	Job  *vboapi.Job // nil when the job was not in the server's job list
 	// Success is true when every page of the job was read; Counts are only
 	// meaningful then.
-	Success  bool
-	Counts   vboapi.MailboxCounts
-	Duration time.Duration
-	Err      error
+	Success bool
+	Counts  vboapi.MailboxCounts
+	// Unresolved and OldestBackup are known on v6 and later only: see
+	// protection.Result.
+	Unresolved   int
+	OldestBackup time.Time
+	Duration     time.Duration
+	Err          error
 	// LastError and LastErrorAt carry the job's most recent error forward
 	// across polls, as for the server.
 	LastError   string
@@ -94,11 +103,19 @@ func (p *poller) pollNow(ctx context.Context) *ServerResult {
 	res := &ServerResult{Server: p.cfg.Name, Start: time.Now()}
 	defer func() { res.Duration = time.Since(res.Start) }()
 
-	jobs, err := p.client.Jobs(ctx)
+	v, err := p.client.APIVersion(ctx)
 	if err != nil {
-		res.Err = err
-		level.Error(p.logger).Log("msg", "server not scraped: cannot read the job list", "server", p.cfg.Name, "err", err)
-		res.Jobs = p.unreadJobs(err)
+		p.serverDown(res, "cannot tell which REST API version the server serves", err)
+		return res
+	}
+	res.APIVersion = v
+	if v.Modern() {
+		p.pollModern(ctx, res)
+		return res
+	}
+	jobs, err := p.readJobs(ctx)
+	if err != nil {
+		p.serverDown(res, "cannot read the job list", err)
 		return res
 	}
 	res.Up = true
@@ -131,6 +148,25 @@ func (p *poller) pollNow(ctx context.Context) *ServerResult {
 	}
 	wg.Wait()
 	return res
+}
+
+// serverDown records a poll that could not read the server itself; every
+// configured job then fails too, so that job-level alerts fire.
+func (p *poller) serverDown(res *ServerResult, what string, err error) {
+	res.Err = fmt.Errorf("%s: %w", what, err)
+	level.Error(p.logger).Log("msg", "server not scraped: "+what, "server", p.cfg.Name, "err", err)
+	res.Jobs = p.unreadJobs(err)
+}
+
+// readJobs reads the job list. A 404 there means the server no longer
+// serves the version in use (it was upgraded), so the next poll detects
+// it again.
+func (p *poller) readJobs(ctx context.Context) ([]vboapi.Job, error) {
+	jobs, err := p.client.Jobs(ctx)
+	if vboapi.StatusCode(err) == http.StatusNotFound {
+		p.client.ForgetVersion()
+	}
+	return jobs, err
 }
 
 // selectJobs picks the configured jobs from the server's list, or every job

@@ -23,7 +23,12 @@ const (
 	MaxPageSize                 = 10000
 	MaxUnprotectedMailboxSeries = 10000
 	MinMaxResponseBytes         = int64(1 << 16)
+
+	DefaultAPIVersion = "auto"
 )
+
+// APIVersions are the REST API versions api_version may pin.
+var APIVersions = []string{"v1", "v6", "v7", "v8"}
 
 // Config is the whole file. It is immutable once published by SafeConfig.
 type Config struct {
@@ -50,6 +55,8 @@ type Server struct {
 	UnprotectedMailboxSeries int            `yaml:"unprotected_mailbox_series"`
 	MinInterval              model.Duration `yaml:"min_interval"`
 	MaxResponseBytes         int64          `yaml:"max_response_bytes"`
+	// APIVersion is "auto" (probe the server) or one of APIVersions.
+	APIVersion string `yaml:"api_version"`
 
 	// filePassword is password_file's content as of the last Load. It is
 	// kept unexported so it is never marshalled, and Format hides it.
@@ -70,6 +77,7 @@ func (s *Server) setDefaults() {
 	s.MaxConcurrentRequests = DefaultMaxConcurrentRequests
 	s.PageSize = DefaultPageSize
 	s.MaxResponseBytes = DefaultMaxResponseBytes
+	s.APIVersion = DefaultAPIVersion
 }
 
 // PasswordValue returns the password to log in with: the inline one, or the

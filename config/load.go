@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -117,6 +118,9 @@ func (d *decoder) validateServer(s *Server, p, dir string) error {
 	}
 	if s.MaxResponseBytes < MinMaxResponseBytes {
 		return d.errAt(p+".max_response_bytes", "must be at least %d (64 KiB), got %d", MinMaxResponseBytes, s.MaxResponseBytes)
+	}
+	if s.APIVersion != DefaultAPIVersion && !slices.Contains(APIVersions, s.APIVersion) {
+		return d.errAt(p+".api_version", "must be one of auto, %s, got %q", strings.Join(APIVersions, ", "), s.APIVersion)
 	}
 	return d.validateJobs(s, p)
 }

@@ -15,6 +15,7 @@ var plantedSecrets = []string{"hunter2", "file-s3cret"}
 // badFiles lists every testdata/bad_*.yml with the exact error after the
 // "testdata/<name>:" prefix. {dir} stands for the absolute testdata path.
 var badFiles = map[string]string{
+	"bad_api_version.yml":           `6: servers[0].api_version: must be one of auto, v1, v6, v7, v8, got "v5"`,
 	"bad_comments_only.yml":         "1: servers: at least one server is required, but the file is empty",
 	"bad_duplicate_job.yml":         `9: servers[0].jobs[2].id: duplicate job id "00B96531-1A68-4C90-A398-91141FFEDB3B", first listed at line 7`,
 	"bad_duplicate_key.yml":         "7: servers[0].page_size: duplicate key, first set at line 6",

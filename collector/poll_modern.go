@@ -1,0 +1,65 @@
+package collector
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/go-kit/log/level"
+
+	"github.com/vbo365-exporter/vbo365_exporter/protection"
+	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
+)
+
+// pollModern polls a server of REST API v6 or later: the job list, then the
+// protection of every selected job, which shares the lists it reads (an
+// organization's users, a group's members, a repository's data) between
+// jobs.
+func (p *poller) pollModern(ctx context.Context, res *ServerResult) {
+	si, err := p.client.ServiceInstance(ctx)
+	if err != nil {
+		if vboapi.StatusCode(err) == http.StatusNotFound {
+			p.client.ForgetVersion()
+			p.serverDown(res, "cannot read the service instance", err)
+			return
+		}
+		// Only vbo365_server_info depends on it.
+		level.Warn(p.logger).Log("msg", "cannot read the product version", "server", p.cfg.Name, "err", err)
+	}
+	res.Service = si
+	jobs, err := p.readJobs(ctx)
+	if err != nil {
+		p.serverDown(res, "cannot read the job list", err)
+		return
+	}
+	res.Up = true
+	res.Jobs = p.selectJobs(jobs)
+	var want []*vboapi.Job
+	var results []*JobResult
+	for _, j := range res.Jobs {
+		if j.Job == nil {
+			logJob(p.logger, p.cfg.Name, j)
+			continue
+		}
+		want = append(want, j.Job)
+		results = append(results, j)
+	}
+	start := time.Now()
+	computed := protection.Compute(ctx, p.client, jobs, want, protection.Options{
+		PageSize:        p.cfg.PageSize,
+		KeepUnprotected: p.cfg.UnprotectedMailboxSeries,
+	})
+	took := time.Since(start)
+	for k, j := range results {
+		c := computed[k]
+		j.Duration, j.Err, j.Success = took, c.Err, c.Err == nil
+		if j.Success {
+			j.Counts = vboapi.MailboxCounts{Mailboxes: c.Mailboxes, BackedUp: c.BackedUp}
+			for _, m := range c.Unprotected {
+				j.Counts.Unprotected = append(j.Counts.Unprotected, vboapi.Mailbox{ID: m.ID, Email: m.Address})
+			}
+			j.Unresolved, j.OldestBackup = c.Unresolved, c.OldestBackup
+		}
+		logJob(p.logger, p.cfg.Name, j)
+	}
+}
