@@ -35,7 +35,9 @@ func metricsHandler(exporter *collector.Exporter, own *prometheus.Registry, logg
 		defer cancel()
 		scrapeRegistry := prometheus.NewRegistry()
 		scrapeRegistry.MustRegister(exporter.Collector(ctx))
-		promhttp.HandlerFor(prometheus.Gatherers{own, scrapeRegistry}, opts).ServeHTTP(w, r)
+		// The poll runs while scrapeRegistry is gathered; gathering own after
+		// it puts this poll's requests into this answer.
+		promhttp.HandlerFor(prometheus.Gatherers{scrapeRegistry, own}, opts).ServeHTTP(w, r)
 	})
 }
 
