@@ -20,7 +20,7 @@ type refresh struct {
 
 	items   lazy[string, jobItems]
 	users   lazy[string, set]
-	members lazy[groupKey, []member]
+	members lazy[groupKey, []vboapi.GroupMember]
 	named   lazy[groupKey, string]
 	scopes  lazy[string, scope]
 	data    lazy[string, []record]
@@ -35,12 +35,6 @@ type scope struct {
 }
 
 type groupKey struct{ org, group string }
-
-// member is a direct member of a group: a mailbox, or a nested group by name.
-type member struct {
-	mailbox int32
-	nested  string
-}
 
 func newRefresh(ctx context.Context, api API, all []vboapi.Job, opts Options) *refresh {
 	if opts.PageSize < 1 {
@@ -180,20 +174,31 @@ func (r *refresh) expand(org string, items []vboapi.JobItem) (scope, error) {
 }
 
 // groupMailboxes adds the mailboxes of a group and of its nested groups to
-// s, and returns how many nested groups it could not follow.
+// s, and returns how many nested groups it could not follow. A member of
+// type Unknown counts as a mailbox: leaving it out could hide one.
 func (r *refresh) groupMailboxes(org, group string, depth int, visited map[string]bool, s *set) (int, error) {
 	visited[strings.ToLower(group)] = true
 	members, err := r.membersOf(org, group)
 	if err != nil {
 		return 0, err
 	}
+	// Logins are matched against the organization's users: all of them
+	// first, so that the match does not depend on timing.
+	if _, err := r.orgUsers(org); err != nil {
+		return 0, err
+	}
 	unresolved := 0
 	for _, m := range members {
-		if m.nested == "" {
-			s.add(m.mailbox)
+		if m.Type != vboapi.MemberGroup {
+			i, _ := r.t.member(m.Login)
+			s.add(i)
 			continue
 		}
-		id, err := r.groupNamed(org, m.nested)
+		name := m.Name
+		if name == "" {
+			name = m.Login
+		}
+		id, err := r.groupNamed(org, name)
 		if err != nil {
 			return 0, err
 		}
@@ -211,26 +216,14 @@ func (r *refresh) groupMailboxes(org, group string, depth int, visited map[strin
 	return unresolved, nil
 }
 
-// membersOf reads a group's direct members once. Logins are matched against
-// the organization's users, so those are read first.
-func (r *refresh) membersOf(org, group string) ([]member, error) {
-	return r.members.get(groupKey{org, group}, func() ([]member, error) {
-		if _, err := r.orgUsers(org); err != nil {
-			return nil, err
-		}
-		var out []member
+// membersOf reads a group's direct members once, as they are: they are
+// matched to users only once the organization's users are all read, so the
+// two lists can be read at the same time.
+func (r *refresh) membersOf(org, group string) ([]vboapi.GroupMember, error) {
+	return r.members.get(groupKey{org, group}, func() ([]vboapi.GroupMember, error) {
+		var out []vboapi.GroupMember
 		err := r.api.GroupMembers(r.ctx, org, group, r.opts.PageSize, func(m *vboapi.GroupMember) error {
-			if m.Type == vboapi.MemberGroup {
-				name := m.Name
-				if name == "" {
-					name = m.Login
-				}
-				out = append(out, member{nested: name})
-				return nil
-			}
-			// Unknown counts as a mailbox: leaving it out could hide one.
-			i, _ := r.t.member(m.Login)
-			out = append(out, member{mailbox: i})
+			out = append(out, *m)
 			return nil
 		})
 		return out, err
