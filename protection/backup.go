@@ -67,7 +67,7 @@ func (r *refresh) match(recs []record) *repoState {
 
 // result counts a job's scope against its repository's state.
 func (r *refresh) result(sc scope, st *repoState) Result {
-	res := Result{Unresolved: sc.unresolvedGroups}
+	res := Result{Unresolved: len(sc.missing)}
 	var unprotected []Mailbox
 	oldestKnown := true
 	sc.mailboxes.each(func(i int32) {

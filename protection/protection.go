@@ -33,9 +33,10 @@ type Options struct {
 type Result struct {
 	Mailboxes int // distinct primary mailboxes in the job's scope
 	BackedUp  int // of those, the ones the job's repository holds a backup of
-	// Unresolved counts the group members that match no user of the
-	// organization and the nested groups that could not be found; such
-	// members count as not backed up.
+	// Unresolved counts the group members of the scope that match no user
+	// of the organization, and the distinct nested groups that the job's
+	// own items lead to but that could not be followed (not found, or too
+	// deep); such members count as not backed up.
 	Unresolved int
 	// OldestBackup is the oldest backup time among the backed-up mailboxes;
 	// zero when none is backed up or one of them has no time.
@@ -52,7 +53,8 @@ type Mailbox struct {
 	Address string // lower-cased
 }
 
-// maxGroupDepth bounds how deep nested groups are followed.
+// maxGroupDepth bounds how deep nested groups are followed; the selected
+// group is level 1.
 const maxGroupDepth = 8
 
 // Compute works out the protection of each job of want. all is the server's

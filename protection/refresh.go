@@ -28,10 +28,21 @@ type refresh struct {
 
 type jobItems struct{ selected, excluded []vboapi.JobItem }
 
-// scope is a job's mailboxes, and how many nested groups it could not find.
+// scope is a job's mailboxes, and the nested groups (lower-cased names) its
+// items lead to but that could not be followed.
 type scope struct {
-	mailboxes        set
-	unresolvedGroups int
+	mailboxes set
+	missing   map[string]bool
+}
+
+// addMissing records the groups other could not follow as this scope's too.
+func (sc *scope) addMissing(other scope) {
+	for name := range other.missing {
+		if sc.missing == nil {
+			sc.missing = map[string]bool{}
+		}
+		sc.missing[name] = true
+	}
 }
 
 type groupKey struct{ org, group string }
@@ -126,6 +137,7 @@ func (r *refresh) scopeOf(j *vboapi.Job) (scope, error) {
 			return scope{}, err
 		}
 		sc.mailboxes.subtract(excluded.mailboxes)
+		sc.addMissing(excluded)
 		return sc, nil
 	})
 }
@@ -157,11 +169,9 @@ func (r *refresh) expand(org string, items []vboapi.JobItem) (scope, error) {
 				sc.mailboxes.add(i)
 			}
 		case it.Type == vboapi.ItemGroup && it.Members && it.MemberMailbox && it.Group != nil:
-			n, err := r.groupMailboxes(org, it.Group.ID, 0, map[string]bool{}, &sc.mailboxes)
-			if err != nil {
+			if err := r.groupMailboxes(org, it.Group.ID, &sc); err != nil {
 				return scope{}, err
 			}
-			sc.unresolvedGroups += n
 		case it.Type == vboapi.ItemPartialOrganization && it.Mailbox:
 			all, err := r.orgUsers(org)
 			if err != nil {
@@ -174,46 +184,57 @@ func (r *refresh) expand(org string, items []vboapi.JobItem) (scope, error) {
 }
 
 // groupMailboxes adds the mailboxes of a group and of its nested groups to
-// s, and returns how many nested groups it could not follow. A member of
-// type Unknown counts as a mailbox: leaving it out could hide one.
-func (r *refresh) groupMailboxes(org, group string, depth int, visited map[string]bool, s *set) (int, error) {
-	visited[strings.ToLower(group)] = true
-	members, err := r.membersOf(org, group)
-	if err != nil {
-		return 0, err
+// sc, breadth first with a visited set: a cycle is read once, and a group is
+// met at its shallowest level, so the depth limit does not depend on the
+// order of the members. A member of type Unknown counts as a mailbox:
+// leaving it out could hide one.
+func (r *refresh) groupMailboxes(org, group string, sc *scope) error {
+	type level struct {
+		id    string
+		depth int // the selected group is 1
 	}
-	// Logins are matched against the organization's users: all of them
-	// first, so that the match does not depend on timing.
-	if _, err := r.orgUsers(org); err != nil {
-		return 0, err
-	}
-	unresolved := 0
-	for _, m := range members {
-		if m.Type != vboapi.MemberGroup {
-			i, _ := r.t.member(m.Login)
-			s.add(i)
-			continue
-		}
-		name := m.Name
-		if name == "" {
-			name = m.Login
-		}
-		id, err := r.groupNamed(org, name)
+	visited := map[string]bool{strings.ToLower(group): true}
+	queue := []level{{group, 1}}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		members, err := r.membersOf(org, cur.id)
 		if err != nil {
-			return 0, err
+			return err
 		}
-		switch {
-		case id == "" || depth+1 >= maxGroupDepth:
-			unresolved++
-		case !visited[strings.ToLower(id)]:
-			n, err := r.groupMailboxes(org, id, depth+1, visited, s)
-			if err != nil {
-				return 0, err
+		// Logins are matched against the organization's users: all of
+		// them first, so that the match does not depend on timing.
+		if _, err := r.orgUsers(org); err != nil {
+			return err
+		}
+		for _, m := range members {
+			if m.Type != vboapi.MemberGroup {
+				i, _ := r.t.member(m.Login)
+				sc.mailboxes.add(i)
+				continue
 			}
-			unresolved += n
+			name := m.Name
+			if name == "" {
+				name = m.Login
+			}
+			id, err := r.groupNamed(org, name)
+			if err != nil {
+				return err
+			}
+			switch {
+			case id == "":
+				sc.addMissing(scope{missing: map[string]bool{strings.ToLower(name): true}})
+			case visited[strings.ToLower(id)]:
+			case cur.depth+1 > maxGroupDepth:
+				visited[strings.ToLower(id)] = true
+				sc.addMissing(scope{missing: map[string]bool{strings.ToLower(name): true}})
+			default:
+				visited[strings.ToLower(id)] = true
+				queue = append(queue, level{id, cur.depth + 1})
+			}
 		}
 	}
-	return unresolved, nil
+	return nil
 }
 
 // membersOf reads a group's direct members once, as they are: they are
