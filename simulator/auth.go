@@ -4,8 +4,11 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
+	"io"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -21,7 +24,9 @@ func newSecret() string {
 }
 
 // oauthError renders the RFC 6749 section 5.2 body the OWIN token endpoint
-// uses, which differs from the {"message"} shape of the other endpoints.
+// of v1 uses, which differs from the {"message"} shape of the other
+// endpoints. v6 and later declare RESTExceptionInfo ({"message"}) for every
+// failed token request, and tokenError gives them that.
 func oauthError(code, desc string) *reply {
 	b := append([]byte(`{"error":`), appendString(nil, code)...)
 	if desc != "" {
@@ -31,14 +36,28 @@ func oauthError(code, desc string) *reply {
 	return bytesReply(http.StatusBadRequest, append(b, '}'))
 }
 
-// tokenReply implements POST /v1/Token for the password and refresh_token
-// grants. Refresh tokens are single use: each refresh yields a new pair.
-func (s *Simulator) tokenReply(r *http.Request) *reply {
-	if err := r.ParseForm(); err != nil {
-		return oauthError("invalid_request", "")
+func tokenError(v6plus bool, code, desc string) *reply {
+	if !v6plus {
+		return oauthError(code, desc)
 	}
-	form := r.PostForm
-	badGrant := oauthError("invalid_grant", "The user name or password is incorrect.")
+	if desc == "" {
+		desc = code
+	}
+	return messageReply(http.StatusBadRequest, desc)
+}
+
+// tokenReply implements POST /vN/token for the password and refresh_token
+// grants. Refresh tokens are single use: each refresh yields a new pair.
+// v6+ (v6plus) also takes a JSON body, as their schemas allow, and writes
+// .issued and .expires as RFC 3339 date-times, the format those schemas
+// declare; other fields, such as disable_antiforgery_token, are ignored.
+func (s *Simulator) tokenReply(r *http.Request, v6plus bool) *reply {
+	fail := func(code, desc string) *reply { return tokenError(v6plus, code, desc) }
+	form, ok := tokenForm(r, v6plus)
+	if !ok {
+		return fail("invalid_request", "")
+	}
+	badGrant := fail("invalid_grant", "The user name or password is incorrect.")
 	var user string
 	switch form.Get("grant_type") {
 	case "password":
@@ -58,15 +77,40 @@ func (s *Simulator) tokenReply(r *http.Request) *reply {
 		}
 		user = u
 	default:
-		return oauthError("unsupported_grant_type", "")
+		return fail("unsupported_grant_type", "")
 	}
-	return s.issue(user)
+	return s.issue(user, v6plus)
+}
+
+// tokenForm reads the grant from a form body, or on v6+ from a JSON object
+// whose scalar members are taken as their text.
+func tokenForm(r *http.Request, v6plus bool) (url.Values, bool) {
+	if v6plus && strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "application/json") {
+		var m map[string]any
+		if json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&m) != nil {
+			return nil, false
+		}
+		form := url.Values{}
+		for k, v := range m {
+			switch v := v.(type) {
+			case string:
+				form.Set(k, v)
+			case bool:
+				form.Set(k, strconv.FormatBool(v))
+			}
+		}
+		return form, true
+	}
+	if err := r.ParseForm(); err != nil {
+		return nil, false
+	}
+	return r.PostForm, true
 }
 
 // issue mints a token pair. .issued/.expires use the RFC 1123 form the OWIN
-// server writes; expires_in is rounded up so sub-second test lifetimes do not
-// read as already expired.
-func (s *Simulator) issue(user string) *reply {
+// server writes (RFC 3339 on v6+); expires_in is rounded up so sub-second
+// test lifetimes do not read as already expired.
+func (s *Simulator) issue(user string, v6plus bool) *reply {
 	access, refresh := newSecret(), newSecret()
 	now := time.Now().UTC()
 	exp := now.Add(s.opts.TokenLifetime)
@@ -83,10 +127,14 @@ func (s *Simulator) issue(user string) *reply {
 	b = appendString(b, refresh)
 	b = append(b, `,"userName":`...)
 	b = appendString(b, user)
+	layout := http.TimeFormat
+	if v6plus {
+		layout = time.RFC3339
+	}
 	b = append(b, `,".issued":`...)
-	b = appendString(b, now.Format(http.TimeFormat))
+	b = appendString(b, now.Format(layout))
 	b = append(b, `,".expires":`...)
-	b = appendString(b, exp.Format(http.TimeFormat))
+	b = appendString(b, exp.Format(layout))
 	rep := bytesReply(http.StatusOK, append(b, '}'))
 	rep.header["Cache-Control"] = "no-cache"
 	rep.header["Pragma"] = "no-cache"

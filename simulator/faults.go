@@ -32,6 +32,9 @@ const (
 	// SlowDrip sends a page one byte every DripInterval until the client
 	// goes away.
 	SlowDrip FaultKind = "slow-drip"
+	// The paging kinds below (IgnoreOffset to OddBooleans) spoil v1
+	// SelectedMailboxes pages only; on other endpoints they do nothing.
+
 	// IgnoreOffset serves offset 0 whatever was asked (mailboxes only).
 	IgnoreOffset FaultKind = "ignore-offset"
 	// LoopingNext always fills the page, wrapping around, with _links.next
@@ -63,10 +66,15 @@ const DripInterval = 100 * time.Millisecond
 // Fault selects requests and says how to spoil them. The first added fault
 // that selects a request wins.
 type Fault struct {
-	// Endpoint is "token", "jobs", "job", "mailboxes" or "" for all.
+	// Endpoint is one of the Endpoint constants ("token", "jobs", "job",
+	// "mailboxes", "users", "group-members", "user-data", ...) or "" for
+	// all.
 	Endpoint string
-	// JobID restricts the fault to requests for this job; Requests then
-	// count that job's requests only.
+	// JobID restricts the fault to requests for this id; Requests then
+	// count that id's requests only. It is the job id on job endpoints
+	// (job, mailboxes, selected-items, excluded-items), the organization id
+	// on organization, organization-jobs, users and groups, the group id on
+	// group-members and the repository id on repository and user-data.
 	JobID string
 	// Kind is how the selected requests are spoiled.
 	Kind FaultKind

@@ -16,8 +16,9 @@ const maxSpecRequests = 100000
 //
 //	[ENDPOINT:]KEY=VALUE[:KEY=VALUE...]
 //
-// ENDPOINT is token, jobs, job, mailboxes, or all/* (or omitted) for every
-// endpoint. Keys: kind (a FaultKind name such as slow-drip), status (alone
+// ENDPOINT is an endpoint name (token, jobs, job, mailboxes, users,
+// group-members, user-data, ...: see Endpoints), or all/* (or omitted) for
+// every endpoint; job= takes the id Fault.JobID describes. Keys: kind (a FaultKind name such as slow-drip), status (alone
 // it implies status-error, or too-many-requests for 429), requests (1-based
 // numbers and ranges: 1,3,5-7), probability (0..1), job (a job id),
 // retry-after (a Go duration) and size (bytes, suffix k/m/g or KiB/MiB/GiB).
@@ -27,10 +28,10 @@ func ParseFault(spec string) (Fault, error) {
 	var f Fault
 	parts := strings.Split(strings.TrimSpace(spec), ":")
 	if len(parts) > 0 && !strings.Contains(parts[0], "=") {
-		switch ep := strings.ToLower(parts[0]); ep {
-		case EndpointToken, EndpointJobs, EndpointJob, EndpointMailboxes:
+		switch ep := strings.ToLower(parts[0]); {
+		case slices.Contains(Endpoints, ep):
 			f.Endpoint = ep
-		case "all", "*", "":
+		case ep == "all" || ep == "*" || ep == "":
 		default:
 			return f, fmt.Errorf("fault %q: unknown endpoint %q", spec, parts[0])
 		}

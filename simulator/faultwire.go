@@ -41,7 +41,11 @@ func (s *Simulator) faultReply(f *fired, r *http.Request, tok string, rt routed,
 		rep.contentType = "text/html; charset=utf-8"
 		return rep
 	case HugeBody:
-		return &reply{status: http.StatusOK, body: s.hugeBody(rt.endpoint, j, orDefault64(f.Size, 64<<20))}
+		ep := rt.endpoint
+		if rt.ver >= 6 {
+			ep = "" // v6+ bodies are padded messages, not v1 shapes
+		}
+		return &reply{status: http.StatusOK, body: s.hugeBody(ep, j, orDefault64(f.Size, 64<<20))}
 	case SlowDrip:
 		return &reply{status: http.StatusOK, stream: true, body: func(w io.Writer) error {
 			return drip(w, r, `{"offset":0,"limit":30,"results":[`)

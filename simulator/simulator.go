@@ -1,7 +1,10 @@
 // Package simulator serves a faithful imitation of the Veeam Backup for
-// Microsoft 365 v1 REST API (token, jobs and selected-mailbox paging) with
-// deterministic data, a latency model and fault injection, so the exporter
-// can be tested end to end without a Veeam server.
+// Microsoft 365 REST API with deterministic data, a latency model and fault
+// injection, so the exporter can be tested end to end without a Veeam
+// server. v1 serves token, jobs and selected-mailbox paging; v6, v7 and v8
+// serve a generated Microsoft 365 tenant (organizations, users, groups,
+// jobs with their items, repositories and their user data) with ground
+// truth of per-job mailbox protection (ProtectionTruth).
 package simulator
 
 import (
@@ -52,10 +55,18 @@ type Options struct {
 	// BackedUpSpelling is the mailbox field name: "isBackedUp" (default) or
 	// "isBackedup", both of which appear in the v1.5 documentation.
 	BackedUpSpelling string
+	// Versions are the API prefixes served, from "v1", "v6", "v7" and
+	// "v8" (default ["v1"]; unknown ones are dropped). A real 8.x server
+	// serves v6, v7 and v8 and no v1. Other prefixes answer 404.
+	Versions []string
+	// Tenant sizes the tenant served on v6–v8; it is generated only when
+	// one of them is served.
+	Tenant TenantOptions
 }
 
-// Simulator is an http.Handler serving the VBO365 v1 API subset. It is safe
-// for concurrent use; all mutable state sits behind mu.
+// Simulator is an http.Handler serving the VBO365 API prefixes of
+// Options.Versions. It is safe for concurrent use; all mutable state sits
+// behind mu, and the v6+ tenant never changes after New.
 type Simulator struct {
 	opts    Options
 	seedMix uint64
@@ -63,11 +74,17 @@ type Simulator struct {
 	limiter *limiter
 	orgURL  string // JSON-escaped PublicURL + "/v1/Organizations/"
 
+	served    [9]bool // by version number
+	tenantMix uint64
+	tenant    *tenant // nil unless a v6+ prefix is served
+	installID string
+
 	mu       sync.Mutex
 	access   map[string]time.Time // access token -> expiry
 	refresh  map[string]string    // refresh token -> user name
 	secrets  []string
 	counts   map[string]int64 // endpoint, and endpoint+"/"+job id
+	sets     setStore
 	faults   []*fired
 	rng      *rand.Rand
 	active   atomic.Int64
@@ -76,13 +93,37 @@ type Simulator struct {
 	serving  atomic.Int64
 }
 
-// Endpoint names used by Requests and Fault.Endpoint.
+// Endpoint names used by Requests and Fault.Endpoint. Token, jobs and job
+// name the same operation on every version; mailboxes is v1 only, the rest
+// v6+ only.
 const (
 	EndpointToken     = "token"
 	EndpointJobs      = "jobs"
 	EndpointJob       = "job"
 	EndpointMailboxes = "mailboxes"
+
+	EndpointServiceInstance       = "service-instance"
+	EndpointRestorePortalSettings = "restore-portal-settings"
+	EndpointHealth                = "health"
+	EndpointSelectedItems         = "selected-items"
+	EndpointExcludedItems         = "excluded-items"
+	EndpointOrganizations         = "organizations"
+	EndpointOrganization          = "organization"
+	EndpointOrganizationJobs      = "organization-jobs"
+	EndpointUsers                 = "users"
+	EndpointGroups                = "groups"
+	EndpointGroupMembers          = "group-members"
+	EndpointRepositories          = "repositories"
+	EndpointRepository            = "repository"
+	EndpointUserData              = "user-data"
 )
+
+// Endpoints lists every endpoint name, for parsers and help texts.
+var Endpoints = []string{EndpointToken, EndpointJobs, EndpointJob, EndpointMailboxes,
+	EndpointServiceInstance, EndpointRestorePortalSettings, EndpointHealth,
+	EndpointSelectedItems, EndpointExcludedItems, EndpointOrganizations, EndpointOrganization,
+	EndpointOrganizationJobs, EndpointUsers, EndpointGroups, EndpointGroupMembers,
+	EndpointRepositories, EndpointRepository, EndpointUserData}
 
 // DefaultPublicURL is the host every _links href points at unless
 // Options.PublicURL says otherwise.
@@ -122,6 +163,10 @@ func (o *Options) applyDefaults() {
 	if o.BackedUpSpelling != "isBackedup" {
 		o.BackedUpSpelling = "isBackedUp"
 	}
+	if len(o.Versions) == 0 {
+		o.Versions = []string{"v1"}
+	}
+	o.Versions, _ = parseVersions(o.Versions)
 }
 
 // New builds a simulator. Mailboxes are never stored: they are derived on
@@ -141,15 +186,23 @@ func New(opts Options) *Simulator {
 	}
 	esc := appendString(nil, opts.PublicURL+"/v1/Organizations/")
 	s.orgURL = string(esc[1 : len(esc)-1])
-	s.buildJobs(time.Now().UTC().Truncate(time.Minute))
+	start := time.Now().UTC().Truncate(time.Minute)
+	s.buildJobs(start)
+	_, s.served = parseVersions(opts.Versions)
+	s.tenantMix = mix64(uint64(opts.Seed) ^ 0x3c6ef372fe94f82b)
+	s.installID = s.tenantID(tkMisc)
+	if s.newest() > 0 {
+		s.opts.Tenant.applyDefaults(opts.BackedUpFraction, start)
+		s.tenant = s.buildTenant()
+	}
 	return s
 }
 
 // Options returns the effective options after defaults were applied.
 func (s *Simulator) Options() Options { return s.opts }
 
-// Requests counts requests received per endpoint ("token", "jobs", "job",
-// "mailboxes"), after routing and before faults.
+// Requests counts requests received per endpoint (the Endpoint constants;
+// "jobs" and "job" count every version), after routing and before faults.
 func (s *Simulator) Requests(endpoint string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -205,7 +258,7 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	raisePeak(&s.peak, s.active.Add(1))
 	defer s.active.Add(-1)
 
-	rt := route(r)
+	rt := s.route(r)
 	if rt.err == nil {
 		rt.n, rt.perJob = s.count(rt.endpoint, rt.jobID)
 	}

@@ -1,5 +1,6 @@
-// Command vbo365-simulator serves the simulated VBO365 v1 REST API for
-// demos, end-to-end tests and benchmarks of the exporter.
+// Command vbo365-simulator serves the simulated VBO365 REST API (v1, and
+// v6–v8 with a generated Microsoft 365 tenant) for demos, end-to-end tests
+// and benchmarks of the exporter.
 package main
 
 import (
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -30,15 +32,15 @@ func main() {
 // config holds the parsed command line.
 type config struct {
 	listen, certOut, username, password, passwordFile string
-	tls                                               bool
-	mailboxes, logLevel, logFormat                    string
+	tls, entireOrg, partialOrg                        bool
+	mailboxes, logLevel, logFormat, apiVersions       string
 	faults                                            []string
 	opts                                              simulator.Options
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	c := &config{}
-	app := kingpin.New("vbo365-simulator", "Simulated Veeam Backup for Microsoft 365 v1 REST API.")
+	app := kingpin.New("vbo365-simulator", "Simulated Veeam Backup for Microsoft 365 REST API (v1; v6, v7 and v8 with a generated tenant).")
 	app.UsageWriter(stderr).ErrorWriter(stderr)
 	app.HelpFlag.Short('h')
 	app.Flag("listen-address", "Address to listen on.").Default("127.0.0.1:4443").StringVar(&c.listen)
@@ -61,6 +63,20 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	app.Flag("public-url", "scheme://host:port used in _links hrefs.").Default(simulator.DefaultPublicURL).StringVar(&c.opts.PublicURL)
 	app.Flag("bools-as-json", "Render booleans as JSON true/false instead of quoted strings.").BoolVar(&c.opts.BoolsAsJSON)
 	app.Flag("backed-up-spelling", "Mailbox field name.").Default("isBackedUp").EnumVar(&c.opts.BackedUpSpelling, "isBackedUp", "isBackedup")
+	app.Flag("api-versions", "Comma-separated API prefixes served, from v1, v6, v7, v8 (a real 8.x server: v6,v7,v8).").Default("v1").StringVar(&c.apiVersions)
+	t := &c.opts.Tenant
+	app.Flag("tenant.organizations", "v6+ tenant: Microsoft 365 organizations.").Default("1").IntVar(&t.Organizations)
+	app.Flag("tenant.users", "v6+ tenant: users per organization, shared and public mailboxes included.").Default("200").IntVar(&t.Users)
+	app.Flag("tenant.groups", "v6+ tenant: groups per organization (0 = group jobs + 5, at least 8).").Default("0").IntVar(&t.Groups)
+	app.Flag("tenant.group-size", "v6+ tenant: typical direct members of a group.").Default("20").IntVar(&t.GroupSize)
+	app.Flag("tenant.large-group-size", "v6+ tenant: direct members of the first group.").Default("130").IntVar(&t.LargeGroupSize)
+	app.Flag("tenant.repositories", "v6+ tenant: backup repositories.").Default("2").IntVar(&t.Repositories)
+	app.Flag("tenant.group-jobs", "v6+ tenant: jobs per organization selecting groups (-1 = none).").Default("3").IntVar(&t.GroupJobs)
+	app.Flag("tenant.user-jobs", "v6+ tenant: jobs per organization selecting users (-1 = none).").Default("4").IntVar(&t.UserJobs)
+	app.Flag("tenant.users-per-job", "v6+ tenant: User items per user job.").Default("5").IntVar(&t.UsersPerJob)
+	app.Flag("tenant.entire-org-job", "v6+ tenant: give each organization an EntireOrganization job.").Default("true").BoolVar(&c.entireOrg)
+	app.Flag("tenant.partial-org-job", "v6+ tenant: give each organization of 40+ users a PartialOrganization job.").Default("true").BoolVar(&c.partialOrg)
+	app.Flag("tenant.backed-up-fraction", "v6+ tenant: share of in-scope mailboxes backed up, 0..1 (unset or 0: --backed-up-fraction; negative: none).").Float64Var(&t.BackedUpFraction)
 	app.Flag("fault", "Fault spec, repeatable: [ENDPOINT:]KEY=VALUE[:KEY=VALUE...], e.g. mailboxes:status=503:requests=1,2 or mailboxes:kind=slow-drip:probability=0.1.").StringsVar(&c.faults)
 	app.Flag("log.level", "Log level; debug logs every request.").Default("info").EnumVar(&c.logLevel, "debug", "info", "warn", "error")
 	app.Flag("log.format", "Log format.").Default("logfmt").EnumVar(&c.logFormat, "logfmt", "json")
@@ -74,6 +90,10 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if c.opts.BackedUpFraction == 0 {
 		c.opts.BackedUpFraction = -1 // Options reads 0 as "default"; negative clamps to none.
 	}
+	if c.opts.Versions, err = parseVersions(c.apiVersions); err != nil {
+		return nil, err
+	}
+	c.opts.Tenant.NoEntireOrgJob, c.opts.Tenant.NoPartialOrgJob = !c.entireOrg, !c.partialOrg
 	c.opts.Username, c.opts.Password = c.username, c.password
 	if c.passwordFile != "" {
 		b, err := os.ReadFile(c.passwordFile)
@@ -83,6 +103,26 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		c.opts.Password = strings.TrimRight(string(b), "\r\n")
 	}
 	return c, nil
+}
+
+// parseVersions reads --api-versions; unlike Options, which drops unknown
+// prefixes, the command refuses them.
+func parseVersions(v string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		p = strings.ToLower(strings.TrimSpace(p))
+		switch p {
+		case "v1", "v6", "v7", "v8":
+			out = append(out, p)
+		case "":
+		default:
+			return nil, fmt.Errorf("--api-versions: unknown prefix %q (want v1, v6, v7 or v8)", p)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("--api-versions: no prefix")
+	}
+	return out, nil
 }
 
 func newLogger(c *config, w io.Writer) log.Logger {
@@ -113,8 +153,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		sim.AddFault(f)
 		level.Info(logger).Log("msg", "fault enabled", "spec", spec)
 	}
-	for _, j := range sim.Truth() {
-		level.Info(logger).Log("msg", "job", "id", j.ID, "name", j.Name, "mailboxes", j.Mailboxes, "backed_up", j.BackedUp, "enabled", j.Enabled)
+	if slices.Contains(sim.Options().Versions, "v1") {
+		for _, j := range sim.Truth() {
+			level.Info(logger).Log("msg", "job", "id", j.ID, "name", j.Name, "mailboxes", j.Mailboxes, "backed_up", j.BackedUp, "enabled", j.Enabled)
+		}
+	}
+	for _, j := range sim.ProtectionTruth() {
+		level.Info(logger).Log("msg", "v6+ job", "id", j.JobID, "name", j.JobName, "type", j.BackupType, "mailboxes", j.Mailboxes,
+			"backed_up", j.BackedUp, "unresolved", j.Unresolved, "enabled", j.Enabled)
 	}
 	if err := serve(c, sim, logger, stdout); err != nil {
 		level.Error(logger).Log("msg", "server failed", "err", err)
@@ -158,7 +204,8 @@ func serve(c *config, sim *simulator.Simulator, logger log.Logger, stdout io.Wri
 			errc <- srv.Serve(ln)
 		}
 	}()
-	level.Info(logger).Log("msg", "listening", "address", ln.Addr().String(), "tls", c.tls, "public_url", sim.Options().PublicURL, "username", c.opts.Username)
+	level.Info(logger).Log("msg", "listening", "address", ln.Addr().String(), "tls", c.tls, "public_url", sim.Options().PublicURL,
+		"username", c.opts.Username, "api_versions", strings.Join(sim.Options().Versions, ","))
 	fmt.Fprintln(stdout, "ready")
 	select {
 	case err := <-errc:
