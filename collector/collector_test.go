@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/go-kit/log"
@@ -295,19 +296,28 @@ func TestReloadKeepsUnchangedServers(t *testing.T) {
 	}
 }
 
+// TestScrapeDeadlineFailsJobs runs on the fake clock of a synctest bubble,
+// with the simulator on a memNet: its delays and the deadline pass at once.
 func TestScrapeDeadlineFailsJobs(t *testing.T) {
-	s, _ := simServer(t, "east", simulator.Options{Jobs: 1, MailboxesPerJob: []int{500}, BaseDelay: 100 * time.Millisecond})
-	s.PageSize = 10
-	s.MaxConcurrentRequests = 1
-	e := newTestExporter(t, s)
-	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	res := e.Poll(ctx)[0]
-	if took := time.Since(start); took > 2*time.Second {
-		t.Fatalf("poll ran %v past a 700ms deadline", took)
-	}
-	if !res.Up || len(res.Jobs) != 1 || res.Jobs[0].Success {
-		t.Fatalf("want the server up and the job failed, got up=%v jobs=%+v", res.Up, res.Jobs)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		s, _, n := memSimServer(t, "east", simulator.Options{Jobs: 1, MailboxesPerJob: []int{500}, BaseDelay: 100 * time.Millisecond})
+		s.PageSize = 10
+		s.MaxConcurrentRequests = 1
+		e := New(log.NewNopLogger(), nil, "test")
+		useMemNet(t, e, n)
+		if err := e.ApplyConfig(&config.Config{Servers: []config.Server{s}}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(e.Close)
+		ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		res := e.Poll(ctx)[0]
+		if took := time.Since(start); took > 2*time.Second {
+			t.Fatalf("poll ran %v past a 700ms deadline", took)
+		}
+		if !res.Up || len(res.Jobs) != 1 || res.Jobs[0].Success {
+			t.Fatalf("want the server up and the job failed, got up=%v jobs=%+v", res.Up, res.Jobs)
+		}
+	})
 }

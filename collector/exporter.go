@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"fmt"
+	"net"
 	"sync"
 	"time"
 
@@ -22,6 +23,10 @@ type Exporter struct {
 
 	mu      sync.RWMutex
 	pollers []*poller // in config order, so output and logs are stable
+
+	// dial replaces the clients' dialer; tests set it to reach an
+	// in-memory server. nil dials the network.
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // New returns an Exporter with no servers; call ApplyConfig before scraping.
@@ -103,6 +108,7 @@ func (e *Exporter) newClient(s *config.Server) (*vboapi.Client, error) {
 		UserAgent:        e.userAgent,
 		Logger:           log.With(e.logger, "server", s.Name),
 		Metrics:          e.metrics,
+		Dial:             e.dial,
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	kitlog "github.com/go-kit/log"
@@ -67,8 +68,10 @@ type faultCase struct {
 	// othersMayFail is set where the fault is not job-specific on the
 	// server side (a revoked token is revoked for every job).
 	othersMayFail bool
-	errHas        []string // substrings of the error of the failed job or server
-	errIs         error
+	// mem, when set, is the in-memory network the server listens on.
+	mem    *memNet
+	errHas []string // substrings of the error of the failed job or server
+	errIs  error
 	// retry expectation: reason on endpoint was counted exactly retries
 	// times, or at least once when retries is -1. Zero checks that no retry
 	// at all was counted.
@@ -238,6 +241,9 @@ func runFaultCase(t *testing.T, tc faultCase, s config.Server, sim *simulator.Si
 	t.Helper()
 	reg := prometheus.NewRegistry()
 	e := New(kitlog.NewNopLogger(), vboapi.NewMetrics(reg), "fault-test")
+	if tc.mem != nil {
+		useMemNet(t, e, tc.mem)
+	}
 	if err := e.ApplyConfig(&config.Config{Servers: []config.Server{s}}); err != nil {
 		t.Fatal(err)
 	}
@@ -446,43 +452,19 @@ func TestFaultTLS(t *testing.T) {
 // TestFaultServerNeverAnswers points the exporter at a listener that accepts
 // connections and never says a word: the poll must end at the scrape
 // deadline, not at request_timeout, and must not leave goroutines behind.
+// It runs on the fake clock of a synctest bubble, with the listener on a
+// memNet: the deadline passes at once, and the bubble fails the test if a
+// goroutine of the exporter, its transport or the listener is left blocked.
 func TestFaultServerNeverAnswers(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var (
-		mu    sync.Mutex
-		conns []net.Conn
-		wg    sync.WaitGroup
-	)
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
+	synctest.Test(t, func(t *testing.T) {
+		n := serveBlackHole(t)
+		s := config.Server{
+			Name: "east", URL: config.URL{URL: memURL}, Username: "svc-monitor", Password: "sim-password-1",
+			RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 4, PageSize: 10, MaxResponseBytes: 64 << 20, APIVersion: "v1",
 		}
+		runFaultCase(t, faultCase{name: "black hole", deadline: time.Second, want: serverDown, mem: n,
+			errHas: []string{"POST " + tokenEndpoint, "deadline"}}, s, nil)
 	})
-	t.Cleanup(func() {
-		ln.Close()
-		wg.Wait()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	u, _ := url.Parse("http://" + ln.Addr().String())
-	s := config.Server{
-		Name: "east", URL: config.URL{URL: u}, Username: "svc-monitor", Password: "sim-password-1",
-		RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 4, PageSize: 10, MaxResponseBytes: 64 << 20, APIVersion: "v1",
-	}
-	runFaultCase(t, faultCase{name: "black hole", deadline: time.Second, want: serverDown,
-		errHas: []string{"POST " + tokenEndpoint, "deadline"}}, s, nil)
 }
 
 // randomFaults is the mix of the long-running test: about 10% of requests

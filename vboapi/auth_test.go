@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -27,40 +28,48 @@ func TestLoginOnceForConcurrentRequests(t *testing.T) {
 	}
 }
 
+// TestTokenRefreshedBeforeExpiry runs on the fake clock of a synctest
+// bubble: the sleep is exact and takes no real time.
 func TestTokenRefreshedBeforeExpiry(t *testing.T) {
-	f := newFakeAPI(10, everyThird)
-	f.tokenLifetime = 2 * time.Second
-	c, _ := newTestClient(t, f, 1)
-	if _, err := c.Jobs(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	// In the last tenth of its life the token is refreshed, not reused.
-	time.Sleep(1850 * time.Millisecond)
-	if _, err := c.Jobs(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if f.logins.Load() != 1 || f.refreshCount.Load() != 1 {
-		t.Fatalf("logins=%d refreshes=%d, want 1 and 1", f.logins.Load(), f.refreshCount.Load())
-	}
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeAPI(10, everyThird)
+		f.tokenLifetime = 2 * time.Second
+		c := newMemTestClient(t, f, 1)
+		if _, err := c.Jobs(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		// In the last tenth of its life the token is refreshed, not reused.
+		time.Sleep(1850 * time.Millisecond)
+		if _, err := c.Jobs(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if f.logins.Load() != 1 || f.refreshCount.Load() != 1 {
+			t.Fatalf("logins=%d refreshes=%d, want 1 and 1", f.logins.Load(), f.refreshCount.Load())
+		}
+	})
 }
 
+// TestExpiredTokenWithRefusedRefreshLogsInAgain runs on the fake clock of a
+// synctest bubble, like TestTokenRefreshedBeforeExpiry.
 func TestExpiredTokenWithRefusedRefreshLogsInAgain(t *testing.T) {
-	f := newFakeAPI(10, everyThird)
-	f.tokenLifetime = 300 * time.Millisecond
-	c, _ := newTestClient(t, f, 1)
-	if _, err := c.Jobs(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	f.mu.Lock()
-	clear(f.refreshes) // the server forgot its refresh tokens
-	f.mu.Unlock()
-	time.Sleep(400 * time.Millisecond)
-	if _, err := c.Jobs(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if f.logins.Load() != 2 {
-		t.Fatalf("logins=%d, want 2", f.logins.Load())
-	}
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeAPI(10, everyThird)
+		f.tokenLifetime = 300 * time.Millisecond
+		c := newMemTestClient(t, f, 1)
+		if _, err := c.Jobs(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		f.mu.Lock()
+		clear(f.refreshes) // the server forgot its refresh tokens
+		f.mu.Unlock()
+		time.Sleep(400 * time.Millisecond)
+		if _, err := c.Jobs(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if f.logins.Load() != 2 {
+			t.Fatalf("logins=%d, want 2", f.logins.Load())
+		}
+	})
 }
 
 func TestUnauthorizedRetriedOnceWithNewLogin(t *testing.T) {

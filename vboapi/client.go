@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -36,6 +37,10 @@ type Options struct {
 	Metrics          *Metrics // may be nil
 	// Transport replaces the HTTP transport built from TLSConfig; tests use it.
 	Transport http.RoundTripper
+	// Dial, when set, replaces the dialer of the transport built from
+	// TLSConfig, keeping its other settings; tests use it to reach an
+	// in-memory server.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Client talks to one VBO365 server. It is safe for concurrent use; requests
@@ -77,7 +82,11 @@ func New(opts Options) (*Client, error) {
 	}
 	rt := opts.Transport
 	if rt == nil {
-		rt = newTransport(opts.TLSConfig, opts.MaxConcurrent)
+		t := newTransport(opts.TLSConfig, opts.MaxConcurrent)
+		if opts.Dial != nil {
+			t.DialContext = opts.Dial
+		}
+		rt = t
 	}
 	c := &Client{
 		opts: opts,

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/go-kit/log"
@@ -47,28 +48,32 @@ func simClient(t *testing.T, opts simulator.Options, edit func(*Options)) (*Clie
 const pagesEndpoint = "/v1/Jobs/{id}/SelectedMailboxes"
 
 // TestRetryAfterIsHonoured: a 429 with Retry-After: 1 is retried once, no
-// sooner than a second later, and the count is still exact.
+// sooner than a second later, and the count is still exact. It runs on the
+// fake clock of a synctest bubble, so the second passes at once and is
+// measured exactly.
 func TestRetryAfterIsHonoured(t *testing.T) {
 	for _, conc := range []int{1, 16} {
 		t.Run(fmt.Sprint(conc), func(t *testing.T) {
-			c, sim, m := simClient(t, simulator.Options{Jobs: 2, MailboxesPerJob: []int{45}}, func(o *Options) { o.MaxConcurrent = conc })
-			truth := sim.Truth()[0]
-			sim.AddFault(simulator.Fault{Endpoint: "mailboxes", Kind: simulator.TooManyRequests, RetryAfter: time.Second, Requests: []int{1}})
-			start := time.Now()
-			got, err := c.SelectedMailboxes(context.Background(), truth.ID, 10, 0)
-			took := time.Since(start)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.Mailboxes != truth.Mailboxes || got.BackedUp != truth.BackedUp {
-				t.Fatalf("got %d/%d, truth %d/%d", got.BackedUp, got.Mailboxes, truth.BackedUp, truth.Mailboxes)
-			}
-			if took < time.Second {
-				t.Fatalf("done after %v: the 1s Retry-After was not waited for", took)
-			}
-			if n := testutil.ToFloat64(m.retries.WithLabelValues("east", pagesEndpoint, "429")); n != 1 {
-				t.Fatalf("%v retries with reason 429, want 1", n)
-			}
+			synctest.Test(t, func(t *testing.T) {
+				c, sim, m := memSimClient(t, simulator.Options{Jobs: 2, MailboxesPerJob: []int{45}}, func(o *Options) { o.MaxConcurrent = conc })
+				truth := sim.Truth()[0]
+				sim.AddFault(simulator.Fault{Endpoint: "mailboxes", Kind: simulator.TooManyRequests, RetryAfter: time.Second, Requests: []int{1}})
+				start := time.Now()
+				got, err := c.SelectedMailboxes(context.Background(), truth.ID, 10, 0)
+				took := time.Since(start)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Mailboxes != truth.Mailboxes || got.BackedUp != truth.BackedUp {
+					t.Fatalf("got %d/%d, truth %d/%d", got.BackedUp, got.Mailboxes, truth.BackedUp, truth.Mailboxes)
+				}
+				if took < time.Second {
+					t.Fatalf("done after %v: the 1s Retry-After was not waited for", took)
+				}
+				if n := testutil.ToFloat64(m.retries.WithLabelValues("east", pagesEndpoint, "429")); n != 1 {
+					t.Fatalf("%v retries with reason 429, want 1", n)
+				}
+			})
 		})
 	}
 }
@@ -96,7 +101,10 @@ func TestRetryAfterPastTheDeadlineFailsFast(t *testing.T) {
 
 // TestTokenRetryPolicy: the token POST is retried on 5xx (a server that is
 // starting) but never on 429 (a login quota, which retrying only drains) or
-// another 4xx (which a retry cannot change).
+// another 4xx (which a retry cannot change). It runs on the fake clock of a
+// synctest bubble: the backoff takes no real time, and the time it took on
+// the fake clock is exactly the sum of the waits, which must lie within the
+// retry policy's bounds.
 func TestTokenRetryPolicy(t *testing.T) {
 	cases := []struct {
 		status   int
@@ -108,35 +116,52 @@ func TestTokenRetryPolicy(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
-			c, sim, m := simClient(t, simulator.Options{Jobs: 1, MailboxesPerJob: []int{1}}, nil)
-			sim.AddFault(simulator.Fault{Endpoint: "token", Kind: simulator.StatusError, Status: tc.status})
-			if tc.status == 429 {
-				sim.ClearFaults()
-				sim.AddFault(simulator.Fault{Endpoint: "token", Kind: simulator.TooManyRequests, RetryAfter: time.Second})
-			}
-			start := time.Now()
-			_, err := c.Jobs(context.Background())
-			if StatusCode(err) != tc.status || !strings.Contains(err.Error(), fmt.Sprintf("POST /v1/Token: HTTP %d", tc.status)) {
-				t.Fatalf("err = %v", err)
-			}
-			if errors.Is(err, ErrBadCredentials) != tc.badCreds {
-				t.Errorf("errors.Is(err, ErrBadCredentials) = %v for %d", !tc.badCreds, tc.status)
-			}
-			if n := sim.Requests("token"); n != tc.requests {
-				t.Fatalf("%d token requests, want %d", n, tc.requests)
-			}
-			retries := testutil.ToFloat64(m.retries.WithLabelValues("east", "/v1/Token", fmt.Sprint(tc.status)))
-			if retries != float64(tc.requests-1) {
-				t.Fatalf("%v retries counted, want %d", retries, tc.requests-1)
-			}
-			if tc.requests == 1 && time.Since(start) > 500*time.Millisecond {
-				t.Fatalf("a refused login took %v", time.Since(start))
-			}
-			if sim.Requests("jobs") != 0 {
-				t.Fatal("the job list was asked for without a token")
-			}
+			synctest.Test(t, func(t *testing.T) {
+				c, sim, m := memSimClient(t, simulator.Options{Jobs: 1, MailboxesPerJob: []int{1}}, nil)
+				sim.AddFault(simulator.Fault{Endpoint: "token", Kind: simulator.StatusError, Status: tc.status})
+				if tc.status == 429 {
+					sim.ClearFaults()
+					sim.AddFault(simulator.Fault{Endpoint: "token", Kind: simulator.TooManyRequests, RetryAfter: time.Second})
+				}
+				start := time.Now()
+				_, err := c.Jobs(context.Background())
+				took := time.Since(start)
+				if StatusCode(err) != tc.status || !strings.Contains(err.Error(), fmt.Sprintf("POST /v1/Token: HTTP %d", tc.status)) {
+					t.Fatalf("err = %v", err)
+				}
+				if errors.Is(err, ErrBadCredentials) != tc.badCreds {
+					t.Errorf("errors.Is(err, ErrBadCredentials) = %v for %d", !tc.badCreds, tc.status)
+				}
+				if n := sim.Requests("token"); n != tc.requests {
+					t.Fatalf("%d token requests, want %d", n, tc.requests)
+				}
+				retries := testutil.ToFloat64(m.retries.WithLabelValues("east", "/v1/Token", fmt.Sprint(tc.status)))
+				if retries != float64(tc.requests-1) {
+					t.Fatalf("%v retries counted, want %d", retries, tc.requests-1)
+				}
+				if tc.requests == 1 && took > 500*time.Millisecond {
+					t.Fatalf("a refused login took %v", took)
+				}
+				if lo, hi := backoffBounds(defaultRetryPolicy, int(tc.requests)); took < lo || took > hi {
+					t.Fatalf("%d token requests took %v, want the backoff of %v to %v", tc.requests, took, lo, hi)
+				}
+				if sim.Requests("jobs") != 0 {
+					t.Fatal("the job list was asked for without a token")
+				}
+			})
 		})
 	}
+}
+
+// backoffBounds is the least and the most time p waits in all between the
+// first of n attempts and the last, when the server sends no Retry-After.
+func backoffBounds(p retryPolicy, n int) (lo, hi time.Duration) {
+	for attempt := 1; attempt < n; attempt++ {
+		ceiling := min(p.base<<(attempt-1), p.max)
+		lo += ceiling / 2
+		hi += ceiling
+	}
+	return lo, hi
 }
 
 // TestBodyLimit: a body of exactly max_response_bytes is read; one byte more

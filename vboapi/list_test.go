@@ -18,7 +18,7 @@ import (
 // lets a test spoil them.
 type pageServer struct {
 	n        int
-	maxLimit int                    // the server's cap on limit; 0 = none
+	maxLimit int                     // the server's cap on limit; 0 = none
 	spoil    func(offset int) string // a body to send instead, "" = none
 
 	mu    sync.Mutex
