@@ -1,0 +1,160 @@
+package collector
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	kitlog "github.com/go-kit/log"
+	promconfig "github.com/prometheus/common/config"
+	"github.com/prometheus/common/model"
+
+	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/simulator"
+)
+
+// modernFault is one row of the v6–v8 fault matrix: a fault on one
+// endpoint, and what it may lead to.
+type modernFault struct {
+	name  string
+	fault simulator.Fault
+	want  outcome
+}
+
+// modernFaults spoils each endpoint a v6–v8 poll reads in every way the
+// simulator can: retried faults must leave every job exact, the others fail
+// the jobs that need the endpoint (or the server, for the job list and the
+// login), and nothing may ever be a wrong count.
+func modernFaults() []modernFault {
+	var out []modernFault
+	for _, ep := range []string{
+		simulator.EndpointJobs, simulator.EndpointServiceInstance, simulator.EndpointOrganizations,
+		simulator.EndpointOrganizationJobs, simulator.EndpointSelectedItems, simulator.EndpointExcludedItems,
+		simulator.EndpointUsers, simulator.EndpointGroups, simulator.EndpointGroupMembers, simulator.EndpointUserData,
+	} {
+		for _, f := range []struct {
+			name  string
+			fault simulator.Fault
+			want  outcome
+		}{
+			{"503 once", simulator.Fault{Kind: simulator.StatusError, Status: 503, Requests: []int{1}}, allExact},
+			{"429 once", simulator.Fault{Kind: simulator.TooManyRequests, RetryAfter: 10 * time.Millisecond, Requests: []int{1}}, allExact},
+			{"reset mid-body once", simulator.Fault{Kind: simulator.ResetMidBody, Requests: []int{1}}, allExact},
+			{"truncated once", simulator.Fault{Kind: simulator.Truncated, Requests: []int{1}}, allExact},
+			{"revoked once", simulator.Fault{Kind: simulator.Revoked, Requests: []int{1}}, allExact},
+			{"500 always", simulator.Fault{Kind: simulator.StatusError, Status: 500}, exactOrFails},
+			{"malformed JSON", simulator.Fault{Kind: simulator.MalformedJSON}, exactOrFails},
+			{"HTML error page", simulator.Fault{Kind: simulator.HTMLError}, exactOrFails},
+			{"huge body", simulator.Fault{Kind: simulator.HugeBody, Size: 3 << 20}, exactOrFails},
+		} {
+			f.fault.Endpoint = ep
+			out = append(out, modernFault{name: ep + "/" + f.name, fault: f.fault, want: f.want})
+		}
+	}
+	out = append(out,
+		modernFault{"token/503 once", simulator.Fault{Endpoint: simulator.EndpointToken, Kind: simulator.StatusError, Status: 503, Requests: []int{1}}, allExact},
+		modernFault{"token/refused", simulator.Fault{Endpoint: simulator.EndpointToken, Kind: simulator.StatusError, Status: 400}, serverDown},
+	)
+	return out
+}
+
+// TestModernFaultMatrix: under every fault, each job's figures are exact or
+// the job is flagged (success 0, no counts), on v6, v7 and v8, at one
+// request in flight and at sixteen.
+func TestModernFaultMatrix(t *testing.T) {
+	for _, v := range modernVersions {
+		for _, fc := range modernFaults() {
+			if fc.fault.Endpoint == simulator.EndpointOrganizationJobs && v == "v8" {
+				continue // v8 has no such path
+			}
+			for _, conc := range []int{1, 16} {
+				t.Run(fmt.Sprintf("%s/%s/concurrency=%d", v, fc.name, conc), func(t *testing.T) {
+					t.Parallel()
+					// Backoffs and Retry-After pass at once on the bubble's
+					// fake clock, over an in-memory network.
+					synctest.Test(t, func(t *testing.T) {
+						s, sim, n := memModernServer(t, v, 3, simulator.TenantOptions{Users: 80, Organizations: 2})
+						s.MaxConcurrentRequests = conc
+						s.MaxResponseBytes = 1 << 20
+						s.RequestTimeout = model.Duration(2 * time.Second)
+						sim.AddFault(fc.fault)
+						e := New(kitlog.NewNopLogger(), nil, "test")
+						useMemNet(t, e, n)
+						if err := e.ApplyConfig(&config.Config{Servers: []config.Server{s}}); err != nil {
+							t.Fatal(err)
+						}
+						t.Cleanup(e.Close)
+						ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+						defer cancel()
+						checkModernNeverWrong(t, e.Poll(ctx)[0], sim, fc.want)
+					})
+				})
+			}
+		}
+	}
+}
+
+// memModernServer is modernServer on a memNet, without the schema check
+// (faults break the contract on purpose); call it inside a synctest bubble.
+func memModernServer(t *testing.T, newest string, seed int64, tenant simulator.TenantOptions) (config.Server, *simulator.Simulator, *memNet) {
+	t.Helper()
+	versions := modernVersions[:slices.Index(modernVersions, newest)+1]
+	opts := simulator.Options{Username: "svc-monitor", Password: "sim-password-1", Versions: versions, Seed: seed, Tenant: tenant}
+	sim := simulator.New(opts)
+	n := serveMem(t, sim)
+	return config.Server{
+		Name: "east", URL: config.URL{URL: memURL}, Username: opts.Username, Password: promconfig.Secret(opts.Password),
+		RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 4, PageSize: 50,
+		MaxResponseBytes: 64 << 20, APIVersion: "auto",
+	}, sim, n
+}
+
+// checkModernNeverWrong fails t for a wrong count, a job that succeeded
+// with an error or failed without one, and an outcome other than want.
+func checkModernNeverWrong(t *testing.T, res *ServerResult, sim *simulator.Simulator, want outcome) {
+	t.Helper()
+	if want == serverDown {
+		if res.Up || res.Err == nil {
+			t.Fatalf("want the server down, got up=%v err=%v", res.Up, res.Err)
+		}
+		return
+	}
+	if !res.Up {
+		if want == allExact {
+			t.Fatalf("server down: %v", res.Err)
+		}
+		return
+	}
+	truth := map[string]simulator.ProtectionTruth{}
+	for _, tr := range sim.ProtectionTruth() {
+		truth[tr.JobID] = tr
+	}
+	if len(res.Jobs) != len(truth) {
+		t.Fatalf("%d jobs reported, the server has %d", len(res.Jobs), len(truth))
+	}
+	for _, j := range res.Jobs {
+		tr := truth[j.ID]
+		switch {
+		case !j.Success && j.Err == nil:
+			t.Errorf("job %q failed without an error", tr.JobName)
+		case !j.Success && (j.Counts.Mailboxes != 0 || j.Counts.BackedUp != 0):
+			t.Errorf("job %q failed but carries counts %+v", tr.JobName, j.Counts)
+		case !j.Success && want == allExact:
+			t.Errorf("job %q failed although the fault is retried: %v", tr.JobName, j.Err)
+		case j.Success && j.Err != nil:
+			t.Errorf("job %q succeeded with an error: %v", tr.JobName, j.Err)
+		case j.Success && (j.Counts.Mailboxes != tr.Mailboxes || j.Counts.BackedUp != tr.BackedUp || j.Unresolved != tr.Unresolved ||
+			!j.OldestBackup.Equal(tr.OldestBackup)):
+			t.Errorf("WRONG figures for job %q: %d mailboxes, %d backed up, %d unresolved, oldest %v; truth %d, %d, %d, %v",
+				tr.JobName, j.Counts.Mailboxes, j.Counts.BackedUp, j.Unresolved, j.OldestBackup,
+				tr.Mailboxes, tr.BackedUp, tr.Unresolved, tr.OldestBackup)
+		}
+		if j.Err != nil && strings.Contains(j.Err.Error(), "sim-password-1") {
+			t.Errorf("job %q: the error shows the password", tr.JobName)
+		}
+	}
+}
