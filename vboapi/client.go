@@ -54,6 +54,7 @@ type Client struct {
 
 	hintsMu sync.Mutex
 	jobs    map[string]jobState // per job id, what the last poll learned
+	lengths map[string]int      // per list path, its length when last read whole
 
 	versionMu sync.Mutex
 	version   Version                 // "" until known; guarded by versionMu

@@ -32,16 +32,17 @@ type list struct {
 
 // wirePage is the part of a PageOf… response the reader uses.
 type wirePage struct {
-	Offset  *int             `json:"offset"`
-	Limit   *int             `json:"limit"`
-	SetID   string           `json:"setId"`
-	Results *json.RawMessage `json:"results"`
+	Offset     *int             `json:"offset"`
+	Limit      *int             `json:"limit"`
+	SetID      string           `json:"setId"`
+	TotalCount *int             `json:"totalCount"`
+	Results    *json.RawMessage `json:"results"`
 }
 
-// readList reads every item of l, calling each for every one in order. For
-// pages it asks pageSize items at a time and stops at the first page with
-// fewer items than its limit. Any failure fails the whole list: the caller
-// never sees part of a list as if it were all of it.
+// readList reads every item of l, calling each for every one in list order.
+// For pages it asks pageSize items at a time and stops at the first page
+// with fewer items than its limit. Any failure fails the whole list: the
+// caller never sees part of a list as if it were all of it.
 func readList[T any](ctx context.Context, c *Client, l list, pageSize int, each func(*T) error) error {
 	if !l.paged {
 		return c.getJSON(ctx, l.endpoint, l.path, l.query, func(raw []byte) error {
@@ -49,72 +50,207 @@ func readList[T any](ctx context.Context, c *Client, l list, pageSize int, each 
 			if err := decodeStrict(raw, &items); err != nil {
 				return err
 			}
-			for i := range items {
-				if err := each(&items[i]); err != nil {
-					return err
-				}
-			}
-			return nil
+			return eachItem(items, each)
 		})
 	}
 	if pageSize < 1 {
 		return fmt.Errorf("page size %d is not positive", pageSize)
 	}
-	var setID string
-	for pages, offset := 0, 0; ; pages++ {
-		if pages == maxListPages {
-			return fmt.Errorf("GET %s: more than %d pages; the list does not end", l.endpoint, maxListPages)
+	first, err := readPage[T](ctx, c, l, 0, pageSize, "")
+	if err != nil {
+		return err
+	}
+	if err := eachItem(first.items, each); err != nil {
+		return err
+	}
+	if len(first.items) < first.limit {
+		c.rememberLength(l.path, len(first.items))
+		return nil
+	}
+	n, err := readRest(ctx, c, l, pageSize, first, each)
+	if err == nil {
+		c.rememberLength(l.path, n)
+	}
+	return err
+}
+
+// readRest reads the pages after the first, keeping up to MaxConcurrent in
+// flight: the API gives no total (v8 never, v6 and v7 not always), so it
+// reads ahead. Up to the length the list had last time, pages go out
+// together; past it, one at a time, so that a list that did not grow costs
+// no request past its end. Pages are handed to each in order; a page that
+// comes back early waits in memory.
+func readRest[T any](ctx context.Context, c *Client, l list, pageSize int, first listPage[T], each func(*T) error) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	step := first.limit
+	expected, known := c.lastLength(l.path)
+	if first.total > 0 {
+		expected, known = first.total, true
+	}
+	type result struct {
+		k    int // the page's position; the first page is 0
+		page listPage[T]
+		err  error
+	}
+	results := make(chan result)
+	var (
+		next     = 1  // the next page to ask for
+		end      = -1 // the position of the short page, once seen
+		inflight = 0  // pages asked and not yet back
+		ready    = map[int]listPage[T]{}
+		handed   = 1 // pages given to each so far
+		count    = len(first.items)
+		firstErr error
+		// pastEnd: a page after the short one had items, so the list
+		// changed while it was read, or the server pages wrongly.
+		pastEnd bool
+	)
+	launch := func() {
+		for firstErr == nil && end < 0 && inflight < c.opts.MaxConcurrent && next < maxListPages {
+			// Past the expected end only one page at a time.
+			if known && inflight > 0 && next*step >= expected {
+				return
+			}
+			k := next
+			next++
+			inflight++
+			go func() {
+				p, err := readPage[T](ctx, c, l, k*step, pageSize, first.setID)
+				results <- result{k, p, err}
+			}()
 		}
-		q := url.Values{}
-		for k, v := range l.query {
-			q[k] = v
+	}
+	launch()
+	for inflight > 0 {
+		r := <-results
+		inflight--
+		switch {
+		case end >= 0 && r.k > end:
+			pastEnd = pastEnd || (r.err == nil && len(r.page.items) > 0)
+		case r.err != nil:
+			if firstErr == nil {
+				firstErr = r.err
+				cancel()
+			}
+		case len(r.page.items) > step:
+			if firstErr == nil {
+				firstErr = fmt.Errorf("GET %s: a page of %d items for a limit of %d", l.endpoint, len(r.page.items), step)
+				cancel()
+			}
+		default:
+			if len(r.page.items) < step && (end < 0 || r.k < end) {
+				end = r.k
+			}
+			ready[r.k] = r.page
 		}
-		q.Set("offset", strconv.Itoa(offset))
-		q.Set("limit", strconv.Itoa(pageSize))
-		if setID != "" {
-			q.Set("setId", setID)
+		for firstErr == nil {
+			p, ok := ready[handed]
+			if !ok {
+				break
+			}
+			delete(ready, handed)
+			if err := eachItem(p.items, each); err != nil {
+				firstErr = err
+				cancel()
+				break
+			}
+			count += len(p.items)
+			if handed == end {
+				break
+			}
+			handed++
 		}
-		var n, limit int
-		err := c.getJSON(ctx, l.endpoint, l.path, q, func(raw []byte) error {
-			var p wirePage
-			if err := decodeStrict(raw, &p); err != nil {
-				return err
-			}
-			if p.Results == nil || bytes.Equal(*p.Results, []byte("null")) {
-				return errors.New(`the page has no "results"`)
-			}
-			if p.Offset != nil && *p.Offset != offset {
-				return fmt.Errorf("asked for offset %d, the page says %d", offset, *p.Offset)
-			}
-			var items []T
-			if err := json.Unmarshal(*p.Results, &items); err != nil {
-				return err
-			}
-			for i := range items {
-				if err := each(&items[i]); err != nil {
-					return err
-				}
-			}
-			n, limit = len(items), pageSize
-			if p.Limit != nil && *p.Limit > 0 && *p.Limit < pageSize {
-				limit = *p.Limit // the server caps the page size
-			}
-			if offset == 0 && l.setID {
-				setID = p.SetID
-			}
-			return nil
-		})
-		if err != nil {
+		launch()
+	}
+	for k, p := range ready {
+		pastEnd = pastEnd || (k > end && len(p.items) > 0)
+	}
+	switch {
+	case firstErr != nil:
+		return 0, firstErr
+	case pastEnd:
+		return 0, fmt.Errorf("GET %s: the page at offset %d ended the list, but a later page has items: the list changed while it was read", l.endpoint, end*step)
+	case end < 0:
+		return 0, fmt.Errorf("GET %s: more than %d pages; the list does not end", l.endpoint, maxListPages)
+	}
+	return count, nil
+}
+
+// listPage is one decoded page.
+type listPage[T any] struct {
+	items []T
+	limit int // the page size the server applied
+	setID string
+	total int // totalCount where the server gave one (v6, v7), else 0
+}
+
+// readPage reads the page at offset.
+func readPage[T any](ctx context.Context, c *Client, l list, offset, pageSize int, setID string) (listPage[T], error) {
+	q := url.Values{}
+	for k, v := range l.query {
+		q[k] = v
+	}
+	q.Set("offset", strconv.Itoa(offset))
+	q.Set("limit", strconv.Itoa(pageSize))
+	if setID != "" && l.setID {
+		q.Set("setId", setID)
+	}
+	var out listPage[T]
+	err := c.getJSON(ctx, l.endpoint, l.path, q, func(raw []byte) error {
+		var p wirePage
+		if err := decodeStrict(raw, &p); err != nil {
 			return err
 		}
-		if n > limit {
-			return fmt.Errorf("GET %s: a page of %d items for a limit of %d", l.endpoint, n, limit)
+		if p.Results == nil || bytes.Equal(*p.Results, []byte("null")) {
+			return errors.New(`the page has no "results"`)
 		}
-		if n < limit {
-			return nil
+		if p.Offset != nil && *p.Offset != offset {
+			return fmt.Errorf("asked for offset %d, the page says %d", offset, *p.Offset)
 		}
-		offset += n
+		if err := json.Unmarshal(*p.Results, &out.items); err != nil {
+			return err
+		}
+		out.limit, out.setID = pageSize, p.SetID
+		if p.Limit != nil && *p.Limit > 0 && *p.Limit < pageSize {
+			out.limit = *p.Limit // the server caps the page size
+		}
+		if p.TotalCount != nil {
+			out.total = *p.TotalCount
+		}
+		if len(out.items) > out.limit {
+			return fmt.Errorf("a page of %d items for a limit of %d", len(out.items), out.limit)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func eachItem[T any](items []T, each func(*T) error) error {
+	for i := range items {
+		if err := each(&items[i]); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// lastLength is how many items the list at path had when last read whole.
+// It only paces the read-ahead, never ends a list.
+func (c *Client) lastLength(path string) (n int, known bool) {
+	c.hintsMu.Lock()
+	defer c.hintsMu.Unlock()
+	n, known = c.lengths[path]
+	return n, known
+}
+
+func (c *Client) rememberLength(path string, n int) {
+	c.hintsMu.Lock()
+	defer c.hintsMu.Unlock()
+	if c.lengths == nil {
+		c.lengths = map[string]int{}
+	}
+	c.lengths[path] = n
 }
 
 // getJSON sends an authenticated GET and hands the whole body to decode.

@@ -59,20 +59,84 @@ func (s *pageServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func readUsers(t *testing.T, s *pageServer, pageSize int) ([]string, error) {
 	t.Helper()
+	return readUsersWith(t, pageClient(t, s, 1), pageSize)
+}
+
+func pageClient(t *testing.T, s *pageServer, maxConcurrent int) *Client {
+	t.Helper()
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
-	c, err := New(Options{BaseURL: u, Username: "svc", Password: "pw", APIVersion: V8, RequestTimeout: 2 * time.Second})
+	c, err := New(Options{BaseURL: u, Username: "svc", Password: "pw", APIVersion: V8, RequestTimeout: 2 * time.Second, MaxConcurrent: maxConcurrent})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
+	return c
+}
+
+func readUsersWith(t *testing.T, c *Client, pageSize int) ([]string, error) {
+	t.Helper()
 	var ids []string
-	err = c.OrganizationUsers(context.Background(), "o", pageSize, func(u *User) error {
+	err := c.OrganizationUsers(context.Background(), "o", pageSize, func(u *User) error {
 		ids = append(ids, u.ID)
 		return nil
 	})
 	return ids, err
+}
+
+// TestListReadsAheadInOrder: with several requests in flight the items still
+// come in list order, every page is asked once, at most the client's limit
+// of pages past the end is asked on the first read, and none on the next
+// read of a list whose length did not change.
+func TestListReadsAheadInOrder(t *testing.T) {
+	for _, n := range []int{0, 9, 10, 95, 100, 101} {
+		s := &pageServer{n: n}
+		c := pageClient(t, s, 4)
+		for read := 1; read <= 2; read++ {
+			s.asked = nil
+			ids, err := readUsersWith(t, c, 10)
+			if err != nil || len(ids) != n {
+				t.Fatalf("n=%d read %d: %d users, %v", n, read, len(ids), err)
+			}
+			for i, id := range ids {
+				if id != fmt.Sprintf("u%d", i) {
+					t.Fatalf("n=%d read %d: user %d is %s", n, read, i, id)
+				}
+			}
+			needed := n/10 + 1
+			offsets := map[string]bool{}
+			for _, q := range s.asked {
+				if offsets[q.Get("offset")] {
+					t.Errorf("n=%d read %d: offset %s asked twice", n, read, q.Get("offset"))
+				}
+				offsets[q.Get("offset")] = true
+			}
+			switch extra := len(s.asked) - needed; {
+			case extra < 0:
+				t.Fatalf("n=%d read %d: %d requests, fewer than the %d pages", n, read, len(s.asked), needed)
+			case read == 1 && extra > 3:
+				t.Errorf("n=%d: %d requests past the end on the first read, want at most 3", n, extra)
+			case read == 2 && extra != 0:
+				t.Errorf("n=%d: %d requests past the end on a second read of an unchanged list", n, extra)
+			}
+		}
+	}
+}
+
+// TestListThatChangesWhileReadFails: a short page followed by a page with
+// items means the list moved under the reader; it must not be taken whole.
+func TestListThatChangesWhileReadFails(t *testing.T) {
+	s := &pageServer{n: 100, spoil: func(offset int) string {
+		if offset == 30 {
+			return `{"offset":30,"limit":10,"results":[{"id":"x"}]}`
+		}
+		return ""
+	}}
+	c := pageClient(t, s, 8)
+	if ids, err := readUsersWith(t, c, 10); err == nil {
+		t.Fatalf("read %d users and no error", len(ids))
+	}
 }
 
 func TestListReadsEveryPageThroughOneSetID(t *testing.T) {
