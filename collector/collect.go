@@ -79,6 +79,7 @@ func emitJob(ch chan<- prometheus.Metric, server string, modern bool, j *JobResu
 		ratio = float64(c.BackedUp) / float64(c.Mailboxes)
 	}
 	gauge(ch, jobRatioDesc, ratio, labels...)
+	gauge(ch, jobFiguresTimeDesc, float64(j.FiguresAt.UnixNano())/1e9, labels...)
 	if modern {
 		gauge(ch, jobUnresolvedDesc, float64(j.Unresolved), labels...)
 		if !j.OldestBackup.IsZero() {

@@ -24,7 +24,7 @@ var (
 		"Unix time at which the poll these metrics come from started. With min_interval set, scrapes within that interval reuse an earlier poll, so this can lag the scrape time.", serverLabels)
 
 	jobSuccessDesc = newDesc("job_scrape_success",
-		"1 if every list the job's counts depend on was read completely (v1: every page of its selected mailboxes; v6 and later: its items, the users and group members they name, its repository's user data), else 0; on 0 the job's mailbox counts are left out rather than partial.", jobLabels)
+		"1 if the job's counts come from a complete reading of every list they depend on (v1: every page of its selected mailboxes; v6 and later: its items, the users and group members they name, its repository's user data), else 0; on 0 the counts are left out rather than partial. With protection_interval the reading may be an earlier one: see vbo365_job_figures_timestamp_seconds.", jobLabels)
 	jobDurationDesc = newDesc("job_scrape_duration_seconds",
 		"Time taken to read what the job's counts depend on (v6 and later: the whole protection refresh, which jobs share).", jobLabels)
 	jobMailboxesDesc = newDesc("job_mailboxes",
@@ -35,6 +35,8 @@ var (
 		"v6 and later: group members of the job's scope that match no user of the organization, and nested groups that could not be found; such members count as not backed up.", jobLabels)
 	jobOldestBackupDesc = newDesc("job_oldest_backup_timestamp_seconds",
 		"v6 and later: Unix time of the oldest backup (mailboxBackedUpTime) among the job's backed-up mailboxes; absent when none is backed up or one has no time.", jobLabels)
+	jobFiguresTimeDesc = newDesc("job_figures_timestamp_seconds",
+		"Unix time at which the reading behind the job's counts started: this poll's, or with protection_interval (v6 and later) that of the last complete background refresh, whose figures are kept when a later refresh fails.", jobLabels)
 	jobLastBackupDesc = newDesc("job_last_backup_timestamp_seconds",
 		"v7 and later: Unix time of the job's last successful run (lastBackup); absent when unknown.", jobLabels)
 	jobRatioDesc = newDesc("job_backed_up_ratio",
@@ -60,6 +62,6 @@ var knownStatuses = []string{"Success", "Warning", "Failed", "Running", "Stopped
 var allDescs = []*prometheus.Desc{
 	upDesc, scrapeDurationDesc, serverInfoDesc, lastPollDesc,
 	jobSuccessDesc, jobDurationDesc, jobMailboxesDesc, jobBackedUpDesc, jobRatioDesc,
-	jobUnresolvedDesc, jobOldestBackupDesc, jobLastBackupDesc,
+	jobUnresolvedDesc, jobOldestBackupDesc, jobLastBackupDesc, jobFiguresTimeDesc,
 	jobEnabledDesc, jobLastRunDesc, jobNextRunDesc, jobLastStatusDesc, jobInfoDesc, mailboxNotBackedUpDesc,
 }

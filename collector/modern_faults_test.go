@@ -109,7 +109,7 @@ func memModernServer(t *testing.T, newest string, seed int64, tenant simulator.T
 	return config.Server{
 		Name: "east", URL: config.URL{URL: memURL}, Username: opts.Username, Password: promconfig.Secret(opts.Password),
 		RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 4, PageSize: 50,
-		MaxResponseBytes: 64 << 20, APIVersion: "auto",
+		MaxResponseBytes: 64 << 20, APIVersion: "auto", UnprotectedMailboxSeries: config.MaxUnprotectedMailboxSeries,
 	}, sim, n
 }
 

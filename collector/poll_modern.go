@@ -44,22 +44,35 @@ func (p *poller) pollModern(ctx context.Context, res *ServerResult) {
 		want = append(want, j.Job)
 		results = append(results, j)
 	}
-	start := time.Now()
-	computed := protection.Compute(ctx, p.client, jobs, want, protection.Options{
-		PageSize:        p.cfg.PageSize,
-		KeepUnprotected: p.cfg.UnprotectedMailboxSeries,
-	})
-	took := time.Since(start)
+	found, errs := p.protection(ctx, jobs, want)
 	for k, j := range results {
-		c := computed[k]
-		j.Duration, j.Err, j.Success = took, c.Err, c.Err == nil
-		if j.Success {
-			j.Counts = vboapi.MailboxCounts{Mailboxes: c.Mailboxes, BackedUp: c.BackedUp}
-			for _, m := range c.Unprotected {
+		f := found[k]
+		j.Success, j.Err = f != nil, errs[k]
+		if f != nil {
+			j.Duration, j.FiguresAt = f.took, f.at
+			j.Counts = vboapi.MailboxCounts{Mailboxes: f.Mailboxes, BackedUp: f.BackedUp}
+			for _, m := range f.Unprotected {
 				j.Counts.Unprotected = append(j.Counts.Unprotected, vboapi.Mailbox{ID: m.ID, Email: m.Address})
 			}
-			j.Unresolved, j.OldestBackup = c.Unresolved, c.OldestBackup
+			j.Unresolved, j.OldestBackup = f.Unresolved, f.OldestBackup
 		}
 		logJob(p.logger, p.cfg.Name, j)
 	}
+}
+
+// protection gives each job's figures: computed now, or with
+// protection_interval the last complete ones of the background refresh.
+func (p *poller) protection(ctx context.Context, all []vboapi.Job, want []*vboapi.Job) ([]*figures, []error) {
+	if p.refresh != nil {
+		return p.refresh.get(ctx, all, want)
+	}
+	start := time.Now()
+	return figuresOf(p.computeProtection(ctx, all, want), start)
+}
+
+func (p *poller) computeProtection(ctx context.Context, all []vboapi.Job, want []*vboapi.Job) []protection.Result {
+	return protection.Compute(ctx, p.client, all, want, protection.Options{
+		PageSize:        p.cfg.PageSize,
+		KeepUnprotected: p.cfg.UnprotectedMailboxSeries,
+	})
 }

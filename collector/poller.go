@@ -47,8 +47,12 @@ type JobResult struct {
 	// protection.Result.
 	Unresolved   int
 	OldestBackup time.Time
-	Duration     time.Duration
-	Err          error
+	// FiguresAt is when the reading behind Counts started: this poll's
+	// start, or with protection_interval that of the refresh they come
+	// from.
+	FiguresAt time.Time
+	Duration  time.Duration
+	Err       error
 	// LastError and LastErrorAt carry the job's most recent error forward
 	// across polls, as for the server.
 	LastError   string
@@ -65,13 +69,24 @@ type poller struct {
 
 	mu   sync.Mutex
 	last *ServerResult
+
+	refresh *refresher // v6 and later with protection_interval; nil computes in every poll
 }
 
 func newPoller(cfg config.Server, client *vboapi.Client, logger log.Logger) *poller {
-	return &poller{cfg: cfg, client: client, logger: logger}
+	p := &poller{cfg: cfg, client: client, logger: logger}
+	if interval := time.Duration(cfg.ProtectionInterval); interval > 0 {
+		p.refresh = newRefresher(interval, log.With(logger, "server", cfg.Name), p.computeProtection)
+	}
+	return p
 }
 
-func (p *poller) close() { p.client.Close() }
+func (p *poller) close() {
+	if p.refresh != nil {
+		p.refresh.close()
+	}
+	p.client.Close()
+}
 
 func (p *poller) lastResult() *ServerResult {
 	p.mu.Lock()
@@ -141,6 +156,9 @@ func (p *poller) pollNow(ctx context.Context) *ServerResult {
 				}
 				j.Duration = time.Since(start)
 				j.Success = j.Err == nil
+				if j.Success {
+					j.FiguresAt = start
+				}
 				logJob(p.logger, p.cfg.Name, j)
 			}()
 			j.Counts, j.Err = p.client.SelectedMailboxes(ctx, j.ID, p.cfg.PageSize, p.cfg.UnprotectedMailboxSeries)

@@ -54,7 +54,11 @@ type Server struct {
 	Jobs                     []Job          `yaml:"jobs,omitempty"`
 	UnprotectedMailboxSeries int            `yaml:"unprotected_mailbox_series"`
 	MinInterval              model.Duration `yaml:"min_interval"`
-	MaxResponseBytes         int64          `yaml:"max_response_bytes"`
+	// ProtectionInterval, on v6 and later, refreshes the job scopes and
+	// repository data in the background at most this often; 0 computes
+	// them in every poll.
+	ProtectionInterval model.Duration `yaml:"protection_interval"`
+	MaxResponseBytes   int64          `yaml:"max_response_bytes"`
 	// APIVersion is "auto" (probe the server) or one of APIVersions.
 	APIVersion string `yaml:"api_version"`
 

@@ -116,6 +116,9 @@ func (d *decoder) validateServer(s *Server, p, dir string) error {
 	if s.MinInterval < 0 {
 		return d.errAt(p+".min_interval", "must not be negative, got %s", s.MinInterval)
 	}
+	if s.ProtectionInterval < 0 {
+		return d.errAt(p+".protection_interval", "must not be negative, got %s", s.ProtectionInterval)
+	}
 	if s.MaxResponseBytes < MinMaxResponseBytes {
 		return d.errAt(p+".max_response_bytes", "must be at least %d (64 KiB), got %d", MinMaxResponseBytes, s.MaxResponseBytes)
 	}
