@@ -25,6 +25,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/internal/memnet"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
@@ -69,7 +70,7 @@ type faultCase struct {
 	// server side (a revoked token is revoked for every job).
 	othersMayFail bool
 	// mem, when set, is the in-memory network the server listens on.
-	mem    *memNet
+	mem    *memnet.Listener
 	errHas []string // substrings of the error of the failed job or server
 	errIs  error
 	// retry expectation: reason on endpoint was counted exactly retries
@@ -459,7 +460,7 @@ func TestFaultServerNeverAnswers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n := serveBlackHole(t)
 		s := config.Server{
-			Name: "east", URL: config.URL{URL: memURL}, Username: "svc-monitor", Password: "sim-password-1",
+			Name: "east", URL: config.URL{URL: memnet.URL}, Username: "svc-monitor", Password: "sim-password-1",
 			RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 4, PageSize: 10, MaxResponseBytes: 64 << 20, APIVersion: "v1",
 		}
 		runFaultCase(t, faultCase{name: "black hole", deadline: time.Second, want: serverDown, mem: n,

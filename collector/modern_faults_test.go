@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/internal/memnet"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
 
@@ -100,14 +101,14 @@ func TestModernFaultMatrix(t *testing.T) {
 
 // memModernServer is modernServer on a memNet, without the schema check
 // (faults break the contract on purpose); call it inside a synctest bubble.
-func memModernServer(t *testing.T, newest string, seed int64, tenant simulator.TenantOptions) (config.Server, *simulator.Simulator, *memNet) {
+func memModernServer(t *testing.T, newest string, seed int64, tenant simulator.TenantOptions) (config.Server, *simulator.Simulator, *memnet.Listener) {
 	t.Helper()
 	versions := modernVersions[:slices.Index(modernVersions, newest)+1]
 	opts := simulator.Options{Username: "svc-monitor", Password: "sim-password-1", Versions: versions, Seed: seed, Tenant: tenant}
 	sim := simulator.New(opts)
-	n := serveMem(t, sim)
+	n := memnet.Serve(t, sim)
 	return config.Server{
-		Name: "east", URL: config.URL{URL: memURL}, Username: opts.Username, Password: promconfig.Secret(opts.Password),
+		Name: "east", URL: config.URL{URL: memnet.URL}, Username: opts.Username, Password: promconfig.Secret(opts.Password),
 		RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 4, PageSize: 50,
 		MaxResponseBytes: 64 << 20, APIVersion: "auto", UnprotectedMailboxSeries: config.MaxUnprotectedMailboxSeries,
 	}, sim, n
