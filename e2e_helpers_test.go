@@ -10,16 +10,21 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -29,6 +34,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
 
 // e2eState is what outlives a single test: the built binary and the shared
@@ -37,6 +44,7 @@ var e2eState struct {
 	buildOnce sync.Once
 	binDir    string
 	exporter  string
+	simulator string // the vbo365-simulator command
 	buildErr  error
 
 	mu       sync.Mutex
@@ -72,6 +80,22 @@ func atE2EShutdown(fn func()) {
 // have it; the binary need not pay for it) once per run.
 func e2eExporterBinary(t testing.TB) string {
 	t.Helper()
+	e2eBuildBinaries(t)
+	return e2eState.exporter
+}
+
+// e2eSimulatorBinary is the vbo365-simulator command, built with the
+// exporter.
+func e2eSimulatorBinary(t testing.TB) string {
+	t.Helper()
+	e2eBuildBinaries(t)
+	return e2eState.simulator
+}
+
+// e2eBuildBinaries builds the exporter and the simulator command in one go
+// build, once per run: one invocation compiles the packages they share once.
+func e2eBuildBinaries(t testing.TB) {
+	t.Helper()
 	e2eState.buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "vbo365-e2e-bin-")
 		if err != nil {
@@ -83,18 +107,29 @@ func e2eExporterBinary(t testing.TB) string {
 		if err != nil {
 			goTool = "/usr/local/go/bin/go"
 		}
-		bin := filepath.Join(dir, "vbo365_exporter")
-		out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput()
+		// With -o naming a directory, go build writes each command there
+		// under its own name.
+		out, err := exec.Command(goTool, "build", "-o", dir+string(filepath.Separator), ".", "./cmd/vbo365-simulator").CombinedOutput()
 		if err != nil {
 			e2eState.buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 			return
 		}
-		e2eState.exporter = bin
+		exe := ""
+		if runtime.GOOS == "windows" {
+			exe = ".exe"
+		}
+		e2eState.exporter = filepath.Join(dir, "vbo365_exporter"+exe)
+		e2eState.simulator = filepath.Join(dir, "vbo365-simulator"+exe)
+		for _, bin := range []string{e2eState.exporter, e2eState.simulator} {
+			if _, err := os.Stat(bin); err != nil {
+				e2eState.buildErr = fmt.Errorf("go build did not write %s: %v\n%s", bin, err, out)
+				return
+			}
+		}
 	})
 	if e2eState.buildErr != nil {
-		t.Fatalf("building the exporter: %v", e2eState.buildErr)
+		t.Fatalf("building the exporter and the simulator: %v", e2eState.buildErr)
 	}
-	return e2eState.exporter
 }
 
 // e2eRequireTool finds an external program. CI must not silently skip the
@@ -522,4 +557,259 @@ func e2eCertPool(certDER []byte) (*x509.CertPool, error) {
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
 	return pool, nil
+}
+
+// --- the simulator command as a process, serving v6, v7 and v8 ---
+
+// e2eTenant is how a vbo365-simulator process serving an 8.x server is
+// started. Every value that shapes the tenant is passed as a flag by args
+// and mirrored in options, which builds the in-process twin the ground
+// truth comes from; the job lines the process prints are compared with the
+// twin's, so a drift between the two (a flag default changing, a flag
+// forgotten here) fails instead of passing with two different tenants.
+type e2eTenant struct {
+	seed                                      int64
+	users, groups, groupSize, largeGroupSize  int
+	repositories, groupJobs, userJobs, perJob int
+	backedUp                                  float64
+}
+
+// e2eV8Versions is what a real VB365 8.x server serves.
+var e2eV8Versions = []string{"v6", "v7", "v8"}
+
+func (s e2eTenant) args() []string {
+	n := strconv.Itoa
+	return []string{
+		"--api-versions=" + strings.Join(e2eV8Versions, ","),
+		"--seed=" + strconv.FormatInt(s.seed, 10),
+		// The v1 data set is built even when v1 is not served; pinned too.
+		"--jobs=3", "--mailboxes-per-job=100",
+		"--backed-up-fraction=" + strconv.FormatFloat(s.backedUp, 'g', -1, 64),
+		"--tenant.organizations=1",
+		"--tenant.users=" + n(s.users),
+		"--tenant.groups=" + n(s.groups),
+		"--tenant.group-size=" + n(s.groupSize),
+		"--tenant.large-group-size=" + n(s.largeGroupSize),
+		"--tenant.repositories=" + n(s.repositories),
+		"--tenant.group-jobs=" + n(s.groupJobs),
+		"--tenant.user-jobs=" + n(s.userJobs),
+		"--tenant.users-per-job=" + n(s.perJob),
+		"--tenant.entire-org-job", "--tenant.partial-org-job",
+	}
+}
+
+func (s e2eTenant) options(username, password string) simulator.Options {
+	return simulator.Options{
+		Username: username, Password: password,
+		Jobs: 3, MailboxesPerJob: []int{100},
+		BackedUpFraction: s.backedUp, Seed: s.seed,
+		Versions: e2eV8Versions,
+		Tenant: simulator.TenantOptions{
+			Organizations: 1, Users: s.users, Groups: s.groups, GroupSize: s.groupSize,
+			LargeGroupSize: s.largeGroupSize, Repositories: s.repositories,
+			GroupJobs: s.groupJobs, UserJobs: s.userJobs, UsersPerJob: s.perJob,
+		},
+	}
+}
+
+// e2eSimProcess is a running vbo365-simulator and its in-process twin.
+type e2eSimProcess struct {
+	*e2eProc
+	url    string // https://127.0.0.1:port
+	caFile string // the certificate it generated, for ca_file
+	// twin is simulator.New with the process's options; its tenant is
+	// anchored at the same minute as the process's (see
+	// e2eLaunchSimulator), so it serves the same bytes.
+	twin  *simulator.Simulator
+	truth []simulator.ProtectionTruth
+}
+
+// e2eLaunchSimulator starts the simulator command over TLS and waits for
+// its "ready" line. The tenant's times are anchored at the minute the
+// simulator was built (TenantOptions.Now, which the command does not let
+// one set), so the twin is built once before and once after the process:
+// when both land in the same minute, so did the process. When the minute
+// turns in between, the process is started again.
+func e2eLaunchSimulator(t testing.TB, dir, username, passwordFile string, spec e2eTenant) (*e2eSimProcess, error) {
+	t.Helper()
+	bin := e2eSimulatorBinary(t)
+	raw, err := os.ReadFile(passwordFile)
+	if err != nil {
+		return nil, err
+	}
+	opts := spec.options(username, strings.TrimRight(string(raw), "\r\n"))
+	caFile := filepath.Join(dir, "sim-v8-ca.pem")
+	var lastErr error
+	for range 4 {
+		addr := e2eFreeAddr(t)
+		before := simulator.New(opts)
+		args := append([]string{
+			"--listen-address=" + addr, "--tls.cert-out=" + caFile,
+			"--username=" + username, "--password-file=" + passwordFile,
+		}, spec.args()...)
+		p, err := e2eStartProc("vbo365-simulator", bin, args...)
+		if err != nil {
+			return nil, err
+		}
+		err = e2eWaitHTTP(p, 20*time.Second, func() bool { return e2eHasLine(p.Output(), "ready") })
+		if err != nil {
+			p.Stop()
+			lastErr = fmt.Errorf("%w; output:\n%s", err, p.Output())
+			if strings.Contains(p.Output(), "address already in use") {
+				continue
+			}
+			return nil, lastErr
+		}
+		after := simulator.New(opts)
+		if a, b := before.Options().Tenant.Now, after.Options().Tenant.Now; !a.Equal(b) {
+			p.Stop()
+			lastErr = fmt.Errorf("the minute turned while the simulator started (%s, then %s), every time", a, b)
+			continue
+		}
+		s := &e2eSimProcess{e2eProc: p, url: "https://" + addr, caFile: caFile, twin: after, truth: after.ProtectionTruth()}
+		if err := e2eComparePrintedTruth(p.Output(), s.truth); err != nil {
+			p.Stop()
+			return nil, fmt.Errorf("the simulator process and its in-process twin differ (flags in e2eTenant.args and options out of step?): %v\nprocess output:\n%s", err, p.Output())
+		}
+		return s, nil
+	}
+	return nil, lastErr
+}
+
+func e2eHasLine(out, line string) bool {
+	for _, l := range strings.Split(out, "\n") {
+		if l == line {
+			return true
+		}
+	}
+	return false
+}
+
+// e2eComparePrintedTruth checks the "v6+ job" lines the simulator command
+// logs at start-up against the twin's ProtectionTruth, job by job and in
+// order: ids, names, backup types, counts and enabled flags must agree.
+func e2eComparePrintedTruth(out string, truth []simulator.ProtectionTruth) error {
+	var printed []map[string]string
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.Contains(line, `msg="v6+ job"`) {
+			continue
+		}
+		kv, err := e2eParseLogfmt(line)
+		if err != nil {
+			return fmt.Errorf("%v in %q", err, line)
+		}
+		if kv["msg"] == "v6+ job" {
+			printed = append(printed, kv)
+		}
+	}
+	if len(printed) != len(truth) || len(truth) == 0 {
+		return fmt.Errorf("the process printed %d v6+ jobs, the twin has %d", len(printed), len(truth))
+	}
+	for i, j := range truth {
+		want := map[string]string{
+			"id": j.JobID, "name": j.JobName, "type": j.BackupType,
+			"mailboxes": strconv.Itoa(j.Mailboxes), "backed_up": strconv.Itoa(j.BackedUp),
+			"unresolved": strconv.Itoa(j.Unresolved), "enabled": strconv.FormatBool(j.Enabled),
+		}
+		for k, v := range want {
+			if printed[i][k] != v {
+				return fmt.Errorf("job #%d: the process printed %s=%q, the twin has %q", i, k, printed[i][k], v)
+			}
+		}
+	}
+	return nil
+}
+
+// e2eParseLogfmt splits one logfmt line into its keys and values; a quoted
+// value is unquoted with Go's rules, which cover logfmt's escapes.
+func e2eParseLogfmt(line string) (map[string]string, error) {
+	out := map[string]string{}
+	s := strings.TrimSpace(line)
+	for s != "" {
+		eq := strings.IndexAny(s, "= ")
+		if eq < 0 || s[eq] == ' ' {
+			// A bare word (such as the "ready" line): no pair.
+			if eq < 0 {
+				return out, nil
+			}
+			s = strings.TrimLeft(s[eq:], " ")
+			continue
+		}
+		key, rest := s[:eq], s[eq+1:]
+		var val string
+		if strings.HasPrefix(rest, `"`) {
+			end := 1
+			for end < len(rest) && rest[end] != '"' {
+				if rest[end] == '\\' {
+					end++
+				}
+				end++
+			}
+			if end >= len(rest) {
+				return nil, fmt.Errorf("unterminated value of %s", key)
+			}
+			v, err := strconv.Unquote(rest[:end+1])
+			if err != nil {
+				return nil, fmt.Errorf("value of %s: %v", key, err)
+			}
+			val, rest = v, rest[end+1:]
+		} else {
+			sp := strings.IndexByte(rest, ' ')
+			if sp < 0 {
+				sp = len(rest)
+			}
+			val, rest = rest[:sp], rest[sp:]
+		}
+		out[key] = val
+		s = strings.TrimLeft(rest, " ")
+	}
+	return out, nil
+}
+
+// e2eServedJob is what GET /v8/Jobs says about a job, beyond its counts.
+type e2eServedJob struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	LastRun    *time.Time `json:"lastRun"`
+	NextRun    *time.Time `json:"nextRun"`
+	LastBackup *time.Time `json:"lastBackup"`
+	LastStatus string     `json:"lastStatus"`
+	Enabled    *bool      `json:"isEnabled"`
+}
+
+// e2eTwinJobs asks the twin, in process, for its v8 job list: the same
+// list the simulator process serves, so the facts the exporter copies from
+// it (last run, next run, last backup, status) can be compared.
+func e2eTwinJobs(twin *simulator.Simulator) (map[string]e2eServedJob, error) {
+	o := twin.Options()
+	form := url.Values{"grant_type": {"password"}, "username": {o.Username}, "password": {o.Password}}
+	req := httptest.NewRequest(http.MethodPost, "/v8/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	twin.ServeHTTP(rec, req)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &tok); err != nil || rec.Code != http.StatusOK || tok.AccessToken == "" {
+		return nil, fmt.Errorf("POST /v8/token on the twin: %d %v", rec.Code, err)
+	}
+	out := map[string]e2eServedJob{}
+	const limit = 1000
+	req = httptest.NewRequest(http.MethodGet, "/v8/Jobs?offset=0&limit="+strconv.Itoa(limit), nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	rec = httptest.NewRecorder()
+	twin.ServeHTTP(rec, req)
+	var page struct {
+		Results []e2eServedJob `json:"results"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil || rec.Code != http.StatusOK {
+		return nil, fmt.Errorf("GET /v8/Jobs on the twin: %d %v", rec.Code, err)
+	}
+	if len(page.Results) >= limit {
+		return nil, fmt.Errorf("GET /v8/Jobs on the twin: %d jobs, more than one page", len(page.Results))
+	}
+	for _, j := range page.Results {
+		out[j.ID] = j
+	}
+	return out, nil
 }

@@ -9,9 +9,12 @@ import (
 	"bytes"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
+	"maps"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -47,13 +50,38 @@ type e2ePromHarness struct {
 	ruleFiles    []string
 	ruleProblems []string
 	client       *http.Client
+
+	// v8 is a vbo365-simulator process serving v6, v7 and v8, as a VB365
+	// 8.x server does; the exporter detects the version (api_version:
+	// auto) and takes v8. v8Truth is its ground truth, v8Jobs its job list
+	// as served, v8Good the job the dashboard's "=" variables prefer.
+	v8      *e2eSimProcess
+	v8Truth []simulator.ProtectionTruth
+	v8Jobs  map[string]e2eServedJob
+	v8Good  simulator.ProtectionTruth
 }
 
-// Server names in the harness: one healthy, one that cannot log in.
+// Server names in the harness: one healthy v1 server, one that cannot log
+// in, and one 8.x server.
 const (
 	e2eHarnessServer     = "e2e"
 	e2eHarnessDownServer = "e2e-down"
+	e2eHarnessV8Server   = "e2e-v8"
 )
+
+// e2eHarnessTenant is the 8.x server's tenant: small enough for a poll well
+// inside the harness's 0.8 s, large enough that the users, the large group
+// and the user data span several pages of page_size 50. Its default jobs
+// cover both backup types, unresolved group members and a mailbox last
+// backed up years ago (simulator.HardCases).
+var e2eHarnessTenant = e2eTenant{
+	seed: 29, users: 150, groups: 0, groupSize: 20, largeGroupSize: 100,
+	repositories: 2, groupJobs: 3, userJobs: 4, perJob: 5, backedUp: 0.9,
+}
+
+// e2eHarnessUnprotectedSeries is unprotected_mailbox_series of the
+// harness's healthy servers.
+const e2eHarnessUnprotectedSeries = 5
 
 var e2eSharedProm struct {
 	once sync.Once
@@ -156,21 +184,30 @@ func e2eStartPromHarness(t *testing.T) (h *e2ePromHarness, err error) {
 		"vbo-ca.pem":     string(caPEM),
 		"vbo.password":   password + "\n",
 		"wrong.password": "e2e-wrong-" + e2eRandomHex(t, 12) + "\n",
+		"v8.password":    "e2e-v8-password-" + e2eRandomHex(t, 12) + "\n",
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(h.dir, name), []byte(content), 0o600); err != nil {
 			return h, err
 		}
 	}
+	if err := h.startV8(t); err != nil {
+		return h, err
+	}
 	cfg := e2eConfigYAML(
 		e2eServer{
 			name: e2eHarnessServer, url: srv.URL, username: e2eUsername,
 			passwordFile: filepath.Join(h.dir, "vbo.password"), caFile: filepath.Join(h.dir, "vbo-ca.pem"),
-			pageSize: 500, extra: []string{"unprotected_mailbox_series: 5"},
+			pageSize: 500, extra: []string{fmt.Sprintf("unprotected_mailbox_series: %d", e2eHarnessUnprotectedSeries)},
 		},
 		e2eServer{
 			name: e2eHarnessDownServer, url: srv.URL, username: e2eUsername,
 			passwordFile: filepath.Join(h.dir, "wrong.password"), caFile: filepath.Join(h.dir, "vbo-ca.pem"),
+		},
+		e2eServer{
+			name: e2eHarnessV8Server, url: h.v8.url, username: e2eUsername,
+			passwordFile: filepath.Join(h.dir, "v8.password"), caFile: h.v8.caFile,
+			pageSize: 50, extra: []string{"api_version: auto", fmt.Sprintf("unprotected_mailbox_series: %d", e2eHarnessUnprotectedSeries)},
 		},
 	)
 	cfgFile := filepath.Join(h.dir, "config.yml")
@@ -264,12 +301,41 @@ func e2eStartPromHarness(t *testing.T) (h *e2ePromHarness, err error) {
 	return h, nil
 }
 
+// startV8 starts the 8.x server and reads its ground truth.
+func (h *e2ePromHarness) startV8(t *testing.T) error {
+	var err error
+	h.v8, err = e2eLaunchSimulator(t, h.dir, e2eUsername, filepath.Join(h.dir, "v8.password"), e2eHarnessTenant)
+	if err != nil {
+		return fmt.Errorf("starting the v8 simulator: %w", err)
+	}
+	atE2EShutdown(h.v8.Stop)
+	h.v8Truth = h.v8.truth
+	if h.v8Jobs, err = e2eTwinJobs(h.v8.twin); err != nil {
+		return err
+	}
+	if len(h.v8Jobs) != len(h.v8Truth) {
+		return fmt.Errorf("the v8 twin serves %d jobs and has truth for %d", len(h.v8Jobs), len(h.v8Truth))
+	}
+	for _, j := range h.v8Truth {
+		if j.Mailboxes > j.BackedUp && j.Mailboxes > h.v8Good.Mailboxes {
+			h.v8Good = j
+		}
+	}
+	if h.v8Good.JobID == "" {
+		return errors.New("the v8 tenant has no job with a mailbox not backed up")
+	}
+	return nil
+}
+
 func (h *e2ePromHarness) stop() {
 	if h.prom != nil {
 		h.prom.Stop()
 	}
 	if h.exporter != nil {
 		h.exporter.Stop()
+	}
+	if h.v8 != nil {
+		h.v8.Stop()
 	}
 	if h.dir != "" {
 		os.RemoveAll(h.dir)
@@ -333,6 +399,12 @@ func (r e2ePromResponse) resultSize() int {
 // query runs an instant query now.
 func (h *e2ePromHarness) query(expr string) (e2ePromResponse, error) {
 	return h.api("/api/v1/query", url.Values{"query": {expr}})
+}
+
+// queryAt runs an instant query at a fixed time, so that several queries
+// see the same scrape.
+func (h *e2ePromHarness) queryAt(expr string, at time.Time) (e2ePromResponse, error) {
+	return h.api("/api/v1/query", url.Values{"query": {expr}, "time": {strconv.FormatFloat(float64(at.UnixMilli())/1e3, 'f', 3, 64)}})
 }
 
 func (h *e2ePromHarness) api(path string, params url.Values) (e2ePromResponse, error) {
@@ -434,6 +506,17 @@ func TestE2EPrometheus(t *testing.T) {
 	if body.status != http.StatusOK {
 		t.Fatalf("GET /metrics: %d", body.status)
 	}
+	// The v6+ series must be in what promtool lints, or their names and
+	// help texts go unchecked.
+	parsed := e2eParseMetrics(t, body.body)
+	for _, name := range []string{
+		"vbo365_job_scope_unresolved", "vbo365_job_oldest_backup_timestamp_seconds",
+		"vbo365_job_last_backup_timestamp_seconds", "vbo365_server_info",
+	} {
+		if len(parsed.samples(name, map[string]string{"server": e2eHarnessV8Server})) == 0 {
+			t.Errorf("the exporter's answer has no %s for server %s, so promtool does not check it", name, e2eHarnessV8Server)
+		}
+	}
 	cmd := exec.Command("promtool", "check", "metrics")
 	cmd.Stdin = strings.NewReader(body.body)
 	out, err := cmd.CombinedOutput()
@@ -441,6 +524,269 @@ func TestE2EPrometheus(t *testing.T) {
 		t.Errorf("promtool check metrics: %v, findings:\n%s", err, out)
 	}
 	t.Logf("checks took %s after the harness was up", time.Since(start).Round(time.Millisecond))
+}
+
+// v8Settled returns a time at which Prometheus holds a scrape where every
+// job of the 8.x server was read, so that the queries of one check all see
+// that scrape. The time lies 3 s back: a scrape is stored with the time it
+// started, up to its 1 s timeout before it is appended, and a query at a
+// time whose scrapes are all appended gives the same answer each time.
+func (h *e2ePromHarness) v8Settled(t *testing.T) time.Time {
+	t.Helper()
+	expr := fmt.Sprintf(`count(vbo365_job_scrape_success{server=%q} == 1) and on () vbo365_up{server=%q} == 1`, e2eHarnessV8Server, e2eHarnessV8Server)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		at := time.Now().Add(-3 * time.Second)
+		r, err := h.queryAt(expr, at)
+		if vs := r.vector(); err == nil && len(vs) == 1 && vs[0].value == float64(len(h.v8Truth)) {
+			return at
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no scrape within 30s in which every job of server %s was read (last: %v %+v); exporter output:\n%s\nsimulator output:\n%s",
+				e2eHarnessV8Server, err, r.vector(), h.exporter.Output(), h.v8.Output())
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// e2eOldBackupAge is the age past which Vbo365MailboxBackupTooOld fires:
+// Veeam counts a mailbox as protected when it was backed up within 31 days.
+const e2eOldBackupAge = 31 * 24 * time.Hour
+
+// TestE2EPrometheusV8 checks what a real Prometheus stores from the
+// exporter for an 8.x server (a simulator process serving v6, v7 and v8)
+// against the simulator's ground truth, job by job.
+func TestE2EPrometheusV8(t *testing.T) {
+	h := e2eSharedPrometheus(t)
+	truth := h.v8Truth
+	// The tenant must hold what this test is about, or it proves little.
+	var entire, selected, unresolved, stale, unprotected int
+	for _, j := range truth {
+		switch j.BackupType {
+		case "EntireOrganization":
+			entire++
+		case "SelectedItems":
+			selected++
+		}
+		if j.Unresolved > 0 {
+			unresolved++
+		}
+		if !j.OldestBackup.IsZero() && time.Since(j.OldestBackup) > e2eOldBackupAge {
+			stale++
+		}
+		if j.Mailboxes > j.BackedUp {
+			unprotected++
+		}
+	}
+	if entire == 0 || selected == 0 || unresolved == 0 || stale == 0 || unprotected == 0 {
+		t.Fatalf("the v8 tenant lacks a case: %d EntireOrganization jobs, %d SelectedItems, %d with unresolved members, %d with a backup older than %s, %d with a mailbox not backed up; change e2eHarnessTenant",
+			entire, selected, unresolved, stale, e2eOldBackupAge, unprotected)
+	}
+
+	at := h.v8Settled(t)
+	sel := fmt.Sprintf(`{job="vbo365",server=%q}`, e2eHarnessV8Server)
+	vector := func(expr string) []e2ePromSample {
+		t.Helper()
+		r, err := h.queryAt(expr, at)
+		if err != nil || r.Status != "success" {
+			t.Fatalf("%s: %v %+v", expr, err, r)
+		}
+		return r.vector()
+	}
+	byJob := func(name string) map[string]e2ePromSample {
+		t.Helper()
+		out := map[string]e2ePromSample{}
+		for _, s := range vector(name + sel) {
+			id := s.labels["job_id"]
+			if _, dup := out[id]; dup {
+				t.Errorf("%s%s: two series for job_id %s", name, sel, id)
+			}
+			out[id] = s
+		}
+		return out
+	}
+
+	// The job ids must be the truth's, both ways, so that a tenant that
+	// drifted from the truth cannot pass by comparing nothing.
+	success := byJob("vbo365_job_scrape_success")
+	ids := map[string]bool{}
+	for _, j := range truth {
+		ids[j.JobID] = true
+		if _, ok := success[j.JobID]; !ok {
+			t.Errorf("job %s (%s) of the truth has no vbo365_job_scrape_success series", j.JobID, j.JobName)
+		}
+	}
+	for id := range success {
+		if !ids[id] {
+			t.Errorf("Prometheus has job %s for server %s, which the truth does not know", id, e2eHarnessV8Server)
+		}
+	}
+
+	series := map[string]map[string]e2ePromSample{}
+	for _, name := range []string{
+		"vbo365_job_mailboxes", "vbo365_job_mailboxes_backed_up", "vbo365_job_backed_up_ratio",
+		"vbo365_job_scope_unresolved", "vbo365_job_oldest_backup_timestamp_seconds", "vbo365_job_enabled",
+		"vbo365_job_last_run_timestamp_seconds", "vbo365_job_next_run_timestamp_seconds",
+		"vbo365_job_last_backup_timestamp_seconds", "vbo365_job_info",
+	} {
+		series[name] = byJob(name)
+	}
+	stamp := func(tm *time.Time) string {
+		if tm == nil || tm.IsZero() {
+			return ""
+		}
+		return strconv.FormatFloat(float64(tm.UnixNano())/1e9, 'f', -1, 64)
+	}
+	for _, j := range truth {
+		// want "" means no series; values are compared as numbers, NaN
+		// equal to NaN.
+		expect := func(name, want string) {
+			t.Helper()
+			s, ok := series[name][j.JobID]
+			w, werr := strconv.ParseFloat(want, 64)
+			switch {
+			case want == "" && ok:
+				t.Errorf("job %s (%s): %s = %s, want no series", j.JobID, j.JobName, name, s.raw)
+			case want != "" && !ok:
+				t.Errorf("job %s (%s): %s missing, want %s", j.JobID, j.JobName, name, want)
+			case !ok:
+			case werr != nil:
+				t.Fatalf("job %s: %s: bad expected value %q", j.JobID, name, want)
+			case math.IsNaN(w) != math.IsNaN(s.value) || (!math.IsNaN(w) && s.value != w):
+				t.Errorf("job %s (%s): %s = %s, want %s", j.JobID, j.JobName, name, s.raw, want)
+			case s.labels["job_name"] != j.JobName:
+				t.Errorf("job %s: %s has job_name %q, want %q", j.JobID, name, s.labels["job_name"], j.JobName)
+			}
+		}
+		if s := success[j.JobID]; s.raw != "1" {
+			t.Errorf("job %s (%s): vbo365_job_scrape_success = %q, want 1", j.JobID, j.JobName, s.raw)
+		}
+		expect("vbo365_job_mailboxes", strconv.Itoa(j.Mailboxes))
+		expect("vbo365_job_mailboxes_backed_up", strconv.Itoa(j.BackedUp))
+		ratio := "NaN"
+		if j.Mailboxes > 0 {
+			ratio = strconv.FormatFloat(float64(j.BackedUp)/float64(j.Mailboxes), 'f', -1, 64)
+		}
+		expect("vbo365_job_backed_up_ratio", ratio)
+		expect("vbo365_job_scope_unresolved", strconv.Itoa(j.Unresolved))
+		expect("vbo365_job_oldest_backup_timestamp_seconds", stamp(&j.OldestBackup))
+		expect("vbo365_job_enabled", strconv.Itoa(int(e2eBool(j.Enabled))))
+		served := h.v8Jobs[j.JobID]
+		expect("vbo365_job_last_run_timestamp_seconds", stamp(served.LastRun))
+		expect("vbo365_job_next_run_timestamp_seconds", stamp(served.NextRun))
+		expect("vbo365_job_last_backup_timestamp_seconds", stamp(served.LastBackup))
+		expect("vbo365_job_info", "1")
+		info := series["vbo365_job_info"][j.JobID].labels
+		for label, want := range map[string]string{
+			"organization_id": j.OrganizationID, "backup_type": j.BackupType, "repository_id": j.RepositoryID,
+			"all_mailboxes": "", // v1 only: an empty label, which Prometheus drops
+		} {
+			if got := info[label]; got != want {
+				t.Errorf("job %s (%s): vbo365_job_info label %s = %q, want %q", j.JobID, j.JobName, label, got, want)
+			}
+		}
+		if served.LastStatus != "" {
+			st := vector(fmt.Sprintf(`vbo365_job_last_status{server=%q,job_id=%q,status=%q}`, e2eHarnessV8Server, j.JobID, served.LastStatus))
+			if len(st) != 1 || st[0].raw != "1" {
+				t.Errorf("job %s (%s): vbo365_job_last_status{status=%q} = %+v, want 1", j.JobID, j.JobName, served.LastStatus, st)
+			}
+		}
+
+		// The listed unprotected mailboxes are the first ones in address
+		// order; addresses are compared lower-cased (ProtectionTruth).
+		var listed []string
+		for _, s := range vector(fmt.Sprintf(`vbo365_mailbox_not_backed_up{server=%q,job_id=%q}`, e2eHarnessV8Server, j.JobID)) {
+			listed = append(listed, strings.ToLower(s.labels["email"]))
+		}
+		sort.Strings(listed)
+		want := j.NotBackedUp[:min(len(j.NotBackedUp), e2eHarnessUnprotectedSeries)]
+		if strings.Join(listed, " ") != strings.Join(want, " ") {
+			t.Errorf("job %s (%s): vbo365_mailbox_not_backed_up lists %q, want %q", j.JobID, j.JobName, listed, want)
+		}
+	}
+
+	// Version detection took v8 of the three the server serves, and the
+	// product build comes from /v8/ServiceInstance.
+	installID, build := h.v8.twin.ServiceInstance()
+	if build == "" || installID == "" {
+		t.Fatalf("the twin reports no build (%q) or installation id (%q)", build, installID)
+	}
+	for server, want := range map[string]map[string]string{
+		e2eHarnessServer:   {"api_version": "v1", "product_version": "", "installation_id": ""},
+		e2eHarnessV8Server: {"api_version": "v8", "product_version": build, "installation_id": installID},
+	} {
+		vs := vector(fmt.Sprintf(`vbo365_server_info{server=%q}`, server))
+		if len(vs) != 1 || vs[0].raw != "1" {
+			t.Errorf("vbo365_server_info{server=%q}: %+v, want one series of value 1", server, vs)
+			continue
+		}
+		for label, v := range want {
+			if got := vs[0].labels[label]; got != v {
+				t.Errorf("vbo365_server_info{server=%q}: %s = %q, want %q", server, label, got, v)
+			}
+		}
+	}
+	// v1 has no scope and no backup times: those series are v6+ only.
+	for _, name := range []string{"vbo365_job_scope_unresolved", "vbo365_job_oldest_backup_timestamp_seconds", "vbo365_job_last_backup_timestamp_seconds"} {
+		if vs := vector(fmt.Sprintf(`%s{server=%q}`, name, e2eHarnessServer)); len(vs) > 0 {
+			t.Errorf("%s has %d series for the v1 server, want none", name, len(vs))
+		}
+	}
+
+	// Vbo365MailboxBackupTooOld, as shipped, picks exactly the jobs whose
+	// oldest backup is older than 31 days, and Prometheus has it pending
+	// for them (its `for` is longer than the test).
+	expr := e2eAlertExpr(t, deployRulesFile, "Vbo365MailboxBackupTooOld")
+	want := map[string]bool{}
+	for _, j := range truth {
+		if age := time.Since(j.OldestBackup); !j.OldestBackup.IsZero() && age > e2eOldBackupAge {
+			if age < e2eOldBackupAge+time.Hour {
+				t.Fatalf("job %s's oldest backup is %s old, too close to %s for a stable test; change e2eHarnessTenant", j.JobID, age, e2eOldBackupAge)
+			}
+			want[j.JobID] = true
+		}
+	}
+	jobSet := func(vs []e2ePromSample) map[string]bool {
+		got := map[string]bool{}
+		for _, s := range vs {
+			if s.labels["server"] == e2eHarnessV8Server {
+				got[s.labels["job_id"]] = true
+			}
+		}
+		return got
+	}
+	if got := jobSet(vector(expr)); !maps.Equal(got, want) {
+		t.Errorf("Vbo365MailboxBackupTooOld's expr selects jobs %v of server %s, want %v\n\texpr: %s", got, e2eHarnessV8Server, want, expr)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r, err := h.query(`ALERTS{alertname="Vbo365MailboxBackupTooOld",alertstate="pending"}`)
+		got := jobSet(r.vector())
+		if err == nil && maps.Equal(got, want) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("Vbo365MailboxBackupTooOld pending for jobs %v of server %s, want %v (%v)", got, e2eHarnessV8Server, want, err)
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// e2eAlertExpr reads the expression of one alert from a rule file.
+func e2eAlertExpr(t *testing.T, file, alert string) string {
+	t.Helper()
+	qs, err := e2eRuleQueries(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qs {
+		if strings.HasSuffix(q.source, fmt.Sprintf("alert %q", alert)) {
+			return q.expr
+		}
+	}
+	t.Fatalf("%s has no alert %s", file, alert)
+	return ""
 }
 
 // e2eQuery is one PromQL expression from a shipped dashboard or rule file.
@@ -611,6 +957,15 @@ var (
 // Capture references like $1 are not variables and stay. An unknown variable
 // is an error, so a typo in a dashboard cannot pass by querying nonsense.
 func e2eSubstituteGrafanaVars(expr string, vars map[string]string) (string, error) {
+	return e2eSubstituteGrafanaVarsPinned(expr, vars, nil)
+}
+
+// e2eSubstituteGrafanaVarsPinned is e2eSubstituteGrafanaVars where the
+// variables in pinned stand for their one concrete value everywhere, as
+// when a user picks a single entry of a multi-value drop-down: in =~ and !~
+// as that value, regex-quoted. That is how a dashboard is shown to have
+// data for one server rather than for any.
+func e2eSubstituteGrafanaVarsPinned(expr string, vars map[string]string, pinned map[string]bool) (string, error) {
 	var out strings.Builder
 	var firstErr error
 	resolve := func(segment string, op string, quote byte) string {
@@ -627,10 +982,13 @@ func e2eSubstituteGrafanaVars(expr string, vars map[string]string) (string, erro
 				}
 				return m
 			}
-			switch op {
-			case "=~":
+			switch {
+			case pinned[name] && (op == "=~" || op == "!~"):
+				value = regexp.QuoteMeta(value)
+			case pinned[name]:
+			case op == "=~":
 				return ".*"
-			case "!~", "!=":
+			case op == "!~" || op == "!=":
 				return e2eNoSuchValue
 			}
 			switch quote {
@@ -683,8 +1041,19 @@ func e2eSubstituteGrafanaVars(expr string, vars map[string]string) (string, erro
 }
 
 // preferredValues pick, for a variable over one of these labels, the value
-// that has the most data, so "=" panels show the healthy job.
-func (h *e2ePromHarness) preferredValues() map[string]string {
+// that has the most data, so "=" panels show the healthy job; with focus
+// set to the 8.x server, that server's.
+func (h *e2ePromHarness) preferredValues(focus string) map[string]string {
+	if focus == e2eHarnessV8Server {
+		return map[string]string{
+			"server":          e2eHarnessV8Server,
+			"job_id":          h.v8Good.JobID,
+			"job_name":        h.v8Good.JobName,
+			"organization_id": h.v8Good.OrganizationID,
+			"job":             "vbo365",
+			"instance":        h.exporter.addr,
+		}
+	}
 	return map[string]string{
 		"server":          e2eHarnessServer,
 		"job_id":          h.good.ID,
@@ -701,14 +1070,19 @@ var e2eLabelValuesRE = regexp.MustCompile(`^\s*label_values\(\s*(?:(.*?)\s*,\s*)
 // label_values() queries against Prometheus (in order, since later
 // variables may use earlier ones). Query variables that return nothing are
 // problems: the dashboard's drop-down would be empty.
-func (h *e2ePromHarness) resolveVariables(file string, vars []e2eGrafanaVar) (map[string]string, []string) {
+//
+// With focus set, the variables over the server label are pinned to that
+// server (see e2eSubstituteGrafanaVarsPinned), and the returned set says
+// which variables those are.
+func (h *e2ePromHarness) resolveVariables(file string, vars []e2eGrafanaVar, focus string) (map[string]string, map[string]bool, []string) {
 	values := map[string]string{}
+	pinned := map[string]bool{}
 	var problems []string
-	prefer := h.preferredValues()
+	prefer := h.preferredValues(focus)
 	for _, v := range vars {
 		switch v.kind {
 		case "query":
-			q, err := e2eSubstituteGrafanaVars(v.query, values)
+			q, err := e2eSubstituteGrafanaVarsPinned(v.query, values, pinned)
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("%s variable %s: %v", file, v.name, err))
 				continue
@@ -729,6 +1103,12 @@ func (h *e2ePromHarness) resolveVariables(file string, vars []e2eGrafanaVar) (ma
 					values[v.name] = f
 				}
 			}
+			if focus != "" && m[2] == "server" {
+				if values[v.name] != focus {
+					problems = append(problems, fmt.Sprintf("%s variable %s: %q does not offer server %q (values %v)", file, v.name, q, focus, found))
+				}
+				pinned[v.name] = true
+			}
 		case "custom", "interval":
 			if v.current != "" && !strings.HasPrefix(v.current, "$") {
 				values[v.name] = v.current
@@ -743,7 +1123,7 @@ func (h *e2ePromHarness) resolveVariables(file string, vars []e2eGrafanaVar) (ma
 			values[v.name] = "prometheus"
 		}
 	}
-	return values, problems
+	return values, pinned, problems
 }
 
 // labelValues answers label_values(selector, label) or, without a
@@ -776,6 +1156,15 @@ func (h *e2ePromHarness) labelValues(selector, label string) ([]string, error) {
 // files against the harness. It returns what is wrong, one line per
 // problem, and how many queries passed.
 func (h *e2ePromHarness) checkProvenQueries(dashboards, rules []string, wait time.Duration) (problems []string, ran int) {
+	return h.checkProvenQueriesFor(dashboards, rules, wait, "")
+}
+
+// checkProvenQueriesFor is checkProvenQueries for one server when focus is
+// set: dashboard queries run with the server variable pinned to it, and a
+// recording rule passes only when one of its series carries
+// server=focus. A recording rule whose series carry no server label at all
+// does not depend on servers and passes on data alone.
+func (h *e2ePromHarness) checkProvenQueriesFor(dashboards, rules []string, wait time.Duration, focus string) (problems []string, ran int) {
 	var queries []e2eQuery
 	for _, f := range dashboards {
 		qs, gvs, err := e2eDashboardQueries(f)
@@ -783,11 +1172,11 @@ func (h *e2ePromHarness) checkProvenQueries(dashboards, rules []string, wait tim
 			problems = append(problems, err.Error())
 			continue
 		}
-		values, ps := h.resolveVariables(filepath.Base(f), gvs)
+		values, pinned, ps := h.resolveVariables(filepath.Base(f), gvs, focus)
 		problems = append(problems, ps...)
 		for _, q := range qs {
 			if q.grafana {
-				expr, err := e2eSubstituteGrafanaVars(q.expr, values)
+				expr, err := e2eSubstituteGrafanaVarsPinned(q.expr, values, pinned)
 				if err != nil {
 					problems = append(problems, fmt.Sprintf("%s: %v", q.source, err))
 					continue
@@ -826,11 +1215,13 @@ func (h *e2ePromHarness) checkProvenQueries(dashboards, rules []string, wait tim
 				problems = append(problems, fmt.Sprintf("%s: %v\n\texpr: %s", q.source, err, q.expr))
 			case r.HTTPStatus != http.StatusOK || r.Status != "success":
 				problems = append(problems, fmt.Sprintf("%s: HTTP %d %s: %s\n\texpr: %s", q.source, r.HTTPStatus, r.ErrorType, r.Error, q.expr))
-			case q.needsData && r.resultSize() == 0:
+			case q.needsData && (r.resultSize() == 0 || (focus != "" && !q.grafana && !e2eHasServer(r, focus))):
 				if time.Now().Before(deadline) {
 					again = append(again, q)
-				} else {
+				} else if r.resultSize() == 0 {
 					problems = append(problems, fmt.Sprintf("%s: no data\n\texpr: %s", q.source, q.expr))
+				} else {
+					problems = append(problems, fmt.Sprintf("%s: no data for server %q\n\texpr: %s", q.source, focus, q.expr))
 				}
 			default:
 				ran++
@@ -842,6 +1233,21 @@ func (h *e2ePromHarness) checkProvenQueries(dashboards, rules []string, wait tim
 		}
 	}
 	return problems, ran
+}
+
+// e2eHasServer tells whether an instant vector has a series of server, or
+// has no server label on any series (a result that does not depend on
+// servers).
+func e2eHasServer(r e2ePromResponse, server string) bool {
+	labelled := false
+	for _, s := range r.vector() {
+		v, ok := s.labels["server"]
+		labelled = labelled || ok
+		if v == server {
+			return true
+		}
+	}
+	return !labelled
 }
 
 // TestE2EGrafanaVarSubstitution pins down how dashboard variables are
@@ -881,6 +1287,22 @@ func TestE2EGrafanaVarSubstitution(t *testing.T) {
 			t.Errorf("%s: unexpected error %v", c.in, err)
 		case c.err == "" && got != c.want:
 			t.Errorf("%s:\n got %s\nwant %s", c.in, got, c.want)
+		}
+	}
+	// A pinned variable is one concrete value everywhere, regex-quoted in
+	// regex matchers; the others behave as above.
+	pinnedVars := map[string]string{"server": "e2e-v8.east", "job": `Sales "Daily"`}
+	for _, c := range []struct{ in, want string }{
+		{in: `vbo365_up{server=~"$server"}`, want: `vbo365_up{server=~"e2e-v8\\.east"}`},
+		{in: `vbo365_up{server!~"${server}"}`, want: `vbo365_up{server!~"e2e-v8\\.east"}`},
+		{in: `vbo365_up{server="$server"}`, want: `vbo365_up{server="e2e-v8.east"}`},
+		{in: `vbo365_up{server!="$server"}`, want: `vbo365_up{server!="e2e-v8.east"}`},
+		{in: "x{server=~`$server`}", want: "x{server=~`e2e-v8\\.east`}"},
+		{in: `x{server=~"$server",job_name=~"$job"}`, want: `x{server=~"e2e-v8\\.east",job_name=~".*"}`},
+	} {
+		got, err := e2eSubstituteGrafanaVarsPinned(c.in, pinnedVars, map[string]bool{"server": true})
+		if err != nil || got != c.want {
+			t.Errorf("pinned %s:\n got %s (%v)\nwant %s", c.in, got, err, c.want)
 		}
 	}
 }
@@ -990,5 +1412,19 @@ func TestE2EProvenQueries(t *testing.T) {
 	t.Logf("%d queries from %d dashboard(s) and %d rule file(s) passed", ran, len(dashboards), len(rules))
 	if ran == 0 {
 		t.Error("no query ran")
+	}
+
+	// The same again for the 8.x server alone: every panel with the server
+	// drop-down set to it, every recording rule with a series of it. No
+	// shipped query needs a v1-only series today: the job_info joins
+	// ignore all_mailboxes (v1 only) and backup_type and repository_id
+	// (v6 and later only), so both kinds of job match.
+	v8Problems, v8Ran := h.checkProvenQueriesFor(dashboards, rules, 10*time.Second, e2eHarnessV8Server)
+	for _, p := range v8Problems {
+		t.Errorf("[server %s] %s", e2eHarnessV8Server, p)
+	}
+	t.Logf("%d queries passed for server %s", v8Ran, e2eHarnessV8Server)
+	if len(v8Problems) == 0 && v8Ran != ran {
+		t.Errorf("%d queries passed for server %s, %d for all servers", v8Ran, e2eHarnessV8Server, ran)
 	}
 }

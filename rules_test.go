@@ -85,43 +85,114 @@ func (r *recordingRegisterer) MustRegister(cs ...prometheus.Collector) {
 
 func (r *recordingRegisterer) Unregister(prometheus.Collector) bool { return true }
 
-var deployFQName = regexp.MustCompile(`fqName: "([^"]+)"`)
+var (
+	deployFQName     = regexp.MustCompile(`fqName: "([^"]+)"`)
+	deployLabelNames = regexp.MustCompile(`variableLabels: \{([^}]*)\}`)
+)
 
 // deployMetricNames is every vbo365_* series name the exporter can expose,
 // taken from the exporter's own collectors rather than from a list that
 // could drift. Histograms contribute their _bucket, _sum and _count series.
 func deployMetricNames(t *testing.T) map[string]bool {
 	t.Helper()
+	return deployNames(deployMetricLabels(t))
+}
+
+func deployNames(labels map[string][]string) map[string]bool {
+	names := map[string]bool{}
+	for name := range labels {
+		names[name] = true
+	}
+	return names
+}
+
+// deployMetricLabels is deployMetricNames with each series' variable
+// labels, as the exporter's descriptors declare them.
+func deployMetricLabels(t *testing.T) map[string][]string {
+	t.Helper()
 	reg := &recordingRegisterer{}
 	exporter := collector.New(log.NewNopLogger(), vboapi.NewMetrics(reg), "test")
 	defer exporter.Close()
 	config.NewSafeConfig(reg)
 	cs := append([]prometheus.Collector{exporter.Collector(context.Background()), versioncollector.NewCollector(exporterName)}, reg.collectors...)
-	names := map[string]bool{}
+	names := map[string][]string{}
 	for _, c := range cs {
 		_, histogram := c.(*prometheus.HistogramVec)
 		ch := make(chan *prometheus.Desc, 64)
 		go func() { c.Describe(ch); close(ch) }()
 		for d := range ch {
 			m := deployFQName.FindStringSubmatch(d.String())
-			if m == nil {
-				t.Fatalf("cannot read the name of %s", d)
+			l := deployLabelNames.FindStringSubmatch(d.String())
+			if m == nil || l == nil {
+				t.Fatalf("cannot read the name or the labels of %s", d)
+			}
+			var labels []string
+			for _, name := range strings.Split(l[1], ",") {
+				if name = strings.TrimSpace(name); name != "" {
+					labels = append(labels, name)
+				}
 			}
 			if histogram {
 				for _, suffix := range []string{"_bucket", "_sum", "_count"} {
-					names[m[1]+suffix] = true
+					names[m[1]+suffix] = labels
 				}
 				continue
 			}
-			names[m[1]] = true
+			names[m[1]] = labels
 		}
 	}
 	for _, want := range []string{"vbo365_up", "vbo365_job_mailboxes", "vbo365_api_retries_total", "vbo365_exporter_build_info", "vbo365_exporter_config_last_reload_successful"} {
-		if !names[want] {
+		if _, ok := names[want]; !ok {
 			t.Fatalf("metric discovery is broken: %s not found among %v", want, names)
 		}
 	}
+	if !slices.Contains(names["vbo365_job_info"], "organization_id") || !slices.Contains(names["vbo365_job_mailboxes"], "job_id") {
+		t.Fatalf("label discovery is broken: vbo365_job_info %v, vbo365_job_mailboxes %v", names["vbo365_job_info"], names["vbo365_job_mailboxes"])
+	}
 	return names
+}
+
+// deployInfoOnlyLabels are the labels vbo365_job_info carries beyond the
+// per-job ones of vbo365_job_mailboxes.
+func deployInfoOnlyLabels(t *testing.T, labels map[string][]string) []string {
+	t.Helper()
+	var out []string
+	for _, l := range labels["vbo365_job_info"] {
+		if !slices.Contains(labels["vbo365_job_mailboxes"], l) {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("vbo365_job_info has no labels beyond the per-job ones")
+	}
+	return out
+}
+
+var deployIgnoring = regexp.MustCompile(`\bignoring\s*\(([^)]*)\)`)
+
+// deployCheckInfoJoins makes every join with vbo365_job_info that matches
+// with ignoring (...) ignore every label only the info carries. Prometheus
+// drops empty labels, so which of them a job's info has depends on the API
+// version (v1: all_mailboxes; v6 and later: backup_type, repository_id),
+// and a label missing from the list leaves the jobs that have it unmatched:
+// a sum that silently leaves out a whole server.
+func deployCheckInfoJoins(t *testing.T, where, expr string, infoOnly []string) {
+	t.Helper()
+	if !slices.Contains(deployIdentifier.FindAllString(expr, -1), "vbo365_job_info") {
+		return
+	}
+	for _, m := range deployIgnoring.FindAllStringSubmatch(expr, -1) {
+		var ignored []string
+		for _, l := range strings.Split(m[1], ",") {
+			ignored = append(ignored, strings.TrimSpace(l))
+		}
+		for _, l := range infoOnly {
+			if !slices.Contains(ignored, l) {
+				t.Errorf("%s: %s leaves out %s, a label of vbo365_job_info (the exporter's labels beyond the per-job ones: %v), so jobs whose info has it do not match: %s",
+					where, strings.TrimSpace(m[0]), l, infoOnly, expr)
+			}
+		}
+	}
 }
 
 // deployIdentifier matches PromQL identifiers including recording-rule
@@ -191,7 +262,9 @@ func TestDeployRulesWithPromtool(t *testing.T) {
 }
 
 func TestDeployRulesContent(t *testing.T) {
-	known := deployMetricNames(t)
+	labels := deployMetricLabels(t)
+	known := deployNames(labels)
+	infoOnly := deployInfoOnlyLabels(t, labels)
 	var rules deployRuleFile
 	deployReadYAML(t, deployRulesFile, &rules)
 	var tests deployRuleTests
@@ -202,6 +275,7 @@ func TestDeployRulesContent(t *testing.T) {
 	for _, g := range rules.Groups {
 		for _, r := range g.Rules {
 			deployCheckMetricNames(t, deployRulesFile+" "+r.Record+r.Alert, r.Expr, known)
+			deployCheckInfoJoins(t, deployRulesFile+" "+r.Record+r.Alert, r.Expr, infoOnly)
 			if r.Record != "" {
 				records = append(records, r.Record)
 				continue
@@ -216,7 +290,7 @@ func TestDeployRulesContent(t *testing.T) {
 	required := []string{
 		"Vbo365MailboxesNotBackedUp", "Vbo365JobScrapeFailing", "Vbo365ServerDown", "Vbo365ExporterDown",
 		"Vbo365JobFailed", "Vbo365JobWarning", "Vbo365JobNotRunRecently", "Vbo365JobNeverRan",
-		"Vbo365JobDisabled", "Vbo365ExporterConfigReloadFailed",
+		"Vbo365JobDisabled", "Vbo365ExporterConfigReloadFailed", "Vbo365MailboxBackupTooOld",
 	}
 	for _, name := range required {
 		if _, ok := alerts[name]; !ok {
@@ -340,7 +414,9 @@ var deploySelector = regexp.MustCompile(`([A-Za-z_:][A-Za-z0-9_:]*)(\{[^}]*\})?`
 var deployGrafanaVar = regexp.MustCompile(`\$\{?(\w+)\}?`)
 
 func TestDeployGrafanaDashboard(t *testing.T) {
-	known := deployMetricNames(t)
+	labels := deployMetricLabels(t)
+	known := deployNames(labels)
+	infoOnly := deployInfoOnlyLabels(t, labels)
 	data, err := os.ReadFile(deployDashboard)
 	if err != nil {
 		t.Fatal(err)
@@ -434,6 +510,7 @@ func TestDeployGrafanaDashboard(t *testing.T) {
 			}
 			exprs = append(exprs, tg.Expr)
 			deployCheckMetricNames(t, where, tg.Expr, known)
+			deployCheckInfoJoins(t, where, tg.Expr, infoOnly)
 			deployCheckDashboardFilters(t, where, tg.Expr)
 			listsMailboxes = listsMailboxes || strings.Contains(tg.Expr, "vbo365_mailbox_not_backed_up")
 		}

@@ -40,7 +40,9 @@ type config struct {
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	c := &config{}
-	app := kingpin.New("vbo365-simulator", "Simulated Veeam Backup for Microsoft 365 REST API (v1; v6, v7 and v8 with a generated tenant).")
+	app := kingpin.New("vbo365-simulator", "Simulated Veeam Backup for Microsoft 365 REST API (v1; v6, v7 and v8 with a generated tenant). "+
+		"`make demo` runs it as an 8.x server (--api-versions v6,v7,v8 --tenant.users 300, the default jobs) and shows the exporter's v8 figures; "+
+		"`DEMO_API=v1 make demo` runs it as a v1 server with 4 jobs.")
 	app.UsageWriter(stderr).ErrorWriter(stderr)
 	app.HelpFlag.Short('h')
 	app.Flag("listen-address", "Address to listen on.").Default("127.0.0.1:4443").StringVar(&c.listen)
@@ -63,7 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	app.Flag("public-url", "scheme://host:port used in _links hrefs.").Default(simulator.DefaultPublicURL).StringVar(&c.opts.PublicURL)
 	app.Flag("bools-as-json", "Render booleans as JSON true/false instead of quoted strings.").BoolVar(&c.opts.BoolsAsJSON)
 	app.Flag("backed-up-spelling", "Mailbox field name.").Default("isBackedUp").EnumVar(&c.opts.BackedUpSpelling, "isBackedUp", "isBackedup")
-	app.Flag("api-versions", "Comma-separated API prefixes served, from v1, v6, v7, v8 (a real 8.x server: v6,v7,v8).").Default("v1").StringVar(&c.apiVersions)
+	app.Flag("api-versions", "Comma-separated API prefixes served, from v1, v6, v7, v8 (a real 8.x server, as in make demo: v6,v7,v8).").Default("v1").StringVar(&c.apiVersions)
 	t := &c.opts.Tenant
 	app.Flag("tenant.organizations", "v6+ tenant: Microsoft 365 organizations.").Default("1").IntVar(&t.Organizations)
 	app.Flag("tenant.users", "v6+ tenant: users per organization, shared and public mailboxes included.").Default("200").IntVar(&t.Users)
