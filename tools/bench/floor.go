@@ -22,59 +22,20 @@ import (
 // in the harness process, which is otherwise idle meanwhile, and returns the
 // median over rounds of getrusage seconds per mailbox.
 func httpFloor(sc scenario, baseURL, caFile string, rounds int) (float64, error) {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxConnsPerHost, t.MaxIdleConnsPerHost = sc.concurrency+1, sc.concurrency+1
-	t.ReadBufferSize = 64 << 10 // as the exporter's transport
-	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
-		if err != nil {
-			return 0, err
-		}
-		pool := x509.NewCertPool()
-		pool.AppendCertsFromPEM(pem)
-		t.TLSClientConfig = &tls.Config{RootCAs: pool}
-	}
-	defer t.CloseIdleConnections()
-	client := &http.Client{Transport: t, Timeout: time.Minute}
-
-	form := url.Values{"grant_type": {"password"}, "username": {"bench"}, "password": {"bench-password"}}
-	resp, err := client.PostForm(baseURL+"/v1/Token", form)
+	client, done, err := floorClient(sc.concurrency, caFile)
 	if err != nil {
 		return 0, err
 	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	err = json.NewDecoder(resp.Body).Decode(&tok)
-	resp.Body.Close()
-	if err != nil || tok.AccessToken == "" {
-		return 0, fmt.Errorf("floor: no token (%v)", err)
-	}
-	// get reads path into read, which sees the body of a 200 only.
-	get := func(path string, read func(io.Reader) error) error {
-		req, err := http.NewRequest(http.MethodGet, baseURL+path, nil)
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-		resp, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("floor: %s: %s", path, resp.Status)
-		}
-		return read(resp.Body)
-	}
-	discard := func(r io.Reader) error {
-		_, err := io.CopyBuffer(io.Discard, r, make([]byte, 64<<10))
-		return err
+	defer done()
+	form := url.Values{"grant_type": {"password"}, "username": {"bench"}, "password": {"bench-password"}}
+	token, err := floorToken(client, baseURL+"/v1/Token", form)
+	if err != nil {
+		return 0, err
 	}
 	var jobs []struct {
 		ID string `json:"id"`
 	}
-	err = get("/v1/Jobs", func(r io.Reader) error { return json.NewDecoder(r).Decode(&jobs) })
+	err = floorGet(client, baseURL+"/v1/Jobs", token, func(r io.Reader) error { return json.NewDecoder(r).Decode(&jobs) })
 	if err != nil || len(jobs) != len(sc.jobs) {
 		return 0, fmt.Errorf("floor: job list: %d jobs, %v", len(jobs), err)
 	}
@@ -85,16 +46,101 @@ func httpFloor(sc scenario, baseURL, caFile string, rounds int) (float64, error)
 			paths = append(paths, fmt.Sprintf("/v1/Jobs/%s/SelectedMailboxes?offset=%d&limit=%d", jobs[j].ID, off, sc.pageSize))
 		}
 	}
-	var perMailbox []float64
+	perRound, err := floorRounds(client, baseURL, token, paths, sc.concurrency, rounds)
+	if err != nil {
+		return 0, err
+	}
+	return perRound / float64(sc.total()), nil
+}
+
+// v8Floor is httpFloor for a v8 scenario: the model's needed requests,
+// bodies thrown away; it returns the median getrusage seconds per round.
+func v8Floor(sc scenario, baseURL string, m *v8Model, rounds int) (float64, error) {
+	client, done, err := floorClient(sc.concurrency, "")
+	if err != nil {
+		return 0, err
+	}
+	defer done()
+	form := url.Values{"grant_type": {"password"}, "username": {"bench"}, "password": {"bench-password"}, "disable_antiforgery_token": {"true"}}
+	token, err := floorToken(client, baseURL+"/v8/token", form)
+	if err != nil {
+		return 0, err
+	}
+	paths := make([]string, len(m.needs))
+	for i, n := range m.needs {
+		paths[i] = n.path
+	}
+	return floorRounds(client, baseURL, token, paths, sc.concurrency, rounds)
+}
+
+// floorClient is a client set up like the exporter's transport.
+func floorClient(concurrency int, caFile string) (*http.Client, func(), error) {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxConnsPerHost, t.MaxIdleConnsPerHost = concurrency+1, concurrency+1
+	t.ReadBufferSize = 64 << 10 // as the exporter's transport
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		pool := x509.NewCertPool()
+		pool.AppendCertsFromPEM(pem)
+		t.TLSClientConfig = &tls.Config{RootCAs: pool}
+	}
+	return &http.Client{Transport: t, Timeout: time.Minute}, t.CloseIdleConnections, nil
+}
+
+func floorToken(client *http.Client, tokenURL string, form url.Values) (string, error) {
+	resp, err := client.PostForm(tokenURL, form)
+	if err != nil {
+		return "", err
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil || tok.AccessToken == "" {
+		return "", fmt.Errorf("floor: no token (%v)", err)
+	}
+	return tok.AccessToken, nil
+}
+
+// floorGet reads url into read, which sees the body of a 200 only.
+func floorGet(client *http.Client, url, token string, read func(io.Reader) error) error {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("floor: %s: %s", url, resp.Status)
+	}
+	return read(resp.Body)
+}
+
+// floorRounds reads every path, concurrency at a time, rounds times, and
+// returns the median CPU seconds (getrusage) of a round.
+func floorRounds(client *http.Client, baseURL, token string, paths []string, concurrency, rounds int) (float64, error) {
+	discard := func(r io.Reader) error {
+		_, err := io.CopyBuffer(io.Discard, r, make([]byte, 64<<10))
+		return err
+	}
+	var perRound []float64
 	for range rounds {
 		before := rusageCPU()
 		work := make(chan string)
-		errs := make(chan error, sc.concurrency)
+		errs := make(chan error, concurrency)
 		var wg sync.WaitGroup
-		for range sc.concurrency {
+		for range concurrency {
 			wg.Go(func() {
 				for p := range work {
-					if err := get(p, discard); err != nil {
+					if err := floorGet(client, baseURL+p, token, discard); err != nil {
 						errs <- err
 						for range work { // drain, so the sender finishes
 						}
@@ -113,8 +159,8 @@ func httpFloor(sc scenario, baseURL, caFile string, rounds int) (float64, error)
 			return 0, err
 		default:
 		}
-		perMailbox = append(perMailbox, (rusageCPU()-before)/float64(sc.total()))
+		perRound = append(perRound, rusageCPU()-before)
 	}
-	slices.Sort(perMailbox)
-	return perMailbox[len(perMailbox)/2], nil
+	slices.Sort(perRound)
+	return perRound[len(perRound)/2], nil
 }

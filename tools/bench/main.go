@@ -9,6 +9,7 @@
 //	go run ./tools/bench -quick          # 10k and 100k only
 //	go run ./tools/bench -tls            # adds HTTPS variants of the big scenarios
 //	go run ./tools/bench -profile DIR    # also CPU/alloc profiles of an in-process exporter at 1M
+//	go run ./tools/bench -api v8 -only v8-100k -repeat 3   # the REST API v8 scenario, three fresh runs
 package main
 
 import (
@@ -34,6 +35,10 @@ type options struct {
 	profileDir          string
 	only                string
 	keep                bool
+	api                 string   // v1, v8 or all
+	repeat              int      // runs of each v8 scenario, fresh processes each
+	exporterEnv         []string // KEY=VALUE for the exporter process
+	profileScenario     string
 }
 
 func main() {
@@ -49,12 +54,27 @@ func main() {
 	flag.BoolVar(&o.tls, "tls", false, "also run the 100k and 1M (L=1000, C=8) scenarios over HTTPS")
 	flag.IntVar(&o.simMaxConcurrent, "sim.max-concurrent", 0, "simulator --max-concurrent; 0 means equal to the scenario's C")
 	flag.StringVar(&o.out, "o", "", "also write the Markdown report to this file")
-	flag.StringVar(&o.profileDir, "profile", "", "write cpu.pprof and mem.pprof of an in-process exporter scraping the 1M scenario into this directory")
+	flag.StringVar(&o.profileDir, "profile", "", "write cpu.pprof and mem.pprof of an in-process exporter scraping one scenario (-profile.scenario; default the v1 1M one) into this directory")
 	flag.StringVar(&o.only, "only", "", "run only scenarios whose name contains this")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (configs and process logs)")
+	flag.StringVar(&o.api, "api", "all", "scenario families: v1 (SelectedMailboxes), v8 (scopes and repository data) or all")
+	flag.IntVar(&o.repeat, "repeat", 1, "runs of each v8 scenario, each with a fresh simulator and exporter; the report gives medians over them")
+	env := flag.String("exporter.env", "", "comma-separated KEY=VALUE environment variables for the exporter process, e.g. GOGC=100")
+	flag.StringVar(&o.profileScenario, "profile.scenario", "", "scenario to profile with -profile (default 1M-L1000-C8, 100k-L1000-C8 with -quick); any scenario name, v8 ones included")
 	flag.Parse()
 	if o.runs < 2 {
 		log.Fatal("-runs must be at least 2")
+	}
+	if o.repeat < 1 {
+		log.Fatal("-repeat must be at least 1")
+	}
+	switch o.api {
+	case "v1", "v8", "all":
+	default:
+		log.Fatal("-api must be v1, v8 or all")
+	}
+	if *env != "" {
+		o.exporterEnv = strings.Split(*env, ",")
 	}
 	if err := run(&o); err != nil {
 		log.Fatal(err)
@@ -79,8 +99,28 @@ func run(o *options) error {
 
 	start := time.Now()
 	var results []*result
+	var v8Results []*v8Runs
 	for _, sc := range scenarios(o) {
 		if o.only != "" && !strings.Contains(sc.name, o.only) {
+			continue
+		}
+		if sc.v8 != nil {
+			g := &v8Runs{sc: sc}
+			for rep := range o.repeat {
+				log.Printf("scenario %s (run %d of %d): %d organization(s) × %d users, L=%d, C=%d", sc.name, rep+1, o.repeat, sc.v8.orgs, sc.v8.users, sc.pageSize, sc.concurrency)
+				r, err := runV8Scenario(o, sc, v8Dir(tmp, sc, rep))
+				if err != nil {
+					// A failure is a finding: report it and go on.
+					log.Printf("scenario %s: FAILED: %v", sc.name, err)
+					g.failed = err.Error()
+					break
+				}
+				ideal, _, _ := r.model.ideal(o.base, o.perItem, sc.concurrency, false)
+				log.Printf("scenario %s: warm median %.3fs (ideal %.3fs), %.2f µs CPU/user, VmHWM %.1f MiB",
+					sc.name, r.wallMedian().Seconds(), ideal.Seconds(), r.cpuMedian()/float64(r.users())*1e6, float64(r.hwm)/(1<<20))
+				g.runs = append(g.runs, r)
+			}
+			v8Results = append(v8Results, g)
 			continue
 		}
 		log.Printf("scenario %s: N=%d in %d jobs, L=%d, C=%d, tls=%v", sc.name, sc.total(), len(sc.jobs), sc.pageSize, sc.concurrency, sc.tls)
@@ -98,7 +138,7 @@ func run(o *options) error {
 			return fmt.Errorf("profile: %w", err)
 		}
 	}
-	report := renderReport(o, results, prof, time.Since(start))
+	report := renderReport(o, results, prof, time.Since(start)) + renderV8(o, v8Results)
 	var w io.Writer = os.Stdout
 	if o.out != "" {
 		f, err := os.Create(o.out)

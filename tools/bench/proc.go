@@ -34,12 +34,28 @@ type process struct {
 }
 
 func startProcess(bin string, args []string, dir, name string) (*process, error) {
+	return startProcessEnv(bin, args, nil, dir, name)
+}
+
+// startExporter starts the exporter on addr with the harness's config and
+// any -exporter.env variables.
+func startExporter(o *options, configFile, addr, dir string) (*process, error) {
+	return startProcessEnv(o.exporter, []string{
+		"--config.file", configFile, "--web.listen-address", addr, "--log.level", "warn",
+	}, o.exporterEnv, dir, "exporter")
+}
+
+// startProcessEnv is startProcess with extra environment variables.
+func startProcessEnv(bin string, args, env []string, dir, name string) (*process, error) {
 	logPath := filepath.Join(dir, name+".log")
 	f, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(bin, args...)
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	cmd.Stderr = f
 	out, err := cmd.StdoutPipe()
 	if err != nil {

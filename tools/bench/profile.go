@@ -12,8 +12,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"runtime/pprof"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -34,7 +36,7 @@ import (
 type profileResult struct {
 	sc               scenario
 	wallMedian       time.Duration
-	cpuPerMailbox    float64 // seconds, getrusage over the measured scrapes
+	cpuPerMailbox    float64 // seconds, getrusage over the measured scrapes, per mailbox (v1) or per user (v8)
 	peakHeapObjects  uint64  // live+unswept heap objects, sampled
 	peakRuntimeTotal uint64  // all memory the Go runtime mapped, sampled
 	cpuPath, memPath string
@@ -43,13 +45,41 @@ type profileResult struct {
 }
 
 func runProfile(o *options, tmp string) (*profileResult, error) {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(25) // as main.go does
+	}
+	name := o.profileScenario
+	if name == "" {
+		name = "1M-L1000-C8"
+		if o.quick {
+			name = "100k-L1000-C8"
+		}
+	}
+	var sc scenario
+	all := append(v1Scenarios(&options{tls: true}), v8Scenarios(&options{})...)
+	if i := slices.IndexFunc(all, func(s scenario) bool { return s.name == name }); i >= 0 {
+		sc = all[i]
+	} else {
+		return nil, fmt.Errorf("-profile.scenario: no scenario %q", name)
+	}
+	// check tells a complete and exact scrape.
+	check := func(m exposition) error { return checkExposition(m, sc.total()) }
+	perUnit := sc.total() // mailboxes (v1) or users of the organizations (v8)
+	if sc.v8 != nil {
+		// Not sampled: the allocation profile is the exporter's.
+		runtime.MemProfileRate = 0
+		model, err := buildV8Model(*sc.v8, sc.pageSize)
+		if err != nil {
+			return nil, err
+		}
+		collectGarbage()
+		perUnit = model.orgUsers
+		check = func(m exposition) error { return checkV8(m, model) }
+	}
 	// Finer than the default 512 KiB, so per-page buffers show up; set
 	// before the exporter allocates anything.
 	runtime.MemProfileRate = 64 << 10
-	sc := scenario{name: "profile-1M-L1000-C8", jobs: split(1_000_000, 10), pageSize: 1000, concurrency: 8}
-	if o.quick {
-		sc = scenario{name: "profile-100k-L1000-C8", jobs: split(100_000, 4), pageSize: 1000, concurrency: 8}
-	}
+	sc.name = "profile-" + sc.name
 	log.Printf("profile: %s in process", sc.name)
 	dir := filepath.Join(tmp, sc.name)
 	sim, err := startSimulator(o, sc, dir)
@@ -80,7 +110,7 @@ func runProfile(o *options, tmp string) (*profileResult, error) {
 		req.Header.Set("Accept", "text/plain")
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
-		return checkExposition(parseExposition(rec.Body.Bytes()), sc.total())
+		return check(parseExposition(rec.Body.Bytes()))
 	}
 	if err := scrapeOnce(); err != nil { // token and connections
 		return nil, err
@@ -115,7 +145,7 @@ func runProfile(o *options, tmp string) (*profileResult, error) {
 	pprof.StopCPUProfile()
 	stopSampling()
 	res.wallMedian = median(walls)
-	res.cpuPerMailbox = (after - before) / float64(sc.total()*o.runs)
+	res.cpuPerMailbox = (after - before) / float64(perUnit*o.runs)
 
 	memFile, err := os.Create(res.memPath)
 	if err != nil {

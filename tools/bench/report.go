@@ -36,6 +36,9 @@ func renderReport(o *options, results []*result, prof *profileResult, took time.
 		"simulator --max-concurrent = C unless -sim.max-concurrent; %d measured scrapes per scenario after one warm-up; whole run %s.\n\n",
 		cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, o.base, o.perItem, o.runs, took.Round(time.Second))
 
+	if len(results) == 0 {
+		return b.String() + renderProfile(o, prof)
+	}
 	p("#### Scrape wall time\n\n")
 	p("| scenario | N | jobs | L | C | TLS | pages | ideal s | median s | min s | max s | median/ideal |\n")
 	p("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n")
@@ -97,10 +100,16 @@ func renderReport(o *options, results []*result, prof *profileResult, took time.
 		}
 	}
 
+	return b.String() + renderProfile(o, prof)
+}
+
+func renderProfile(o *options, prof *profileResult) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	if prof != nil {
 		p("\n#### In-process profile (%s)\n\n", prof.sc.name)
 		p("The exporter's packages in the harness process, wired as in main.go, against the simulator process; %d scrapes. "+
-			"Median wall %.3f s; CPU (getrusage, whole harness process) %.3f µs/mailbox; sampled peak live heap %.1f MiB; "+
+			"Median wall %.3f s; CPU (getrusage, whole harness process) %.3f µs per mailbox (v1) or per user of the organizations (v8); sampled peak live heap %.1f MiB; "+
 			"sampled peak memory mapped by the Go runtime %.1f MiB. Profiles: %s, %s.\n\n",
 			o.runs, prof.wallMedian.Seconds(), prof.cpuPerMailbox*1e6, float64(prof.peakHeapObjects)/mib,
 			float64(prof.peakRuntimeTotal)/mib, prof.cpuPath, prof.memPath)

@@ -21,7 +21,8 @@ type scenario struct {
 	pageSize    int   // L
 	concurrency int   // C
 	tls         bool
-	coalesce    bool // also prove that two concurrent scrapes share one poll
+	coalesce    bool    // also prove that two concurrent scrapes share one poll
+	v8          *v8Spec // a REST API v8 tenant instead of v1 jobs (tools/bench/v8.go)
 }
 
 func (s scenario) total() int {
@@ -59,6 +60,17 @@ func split(total, jobs int) []int {
 }
 
 func scenarios(o *options) []scenario {
+	var list []scenario
+	if o.api != "v8" {
+		list = v1Scenarios(o)
+	}
+	if o.api != "v1" {
+		list = append(list, v8Scenarios(o)...)
+	}
+	return list
+}
+
+func v1Scenarios(o *options) []scenario {
 	list := []scenario{
 		{name: "10k-L1000-C8", jobs: split(10_000, 1), pageSize: 1000, concurrency: 8},
 		{name: "100k-L1000-C8", jobs: split(100_000, 4), pageSize: 1000, concurrency: 8, coalesce: true},
@@ -96,10 +108,11 @@ type result struct {
 }
 
 // runScenario starts both processes, scrapes warm-up + runs + 1 times and
-// reads the deltas. The exporter gathers its own metrics before it polls, so
-// the process_cpu_seconds_total and vbo365_api_requests_total in scrape k's
-// response are their values just after scrape k-1: deltas between the
-// responses of scrapes 1 and runs+1 cover exactly scrapes 1..runs.
+// reads the deltas. The exporter gathers its own metrics after it polls
+// (handlers.go, since commit a3b9167), so the process_cpu_seconds_total and
+// vbo365_api_requests_total in scrape k's response are their values just
+// after scrape k: deltas between the responses of the warm-up and of
+// scrape runs cover exactly scrapes 1..runs.
 func runScenario(o *options, sc scenario, dir string) (*result, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -114,9 +127,7 @@ func runScenario(o *options, sc scenario, dir string) (*result, error) {
 		return nil, err
 	}
 	expAddr := fmt.Sprintf("127.0.0.1:%d", expPort)
-	exp, err := startProcess(o.exporter, []string{
-		"--config.file", sim.configFile, "--web.listen-address", expAddr, "--log.level", "warn",
-	}, dir, "exporter")
+	exp, err := startExporter(o, sim.configFile, expAddr, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -129,13 +140,14 @@ func runScenario(o *options, sc scenario, dir string) (*result, error) {
 	r := &result{sc: sc, ideal: sc.ideal(o.base, o.perItem)}
 	want := sc.total()
 	// Warm-up: the token, connections, and the heap's first growth.
-	if _, _, err := scrape(metricsURL, want); err != nil {
+	_, first, err := scrape(metricsURL, want)
+	if err != nil {
 		return nil, err
 	}
-	var first, last exposition
+	var last exposition
 	var cpuProcBefore, cpuProcAfter, simCPUBefore, simCPUAfter float64
 	simCounts := []int{}
-	var prevRequests float64
+	prevRequests := first.sum("vbo365_api_requests_total")
 	for i := 1; i <= o.runs+1; i++ {
 		if i == 1 || i == o.runs+1 {
 			sim.settle()
@@ -155,18 +167,18 @@ func runScenario(o *options, sc scenario, dir string) (*result, error) {
 		}
 		switch i {
 		case 1:
-			first, cpuProcBefore, simCPUBefore = m, cpu, simCPU
+			cpuProcBefore, simCPUBefore = cpu, simCPU
+		case o.runs:
+			last = m
 		case o.runs + 1:
-			last, cpuProcAfter, simCPUAfter = m, cpu, simCPU
+			cpuProcAfter, simCPUAfter = cpu, simCPU
 		}
 		if i <= o.runs {
 			r.walls = append(r.walls, wall)
 			sim.settle()
 			simCounts = append(simCounts, sim.requestLines()-simBefore)
 		}
-		if i > 1 {
-			r.requestsPerScrape = append(r.requestsPerScrape, m.sum("vbo365_api_requests_total")-prevRequests)
-		}
+		r.requestsPerScrape = append(r.requestsPerScrape, m.sum("vbo365_api_requests_total")-prevRequests)
 		prevRequests = m.sum("vbo365_api_requests_total")
 		log.Printf("  scrape %d: %.3fs", i, wall.Seconds())
 	}
@@ -192,28 +204,23 @@ func runScenario(o *options, sc scenario, dir string) (*result, error) {
 	return r, nil
 }
 
-// proveCoalescing sends two scrapes at once, between single scrapes S2 and
-// S3 that follow S1. Each response carries the request counter as of the
-// start of its scrape, so S3's minus S2's is cost(S2) + cost(pair), and
-// cost(S2) is measured as S2's minus S1's. The simulator's log counts the
-// pair's requests independently.
+// proveCoalescing sends two scrapes at once after a single one. Each
+// response carries the request counter as of the end of its own poll, so a
+// response of the pair minus the single one's is the pair's cost. The
+// simulator's log counts the pair's requests independently.
 func proveCoalescing(r *result, sim *process, url string, want int) error {
-	_, before, err := scrape(url, want) // counter before this single scrape
+	_, single, err := scrape(url, want) // counter after this single scrape
 	if err != nil {
 		return err
 	}
-	_, single, err := scrape(url, want) // counter after the single one
-	if err != nil {
-		return err
-	}
-	singleCost := single.sum("vbo365_api_requests_total") - before.sum("vbo365_api_requests_total")
 	sim.settle()
 	simBefore := sim.requestLines()
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
+	resps := make([]exposition, 2)
 	for i := range 2 {
 		wg.Go(func() {
-			r.coalescedWalls[i], _, errs[i] = scrape(url, want)
+			r.coalescedWalls[i], resps[i], errs[i] = scrape(url, want)
 		})
 	}
 	wg.Wait()
@@ -224,12 +231,8 @@ func proveCoalescing(r *result, sim *process, url string, want int) error {
 	}
 	sim.settle()
 	r.coalescedSim = sim.requestLines() - simBefore
-	_, after, err := scrape(url, want)
-	if err != nil {
-		return err
-	}
-	// after - single = (the scrape whose response was single) + the pair.
-	r.coalescedRequests = after.sum("vbo365_api_requests_total") - single.sum("vbo365_api_requests_total") - singleCost
+	r.coalescedRequests = max(resps[0].sum("vbo365_api_requests_total"), resps[1].sum("vbo365_api_requests_total")) -
+		single.sum("vbo365_api_requests_total")
 	r.coalesceChecked = true
 	return nil
 }
@@ -253,7 +256,11 @@ func startSimulator(o *options, sc scenario, dir string) (*simulated, error) {
 		return nil, err
 	}
 	simConc := o.simMaxConcurrent
-	if simConc <= 0 {
+	switch {
+	case simConc > 0:
+	case sc.v8 != nil:
+		simConc = 0 // unlimited: only the exporter's C limits a v8 scenario
+	default:
 		simConc = sc.concurrency
 	}
 	simPort, err := freePort()
@@ -267,11 +274,17 @@ func startSimulator(o *options, sc scenario, dir string) (*simulated, error) {
 	simArgs := []string{
 		"--listen-address", fmt.Sprintf("127.0.0.1:%d", simPort),
 		"--username", "bench", "--password-file", pw,
-		"--jobs", strconv.Itoa(len(sc.jobs)), "--mailboxes-per-job", strings.Join(counts, ","),
 		"--delay.base", o.base.String(), "--delay.per-item", o.perItem.String(),
 		"--max-concurrent", strconv.Itoa(simConc),
 		// One debug line per request: an independent request count.
 		"--log.level", "debug",
+	}
+	apiVersion := ""
+	if sc.v8 != nil {
+		simArgs = append(simArgs, sc.v8.simArgs()...)
+		apiVersion = "    api_version: v8\n"
+	} else {
+		simArgs = append(simArgs, "--jobs", strconv.Itoa(len(sc.jobs)), "--mailboxes-per-job", strings.Join(counts, ","))
 	}
 	scheme, tlsBlock := "http", ""
 	if sc.tls {
@@ -295,11 +308,11 @@ func startSimulator(o *options, sc scenario, dir string) (*simulated, error) {
     url: %s://127.0.0.1:%d
     username: bench
     password_file: %s
-%s    request_timeout: 60s
+%s%s    request_timeout: 60s
     max_concurrent_requests: %d
     page_size: %d
     min_interval: 0s
-`, scheme, simPort, pw, tlsBlock, sc.concurrency, sc.pageSize)
+`, scheme, simPort, pw, apiVersion, tlsBlock, sc.concurrency, sc.pageSize)
 	if err := os.WriteFile(cfg, []byte(yml), 0o600); err != nil {
 		sim.stop()
 		return nil, err

@@ -1,0 +1,329 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// v8Scenarios are the REST API v8 scenarios: the exporter builds each
+// job's scope from its items, the organization's users and the groups'
+// members, and reads each repository's user data.
+func v8Scenarios(o *options) []scenario {
+	mix := func(users int) *v8Spec { return &v8Spec{orgs: 1, users: users, groupJobs: 20, userJobs: 50} }
+	list := []scenario{
+		{name: "v8-10k", v8: mix(10_000), pageSize: 1000, concurrency: 8},
+		{name: "v8-100k", v8: mix(100_000), pageSize: 1000, concurrency: 8},
+	}
+	if !o.quick {
+		list = append(list,
+			scenario{name: "v8-4x250k", v8: &v8Spec{orgs: 4, users: 250_000}, pageSize: 1000, concurrency: 8},
+			// 999k is the largest organization whose users fit in the
+			// exporter's 1000 pages per list at L=1000 (vboapi.maxListPages);
+			// 1M needs 1001 pages.
+			scenario{name: "v8-999k", v8: mix(999_000), pageSize: 1000, concurrency: 8},
+			scenario{name: "v8-1M", v8: mix(1_000_000), pageSize: 1000, concurrency: 8})
+	}
+	return list
+}
+
+// v8Result is one run of a v8 scenario: a cold scrape (a fresh exporter:
+// token, no list lengths from an earlier poll), then o.runs warm ones.
+type v8Result struct {
+	sc    scenario
+	model *v8Model
+
+	coldWall  time.Duration
+	walls     []time.Duration // warm scrapes
+	coldCPU   float64         // exporter, seconds, /proc
+	cpus      []float64       // exporter, seconds per warm scrape, /proc
+	simCPUs   []float64       // simulator, seconds per warm scrape
+	cpuMetric float64         // exporter, seconds per warm scrape from process_cpu_seconds_total
+	hwm, rss  int64
+	floor     float64 // seconds per round of the HTTP floor
+	// others is the CPU that processes other than the exporter, the
+	// simulator and the harness used during the warm scrapes, per scrape:
+	// how much the shared machine was disturbed.
+	others []float64
+
+	// Requests by endpoint per scrape, cold first: the exporter's counter
+	// and the simulator's log.
+	counter []map[string]int
+	simLog  []map[string]int
+	errors  []string // non-200 answers, from the counter's code label
+}
+
+func (r *v8Result) wallMedian() time.Duration { return median(r.walls) }
+func (r *v8Result) cpuMedian() float64        { return medianF(r.cpus) }
+
+// users is the organizations' users, the unit of the per-user figures.
+func (r *v8Result) users() int { return r.model.orgUsers }
+
+func runV8Scenario(o *options, sc scenario, dir string) (*v8Result, error) {
+	log.Printf("  reading the tenant's list sizes in process")
+	model, err := buildV8Model(*sc.v8, sc.pageSize)
+	if err != nil {
+		return nil, err
+	}
+	// The in-process simulator is garbage now; collect it before the
+	// processes start, so the harness does not compete with them for it.
+	collectGarbage()
+	log.Printf("  %d needed requests per warm refresh, %d mailboxes in the jobs' scopes", len(model.needs), model.scopeSum)
+
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	sim, err := startSimulator(o, sc, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer sim.stop()
+	expPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	expAddr := fmt.Sprintf("127.0.0.1:%d", expPort)
+	exp, err := startExporter(o, sim.configFile, expAddr, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer exp.stop()
+	metricsURL := "http://" + expAddr + "/metrics"
+	if err := waitHTTP("http://"+expAddr+"/-/healthy", 30*time.Second); err != nil {
+		return nil, fmt.Errorf("exporter: %w (log: %s)", err, exp.logTail())
+	}
+
+	r := &v8Result{sc: sc, model: model}
+	var prev, coldResp, lastWarm exposition
+	for i := 0; i <= o.runs; i++ {
+		sim.settle()
+		logAt := sim.logSize()
+		cpu0, err := procCPU(exp.cmd.Process.Pid)
+		if err != nil {
+			return nil, err
+		}
+		simCPU0, err := procCPU(sim.cmd.Process.Pid)
+		if err != nil {
+			return nil, err
+		}
+		busy0, self0 := machineBusy(), rusageCPU()
+		wall, m, err := scrapeV8(metricsURL, model)
+		if err != nil {
+			return nil, fmt.Errorf("scrape %d: %w (the exporter's last error: %s)", i+1, err, exp.lastError())
+		}
+		cpu1, _ := procCPU(exp.cmd.Process.Pid)
+		simCPU1, _ := procCPU(sim.cmd.Process.Pid)
+		others := machineBusy() - busy0 - (rusageCPU() - self0) - (cpu1 - cpu0) - (simCPU1 - simCPU0)
+		sim.settle()
+		counts, err := sim.requestsByEndpoint(logAt)
+		if err != nil {
+			return nil, err
+		}
+		r.simLog = append(r.simLog, counts)
+		// The exporter gathers its own registry after the poll (handlers.go),
+		// so this response holds the counters as of the end of this scrape.
+		r.counter = append(r.counter, counterDelta(m, prev, &r.errors))
+		prev = m
+		if i == 0 {
+			coldResp = m
+			r.coldWall, r.coldCPU = wall, cpu1-cpu0
+			log.Printf("  scrape 1 (cold): %.3fs, exporter CPU %.2fs", wall.Seconds(), cpu1-cpu0)
+			continue
+		}
+		lastWarm = m
+		r.walls = append(r.walls, wall)
+		r.cpus = append(r.cpus, cpu1-cpu0)
+		r.simCPUs = append(r.simCPUs, simCPU1-simCPU0)
+		r.others = append(r.others, max(others, 0))
+		log.Printf("  scrape %d: %.3fs, exporter CPU %.2fs, simulator %.2fs, other processes %.2fs", i+1, wall.Seconds(), cpu1-cpu0, simCPU1-simCPU0, others)
+	}
+	// Each response holds the CPU as of the end of its own scrape.
+	r.cpuMetric = (lastWarm.sum("process_cpu_seconds_total") - coldResp.sum("process_cpu_seconds_total")) / float64(o.runs)
+	r.rss = int64(lastWarm.sum("process_resident_memory_bytes"))
+	if r.hwm, err = procStatusBytes(exp.cmd.Process.Pid, "VmHWM"); err != nil {
+		return nil, err
+	}
+	exp.stop() // the floor runs alone with the simulator
+	if r.floor, err = v8Floor(sc, sim.url, model, min(o.runs, 3)); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// scrapeV8 scrapes and checks every job's figures against the simulator's
+// truth: a fast but wrong scrape is no result.
+func scrapeV8(url string, model *v8Model) (time.Duration, exposition, error) {
+	wall, m, err := scrape(url, model.scopeSum)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := checkV8(m, model); err != nil {
+		return 0, nil, err
+	}
+	return wall, m, nil
+}
+
+// checkV8 is checkExposition plus each job's counts against the truth.
+func checkV8(m exposition, model *v8Model) error {
+	if err := checkExposition(m, model.scopeSum); err != nil {
+		return err
+	}
+	byJob := func(name string) map[string]float64 {
+		out := map[string]float64{}
+		for _, s := range m[name] {
+			out[strings.ToLower(label(s.labels, "job_id"))] = s.value
+		}
+		return out
+	}
+	boxes, backed := byJob("vbo365_job_mailboxes"), byJob("vbo365_job_mailboxes_backed_up")
+	for _, t := range model.truth {
+		id := strings.ToLower(t.JobID)
+		if int(boxes[id]) != t.Mailboxes || int(backed[id]) != t.BackedUp {
+			return fmt.Errorf("job %q: %v mailboxes, %v backed up; the simulator's truth is %d, %d",
+				t.JobName, boxes[id], backed[id], t.Mailboxes, t.BackedUp)
+		}
+	}
+	return nil
+}
+
+// label reads one label's value from a "{a="x",b="y"}" string; values
+// with escaped quotes are not supported (the harness's ids have none).
+func label(labels, name string) string {
+	_, rest, ok := strings.Cut(labels, name+`="`)
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(rest, `"`)
+	return v
+}
+
+// counterDelta is vbo365_api_requests_total by endpoint between two
+// responses; answers other than 200 are noted in errs.
+func counterDelta(now, before exposition, errs *[]string) map[string]int {
+	key := func(s series) (string, string) { return label(s.labels, "endpoint"), label(s.labels, "code") }
+	old := map[[2]string]float64{}
+	for _, s := range before["vbo365_api_requests_total"] {
+		e, c := key(s)
+		old[[2]string{e, c}] = s.value
+	}
+	out := map[string]int{}
+	for _, s := range now["vbo365_api_requests_total"] {
+		e, c := key(s)
+		d := int(s.value - old[[2]string{e, c}])
+		if d == 0 {
+			continue
+		}
+		out[e] += d
+		if c != "200" {
+			*errs = append(*errs, fmt.Sprintf("%d × %s %s", d, c, e))
+		}
+	}
+	return out
+}
+
+// lastError is the err= value of the last log line that has one.
+func (p *process) lastError() string {
+	b, _ := os.ReadFile(p.logPath)
+	lines := strings.Split(string(b), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if _, e, ok := strings.Cut(lines[i], " err="); ok {
+			return e
+		}
+	}
+	return "none logged"
+}
+
+// logSize is the length of the process's log so far.
+func (p *process) logSize() int64 {
+	fi, err := os.Stat(p.logPath)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+var pathField = regexp.MustCompile(`msg=request method=\S+ path=(\S+)`)
+
+// requestsByEndpoint counts the simulator's request lines after offset by
+// route template: every second path segment after the version is an id.
+func (p *process) requestsByEndpoint(offset int64) (map[string]int, error) {
+	b, err := os.ReadFile(p.logPath)
+	if err != nil {
+		return nil, err
+	}
+	if offset > int64(len(b)) {
+		return nil, errors.New("the simulator's log shrank")
+	}
+	out := map[string]int{}
+	for line := range bytes.SplitSeq(b[offset:], []byte("\n")) {
+		mt := pathField.FindSubmatch(line)
+		if mt == nil {
+			continue
+		}
+		seg := strings.Split(string(mt[1]), "/")
+		for i := 3; i < len(seg); i += 2 {
+			seg[i] = "{id}"
+		}
+		out[strings.Join(seg, "/")]++
+	}
+	return out, nil
+}
+
+func medianF(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// v8Dir is where one repetition of a scenario keeps its files.
+func v8Dir(tmp string, sc scenario, rep int) string {
+	return filepath.Join(tmp, fmt.Sprintf("%s-run%d", sc.name, rep+1))
+}
+
+// collectGarbage returns the harness's garbage to the system.
+func collectGarbage() {
+	runtime.GC()
+	debug.FreeOSMemory()
+}
+
+// machineBusy is the CPU time all processors spent not idle since boot,
+// from /proc/stat, in seconds (steal included: a shared host's other
+// guests take it).
+func machineBusy() float64 {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	var busy float64
+	for i, v := range f[1:] {
+		if i == 3 || i == 4 { // idle, iowait
+			continue
+		}
+		if i >= 8 { // guest and guest_nice are counted in user already
+			break
+		}
+		n, _ := strconv.ParseFloat(v, 64)
+		busy += n
+	}
+	return busy / clockTicks
+}

@@ -1,0 +1,439 @@
+//go:build linux
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vbo365-exporter/vbo365_exporter/simulator"
+)
+
+// v8Spec is the tenant of a v8 scenario, as the simulator's --tenant.*
+// flags set it. The partial-organization job is always off: the scenarios
+// are entire-organization, group and user jobs only.
+type v8Spec struct {
+	orgs, users         int // organizations, users per organization
+	groupJobs, userJobs int // per organization; 0 means none (not the simulator's default)
+}
+
+// simArgs are the simulator flags that build this tenant.
+func (v v8Spec) simArgs() []string {
+	// "=" keeps a negative count from reading as a flag.
+	return []string{
+		"--api-versions=v6,v7,v8",
+		"--tenant.organizations=" + strconv.Itoa(v.orgs),
+		"--tenant.users=" + strconv.Itoa(v.users),
+		"--tenant.group-jobs=" + strconv.Itoa(noneAsNegative(v.groupJobs)),
+		"--tenant.user-jobs=" + strconv.Itoa(noneAsNegative(v.userJobs)),
+		"--no-tenant.partial-org-job",
+	}
+}
+
+// options are the same tenant for simulator.New, with the command's
+// defaults (seed 1, backed-up fraction 0.9), so that the harness can read
+// the sizes of every list in process.
+func (v v8Spec) options() simulator.Options {
+	return simulator.Options{
+		Username: "bench", Password: "bench-password",
+		BackedUpFraction: 0.9,
+		Versions:         []string{"v6", "v7", "v8"},
+		Tenant: simulator.TenantOptions{
+			Organizations: v.orgs, Users: v.users,
+			GroupJobs: noneAsNegative(v.groupJobs), UserJobs: noneAsNegative(v.userJobs),
+			NoPartialOrgJob: true,
+		},
+	}
+}
+
+func noneAsNegative(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
+}
+
+// need is one request that a client which knows the rule of
+// docs/protection-v6-v8.md, and nothing in advance, has to send in one
+// refresh.
+type need struct {
+	endpoint string // route template, as the exporter's endpoint label
+	path     string // path and query, for the HTTP floor (no setId)
+	items    int    // results returned: the latency model's per-item term
+	after    int    // the request whose answer this one needs first; -1: the job list
+}
+
+// v8Model is what the algorithm needs, read from an in-process simulator
+// with the scenario's tenant and no latency.
+type v8Model struct {
+	needs     []need // the token is not among them: a warm exporter reuses it
+	truth     []simulator.ProtectionTruth
+	orgUsers  int              // users of every organization
+	scopeSum  int              // Σ mailboxes over every job's scope
+	listSizes map[string][]int // endpoint -> sizes of the lists read, for the report
+}
+
+// count is the number of needed requests per endpoint.
+func (m *v8Model) count() map[string]int {
+	out := map[string]int{}
+	for _, n := range m.needs {
+		out[n.endpoint]++
+	}
+	return out
+}
+
+// cost is the latency model's time of one request.
+func cost(items int, base, perItem time.Duration) time.Duration {
+	return base + time.Duration(items)*perItem
+}
+
+// ideal is the bound of one refresh: the needed requests' total time
+// spread over C slots, but no less than the longest chain of requests that
+// must follow one another. cold adds the token, before everything.
+func (m *v8Model) ideal(base, perItem time.Duration, c int, cold bool) (ideal, work, chain time.Duration) {
+	finish := make([]time.Duration, len(m.needs))
+	var jobList time.Duration // the job list's answer, which every other list waits for
+	for i, n := range m.needs {
+		d := cost(n.items, base, perItem)
+		work += d
+		var start time.Duration
+		switch {
+		case n.endpoint == "/v8/Jobs" || n.endpoint == "/v8/ServiceInstance":
+		case n.after < 0:
+			start = jobList
+		default:
+			start = finish[n.after]
+		}
+		finish[i] = start + d
+		if n.endpoint == "/v8/Jobs" {
+			jobList = max(jobList, finish[i])
+		}
+		chain = max(chain, finish[i])
+	}
+	if cold {
+		work += base
+		chain += base
+	}
+	return max(work/time.Duration(c), chain), work, chain
+}
+
+// buildV8Model walks the scenario's tenant the way the rule reads it: the
+// job list; each job's items (an entire-organization job's excluded items
+// only); every user of an organization whose jobs need them; every member
+// of each group the items expand, and of the nested groups found by name;
+// every entry of each repository the jobs write to. Lists are read once,
+// pages of pageSize until the first short one.
+func buildV8Model(spec v8Spec, pageSize int) (*v8Model, error) {
+	sim := simulator.New(spec.options())
+	w := &walker{sim: sim, m: &v8Model{listSizes: map[string][]int{}}, pageSize: pageSize}
+	if err := w.login(); err != nil {
+		return nil, err
+	}
+	if err := w.object("/v8/ServiceInstance"); err != nil {
+		return nil, err
+	}
+	type wireJob struct {
+		ID, BackupType, OrganizationID, RepositoryID string
+	}
+	var jobs []wireJob
+	_, err := w.pages("/v8/Jobs", "/v8/Jobs", 10000, -1, false, func(raw json.RawMessage) error {
+		var j wireJob
+		if err := json.Unmarshal(raw, &j); err != nil {
+			return err
+		}
+		jobs = append(jobs, j)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	type groupRef struct {
+		org, id string
+		after   int
+	}
+	var groups []groupRef
+	usersOf := map[string]bool{}
+	repos := []string{}
+	seenRepo := map[string]bool{}
+	for _, j := range jobs {
+		if !seenRepo[j.RepositoryID] {
+			seenRepo[j.RepositoryID] = true
+			repos = append(repos, j.RepositoryID)
+		}
+		lists := []string{"ExcludedItems"}
+		if j.BackupType == "EntireOrganization" {
+			usersOf[j.OrganizationID] = true
+		} else {
+			lists = []string{"SelectedItems", "ExcludedItems"}
+		}
+		for _, which := range lists {
+			var items []wireItem
+			last, err := w.pages("/v8/Jobs/{id}/"+which, "/v8/Jobs/"+j.ID+"/"+which, 10000, -1, false, func(raw json.RawMessage) error {
+				var it wireItem
+				if err := json.Unmarshal(raw, &it); err != nil {
+					return err
+				}
+				items = append(items, it)
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			for _, it := range items {
+				switch {
+				case it.Type == "Group" && isTrue(it.Members) && isTrue(it.MemberMailbox) && it.Group != nil:
+					groups = append(groups, groupRef{j.OrganizationID, it.Group.ID, last})
+					usersOf[j.OrganizationID] = true
+				case it.Type == "PartialOrganization" && isTrue(it.Mailbox):
+					usersOf[j.OrganizationID] = true
+				}
+			}
+		}
+	}
+	for org := range usersOf {
+		if _, err := w.pages("/v8/Organizations/{id}/Users", "/v8/Organizations/"+org+"/Users", w.pageSize, -1, true, nil); err != nil {
+			return nil, err
+		}
+	}
+	// Groups breadth first from each expanded item, each group's members
+	// and each nested name read once over the whole refresh.
+	readGroup := map[string]bool{}
+	lookedUp := map[string]string{} // org/lower name -> group id or ""
+	lookupAt := map[string]int{}
+	for _, g := range groups {
+		type level struct {
+			id           string
+			depth, after int
+		}
+		visited := map[string]bool{strings.ToLower(g.id): true}
+		queue := []level{{g.id, 1, g.after}}
+		for len(queue) > 0 {
+			cur := queue[0]
+			queue = queue[1:]
+			key := g.org + "/" + strings.ToLower(cur.id)
+			if readGroup[key] {
+				// Read already for an earlier item: its nested groups were
+				// queued then too.
+				continue
+			}
+			readGroup[key] = true
+			var members []struct{ Name, Login, Type string }
+			at := map[int]int{} // member index -> the page request that gave it
+			n := 0
+			_, err := w.pagesAt("/v8/Organizations/{id}/Groups/{id}/Members", "/v8/Organizations/"+g.org+"/Groups/"+cur.id+"/Members",
+				w.pageSize, cur.after, true, func(raw json.RawMessage, req int) error {
+					var m struct{ Name, Login, Type string }
+					if err := json.Unmarshal(raw, &m); err != nil {
+						return err
+					}
+					members = append(members, m)
+					at[n] = req
+					n++
+					return nil
+				})
+			if err != nil {
+				return nil, err
+			}
+			for k, m := range members {
+				if m.Type != "Group" {
+					continue
+				}
+				name := m.Name
+				if name == "" {
+					name = m.Login
+				}
+				nk := g.org + "/" + strings.ToLower(name)
+				id, ok := lookedUp[nk]
+				if !ok {
+					q := url.Values{"groupName": {name}}
+					var found []struct{ ID, Name string }
+					req, err := w.lookup("/v8/Organizations/{id}/Groups", "/v8/Organizations/"+g.org+"/Groups", q, at[k], func(raw json.RawMessage) error {
+						var gr struct{ ID, Name string }
+						if err := json.Unmarshal(raw, &gr); err != nil {
+							return err
+						}
+						found = append(found, gr)
+						return nil
+					})
+					if err != nil {
+						return nil, err
+					}
+					matches := 0
+					for _, f := range found {
+						if strings.EqualFold(f.Name, name) {
+							id, matches = f.ID, matches+1
+						}
+					}
+					if matches != 1 {
+						id = ""
+					}
+					lookedUp[nk], lookupAt[nk] = id, req
+				}
+				if id == "" || visited[strings.ToLower(id)] || cur.depth+1 > 8 {
+					continue
+				}
+				visited[strings.ToLower(id)] = true
+				queue = append(queue, level{id, cur.depth + 1, lookupAt[nk]})
+			}
+		}
+	}
+	for _, r := range repos {
+		if _, err := w.pages("/v8/BackupRepositories/{id}/UserData", "/v8/BackupRepositories/"+r+"/UserData", w.pageSize, -1, false, nil); err != nil {
+			return nil, err
+		}
+	}
+	m := w.m
+	m.truth = sim.ProtectionTruth()
+	for _, t := range m.truth {
+		m.scopeSum += t.Mailboxes
+	}
+	m.orgUsers = spec.orgs * spec.users
+	return m, nil
+}
+
+type wireItem struct {
+	Type  string
+	User  *struct{ ID, Name string }
+	Group *struct{ ID, Name string }
+	// Flags: absent and null are false, as in the rule.
+	Mailbox, Members, MemberMailbox *bool
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }
+
+// walker sends requests to the in-process simulator and records each as a
+// need.
+type walker struct {
+	sim      *simulator.Simulator
+	m        *v8Model
+	token    string
+	pageSize int
+}
+
+func (w *walker) login() error {
+	form := url.Values{"grant_type": {"password"}, "username": {"bench"}, "password": {"bench-password"}, "disable_antiforgery_token": {"true"}}
+	req := httptest.NewRequest(http.MethodPost, "/v8/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	w.sim.ServeHTTP(rec, req)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &tok); err != nil || tok.AccessToken == "" {
+		return fmt.Errorf("model: no token (HTTP %d, %v)", rec.Code, err)
+	}
+	w.token = tok.AccessToken
+	return nil
+}
+
+// do sends one GET and returns the body of a 200.
+func (w *walker) do(pathQuery string) ([]byte, error) {
+	req := httptest.NewRequest(http.MethodGet, pathQuery, nil)
+	req.Header.Set("Authorization", "Bearer "+w.token)
+	rec := httptest.NewRecorder()
+	w.sim.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		return nil, fmt.Errorf("model: GET %s: HTTP %d: %s", pathQuery, rec.Code, rec.Body.String())
+	}
+	return rec.Body.Bytes(), nil
+}
+
+type wirePage struct {
+	SetID   string            `json:"setId"`
+	Results []json.RawMessage `json:"results"`
+}
+
+// object reads a plain object, such as the service instance.
+func (w *walker) object(endpoint string) error {
+	if _, err := w.do(endpoint); err != nil {
+		return err
+	}
+	w.m.needs = append(w.m.needs, need{endpoint: endpoint, path: endpoint, after: -1})
+	return nil
+}
+
+// lookup reads the one page (offset 0, limit 100) of a nested group's
+// look-up by name, after the request numbered after, and returns its
+// request number.
+func (w *walker) lookup(endpoint, path string, q url.Values, after int, each func(json.RawMessage) error) (int, error) {
+	q.Set("offset", "0")
+	q.Set("limit", "100")
+	pq := path + "?" + q.Encode()
+	body, err := w.do(pq)
+	if err != nil {
+		return 0, err
+	}
+	var pg wirePage
+	if err := json.Unmarshal(body, &pg); err != nil {
+		return 0, err
+	}
+	if len(pg.Results) >= 100 {
+		return 0, fmt.Errorf("model: %s: a look-up of 100 or more groups", pq)
+	}
+	for _, r := range pg.Results {
+		if err := each(r); err != nil {
+			return 0, err
+		}
+	}
+	w.m.needs = append(w.m.needs, need{endpoint: endpoint, path: pq, items: len(pg.Results), after: after})
+	w.m.listSizes[endpoint] = append(w.m.listSizes[endpoint], len(pg.Results))
+	return len(w.m.needs) - 1, nil
+}
+
+// pages reads a whole list; see pagesAt.
+func (w *walker) pages(endpoint, path string, limit, after int, setID bool, each func(json.RawMessage) error) (int, error) {
+	return w.pagesAt(endpoint, path, limit, after, setID, func(raw json.RawMessage, _ int) error {
+		if each == nil {
+			return nil
+		}
+		return each(raw)
+	})
+}
+
+// pagesAt reads pages of limit items until the first short one. The first
+// page goes after the request numbered after (-1: the job list);
+// with setID the later ones need the first page's setId, so they go after
+// it, else they can all go at once. It returns the last page's request.
+func (w *walker) pagesAt(endpoint, path string, limit, after int, setID bool, each func(json.RawMessage, int) error) (int, error) {
+	first, total := -1, 0
+	for off := 0; ; off += limit {
+		q := url.Values{"offset": {strconv.Itoa(off)}, "limit": {strconv.Itoa(limit)}}
+		if strings.HasSuffix(endpoint, "/Users") || strings.HasSuffix(endpoint, "/Members") {
+			q.Set("dataSource", "PreferLocal")
+		}
+		pq := path + "?" + q.Encode()
+		body, err := w.do(pq)
+		if err != nil {
+			return 0, err
+		}
+		var pg wirePage
+		if err := json.Unmarshal(body, &pg); err != nil {
+			return 0, fmt.Errorf("model: %s: %w", pq, err)
+		}
+		a := after
+		if first >= 0 && setID {
+			a = first
+		}
+		w.m.needs = append(w.m.needs, need{endpoint: endpoint, path: pq, items: len(pg.Results), after: a})
+		req := len(w.m.needs) - 1
+		if first < 0 {
+			first = req
+		}
+		for _, r := range pg.Results {
+			if err := each(r, req); err != nil {
+				return 0, err
+			}
+		}
+		total += len(pg.Results)
+		if len(pg.Results) < limit {
+			w.m.listSizes[endpoint] = append(w.m.listSizes[endpoint], total)
+			return req, nil
+		}
+	}
+}
