@@ -1,20 +1,25 @@
 package vboapi
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/go-json-experiment/json"
 )
 
-// maxListPages bounds one list: 10 million items at the largest page size.
-// A server whose pages never end must fail the list, not hold the scrape.
-const maxListPages = 1000
+// maxListItems bounds one list, whatever the page size: a server whose
+// pages never end must fail the list, not hold the scrape. Ten times the
+// largest organization Microsoft 365 documents. A variable for the tests.
+var maxListItems = 10_000_000
+
+// maxPages is how many pages of step items a list of maxListItems takes,
+// the short (or empty) last page included.
+func maxPages(step int) int { return maxListItems/step + 1 }
 
 // list describes one collection resource of v6 and later.
 type list struct {
@@ -30,13 +35,15 @@ type list struct {
 	setID bool
 }
 
-// wirePage is the part of a PageOf… response the reader uses.
-type wirePage struct {
-	Offset     *int             `json:"offset"`
-	Limit      *int             `json:"limit"`
-	SetID      string           `json:"setId"`
-	TotalCount *int             `json:"totalCount"`
-	Results    *json.RawMessage `json:"results"`
+// wirePage is the part of a PageOf… response the reader uses. Results is
+// a pointer so that a missing or null "results" is an error, not an empty
+// page.
+type wirePage[T any] struct {
+	Offset     *int   `json:"offset"`
+	Limit      *int   `json:"limit"`
+	SetID      string `json:"setId"`
+	TotalCount *int   `json:"totalCount"`
+	Results    *[]T   `json:"results"`
 }
 
 // readList reads every item of l, calling each for every one in list order.
@@ -107,7 +114,7 @@ func readRest[T any](ctx context.Context, c *Client, l list, pageSize int, first
 		pastEnd bool
 	)
 	launch := func() {
-		for firstErr == nil && end < 0 && inflight < c.opts.MaxConcurrent && next < maxListPages {
+		for firstErr == nil && end < 0 && inflight < c.opts.MaxConcurrent && next < maxPages(step) {
 			// Past the expected end only one page at a time.
 			if known && inflight > 0 && next*step >= expected {
 				return
@@ -172,7 +179,7 @@ func readRest[T any](ctx context.Context, c *Client, l list, pageSize int, first
 	case pastEnd:
 		return 0, fmt.Errorf("GET %s: the page at offset %d ended the list, but a later page has items: the list changed while it was read", l.endpoint, end*step)
 	case end < 0:
-		return 0, fmt.Errorf("GET %s: more than %d pages; the list does not end", l.endpoint, maxListPages)
+		return 0, fmt.Errorf("GET %s: more than %d items; the list does not end", l.endpoint, maxListItems)
 	}
 	return count, nil
 }
@@ -198,19 +205,17 @@ func readPage[T any](ctx context.Context, c *Client, l list, offset, pageSize in
 	}
 	var out listPage[T]
 	err := c.getJSON(ctx, l.endpoint, l.path, q, func(raw []byte) error {
-		var p wirePage
+		var p wirePage[T]
 		if err := decodeStrict(raw, &p); err != nil {
 			return err
 		}
-		if p.Results == nil || bytes.Equal(*p.Results, []byte("null")) {
+		if p.Results == nil {
 			return errors.New(`the page has no "results"`)
 		}
 		if p.Offset != nil && *p.Offset != offset {
 			return fmt.Errorf("asked for offset %d, the page says %d", offset, *p.Offset)
 		}
-		if err := json.Unmarshal(*p.Results, &out.items); err != nil {
-			return err
-		}
+		out.items = *p.Results
 		out.limit, out.setID = pageSize, p.SetID
 		if p.Limit != nil && *p.Limit > 0 && *p.Limit < pageSize {
 			out.limit = *p.Limit // the server caps the page size
@@ -255,7 +260,7 @@ func (c *Client) rememberLength(path string, n int) {
 
 // getJSON sends an authenticated GET and hands the whole body to decode.
 // Bodies of v6 and later are small objects or pages of at most
-// max_response_bytes, decoded with encoding/json.
+// max_response_bytes.
 func (c *Client) getJSON(ctx context.Context, endpoint, path string, query url.Values, decode func([]byte) error) error {
 	return c.do(ctx, request{
 		method:   http.MethodGet,
@@ -273,14 +278,10 @@ func (c *Client) getJSON(ctx context.Context, endpoint, path string, query url.V
 	})
 }
 
-// decodeStrict decodes one JSON value and refuses anything after it.
+// decodeStrict decodes one JSON value of v6 and later. It refuses data
+// after the value, a member name given twice (two "results" would be two
+// answers to one question) and invalid UTF-8; names match exactly, as the
+// schemas spell them.
 func decodeStrict(raw []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("data after the JSON value")
-	}
-	return nil
+	return json.Unmarshal(raw, v)
 }

@@ -182,6 +182,9 @@ func TestListFailsWholeOnABadPage(t *testing.T) {
 		"a wrong type":    `{"offset":10,"limit":10,"results":[{"id":7}]}`,
 		"truncated JSON":  `{"offset":10,"limit":10,"results":[`,
 		"array, not page": `[]`,
+		"results twice":   `{"offset":10,"limit":10,"results":[],"results":[{"id":"x"}]}`,
+		"a member twice":  `{"offset":10,"limit":10,"results":[{"id":"x","id":"y"}]}`,
+		"invalid UTF-8":   "{\"offset\":10,\"limit\":10,\"results\":[{\"id\":\"\xff\"}]}",
 	} {
 		s := &pageServer{n: 25, spoil: func(offset int) string {
 			if offset == 10 {
@@ -196,11 +199,28 @@ func TestListFailsWholeOnABadPage(t *testing.T) {
 }
 
 func TestListThatNeverEndsFails(t *testing.T) {
+	defer func(n int) { maxListItems = n }(maxListItems)
+	maxListItems = 100
 	s := &pageServer{n: 1 << 30}
-	if _, err := readUsers(t, s, 1); err == nil || !strings.Contains(err.Error(), "does not end") {
+	if _, err := readUsers(t, s, 10); err == nil || !strings.Contains(err.Error(), "does not end") {
 		t.Fatalf("got %v", err)
 	}
-	if len(s.asked) != maxListPages {
-		t.Errorf("%d requests, want %d", len(s.asked), maxListPages)
+	if len(s.asked) != 11 {
+		t.Errorf("%d requests, want 11", len(s.asked))
+	}
+}
+
+// A list of exactly the bound fills every page up to it and ends with an
+// empty page: it is whole, not endless (at maxListPages 1000 this failed an
+// organization of 1,000,000 users read 1000 at a time).
+func TestListOfTheBoundEnds(t *testing.T) {
+	defer func(n int) { maxListItems = n }(maxListItems)
+	maxListItems = 100
+	for _, pageSize := range []int{1, 10, 30, 100} {
+		s := &pageServer{n: 100}
+		ids, err := readUsers(t, s, pageSize)
+		if err != nil || len(ids) != 100 {
+			t.Errorf("page size %d: %d users, %v", pageSize, len(ids), err)
+		}
 	}
 }
