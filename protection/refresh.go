@@ -23,7 +23,7 @@ type refresh struct {
 	members lazy[groupKey, []vboapi.GroupMember]
 	named   lazy[groupKey, string]
 	scopes  lazy[string, scope]
-	data    lazy[string, []record]
+	data    lazy[string, *records]
 }
 
 type jobItems struct{ selected, excluded []vboapi.JobItem }
