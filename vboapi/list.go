@@ -2,7 +2,6 @@ package vboapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -52,13 +51,11 @@ type wirePage[T any] struct {
 // caller never sees part of a list as if it were all of it.
 func readList[T any](ctx context.Context, c *Client, l list, pageSize int, each func(*T) error) error {
 	if !l.paged {
-		return c.getJSON(ctx, l.endpoint, l.path, l.query, func(raw []byte) error {
-			var items []T
-			if err := decodeStrict(raw, &items); err != nil {
-				return err
-			}
-			return eachItem(items, each)
-		})
+		var items []T
+		if err := c.getInto(ctx, l.endpoint, l.path, l.query, &items); err != nil {
+			return err
+		}
+		return eachItem(items, each)
 	}
 	if pageSize < 1 {
 		return fmt.Errorf("page size %d is not positive", pageSize)
@@ -203,32 +200,27 @@ func readPage[T any](ctx context.Context, c *Client, l list, offset, pageSize in
 	if setID != "" && l.setID {
 		q.Set("setId", setID)
 	}
-	var out listPage[T]
-	err := c.getJSON(ctx, l.endpoint, l.path, q, func(raw []byte) error {
-		var p wirePage[T]
-		if err := decodeStrict(raw, &p); err != nil {
-			return err
-		}
-		if p.Results == nil {
-			return errors.New(`the page has no "results"`)
-		}
-		if p.Offset != nil && *p.Offset != offset {
-			return fmt.Errorf("asked for offset %d, the page says %d", offset, *p.Offset)
-		}
-		out.items = *p.Results
-		out.limit, out.setID = pageSize, p.SetID
-		if p.Limit != nil && *p.Limit > 0 && *p.Limit < pageSize {
-			out.limit = *p.Limit // the server caps the page size
-		}
-		if p.TotalCount != nil {
-			out.total = *p.TotalCount
-		}
-		if len(out.items) > out.limit {
-			return fmt.Errorf("a page of %d items for a limit of %d", len(out.items), out.limit)
-		}
-		return nil
-	})
-	return out, err
+	var p wirePage[T]
+	if err := c.getInto(ctx, l.endpoint, l.path, q, &p); err != nil {
+		return listPage[T]{}, err
+	}
+	if p.Results == nil {
+		return listPage[T]{}, fmt.Errorf(`GET %s: the page has no "results"`, l.endpoint)
+	}
+	if p.Offset != nil && *p.Offset != offset {
+		return listPage[T]{}, fmt.Errorf("GET %s: asked for offset %d, the page says %d", l.endpoint, offset, *p.Offset)
+	}
+	out := listPage[T]{items: *p.Results, limit: pageSize, setID: p.SetID}
+	if p.Limit != nil && *p.Limit > 0 && *p.Limit < pageSize {
+		out.limit = *p.Limit // the server caps the page size
+	}
+	if p.TotalCount != nil {
+		out.total = *p.TotalCount
+	}
+	if len(out.items) > out.limit {
+		return listPage[T]{}, fmt.Errorf("GET %s: a page of %d items for a limit of %d", l.endpoint, len(out.items), out.limit)
+	}
+	return out, nil
 }
 
 func eachItem[T any](items []T, each func(*T) error) error {
@@ -275,6 +267,19 @@ func (c *Client) getJSON(ctx context.Context, endpoint, path string, query url.V
 			}
 			return decode(raw)
 		},
+	})
+}
+
+// getInto sends an authenticated GET and decodes its body into v as it
+// arrives, by the rules of decodeStrict.
+func (c *Client) getInto(ctx context.Context, endpoint, path string, query url.Values, v any) error {
+	return c.do(ctx, request{
+		method:   http.MethodGet,
+		endpoint: endpoint,
+		path:     path,
+		query:    query,
+		auth:     true,
+		decode:   func(r io.Reader) error { return json.UnmarshalRead(r, v) },
 	})
 }
 
