@@ -1,11 +1,13 @@
 package vboapi
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -140,6 +142,11 @@ type request struct {
 	// decode reads a 200 response body. It must not keep body after it
 	// returns; an error from it fails the call unless the body itself broke.
 	decode func(body io.Reader) error
+	// buffered receives the whole body before decode runs, and frees the
+	// request slot in between: a page of v6 and later costs more to
+	// decode than to receive, and the slot bounds requests at the server,
+	// not the exporter's own work.
+	buffered bool
 }
 
 // do sends req, retrying what the retry policy allows within ctx's deadline.
@@ -194,13 +201,16 @@ type attemptResult struct {
 }
 
 func (c *Client) attempt(parent context.Context, req request, token string) attemptResult {
+	release := func() {}
 	if req.auth {
 		// Only resource requests take a slot: requests waiting for a token
 		// hold none, so the token request can never queue behind them.
 		if err := c.sem.Acquire(parent, 1); err != nil {
 			return attemptResult{err: fmt.Errorf("%s %s: waiting for a free request slot: %w", req.method, req.endpoint, err)}
 		}
-		defer c.sem.Release(1)
+		var once sync.Once
+		release = func() { once.Do(func() { c.sem.Release(1) }) }
+		defer release()
 	}
 
 	ctx, cancel := context.WithTimeout(parent, c.opts.RequestTimeout)
@@ -217,6 +227,12 @@ func (c *Client) attempt(parent context.Context, req request, token string) atte
 	}
 	defer resp.Body.Close()
 	body := &bodyReader{r: resp.Body, left: c.opts.MaxResponseBytes}
+	if req.buffered && resp.StatusCode == http.StatusOK {
+		buf := bodyBuffers.Get().(*bytes.Buffer)
+		defer putBodyBuffer(buf)
+		body = receive(buf, body)
+		release()
+	}
 	result := c.handleResponse(req, resp, body)
 	// Drain a little so the connection can be reused; a large remainder is
 	// cheaper to abandon than to read.
@@ -279,3 +295,29 @@ func (c *Client) transportFailure(parent, reqCtx context.Context, req request, e
 	}
 	return attemptResult{err: wrapped, retryReason: "connection"}
 }
+
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putBodyBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 8<<20 {
+		b.Reset()
+		bodyBuffers.Put(b)
+	}
+}
+
+// receive reads body whole into buf and returns a reader that gives the
+// same bytes and then the same error, so that a body that broke off or
+// was too large is still told apart from a malformed one.
+func receive(buf *bytes.Buffer, body *bodyReader) *bodyReader {
+	buf.Reset()
+	_, _ = buf.ReadFrom(body)
+	end := io.EOF
+	if body.readErr != nil {
+		end = body.readErr
+	}
+	return &bodyReader{r: io.MultiReader(bytes.NewReader(buf.Bytes()), failingReader{end}), left: math.MaxInt64}
+}
+
+type failingReader struct{ err error }
+
+func (f failingReader) Read([]byte) (int, error) { return 0, f.err }

@@ -267,6 +267,7 @@ func (c *Client) getJSON(ctx context.Context, endpoint, path string, query url.V
 			}
 			return decode(raw)
 		},
+		buffered: true,
 	})
 }
 
@@ -280,6 +281,7 @@ func (c *Client) getInto(ctx context.Context, endpoint, path string, query url.V
 		query:    query,
 		auth:     true,
 		decode:   func(r io.Reader) error { return json.UnmarshalRead(r, v) },
+		buffered: true,
 	})
 }
 

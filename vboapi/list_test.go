@@ -3,7 +3,9 @@ package vboapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -221,6 +223,53 @@ func TestListOfTheBoundEnds(t *testing.T) {
 		ids, err := readUsers(t, s, pageSize)
 		if err != nil || len(ids) != 100 {
 			t.Errorf("page size %d: %d users, %v", pageSize, len(ids), err)
+		}
+	}
+}
+
+// TestDecodingHoldsNoRequestSlot: a page is decoded after its slot is
+// free, so with one slot a second request reaches the server while the
+// first page is still being decoded.
+func TestDecodingHoldsNoRequestSlot(t *testing.T) {
+	var mu sync.Mutex
+	seen := 0
+	both := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v8/token" {
+			w.Write([]byte(`{"access_token":"t","token_type":"bearer","expires_in":3600}`))
+			return
+		}
+		mu.Lock()
+		if seen++; seen == 2 {
+			close(both)
+		}
+		mu.Unlock()
+		w.Write([]byte(`{}`))
+	}))
+	t.Cleanup(srv.Close)
+	u, _ := url.Parse(srv.URL)
+	c, err := New(Options{BaseURL: u, Username: "svc", Password: "pw", APIVersion: V8, RequestTimeout: 10 * time.Second, MaxConcurrent: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			errs <- c.do(context.Background(), request{method: http.MethodGet, endpoint: "/v8/x", path: "/v8/x", auth: true, buffered: true,
+				decode: func(io.Reader) error {
+					select {
+					case <-both:
+						return nil
+					case <-time.After(5 * time.Second):
+						return errors.New("the other request never reached the server")
+					}
+				}})
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -46,7 +46,7 @@ func httpFloor(sc scenario, baseURL, caFile string, rounds int) (float64, error)
 			paths = append(paths, fmt.Sprintf("/v1/Jobs/%s/SelectedMailboxes?offset=%d&limit=%d", jobs[j].ID, off, sc.pageSize))
 		}
 	}
-	perRound, err := floorRounds(client, baseURL, token, paths, sc.concurrency, rounds)
+	perRound, _, err := floorRounds(client, baseURL, token, paths, sc.concurrency, rounds)
 	if err != nil {
 		return 0, err
 	}
@@ -55,16 +55,16 @@ func httpFloor(sc scenario, baseURL, caFile string, rounds int) (float64, error)
 
 // v8Floor is httpFloor for a v8 scenario: the model's needed requests,
 // bodies thrown away; it returns the median getrusage seconds per round.
-func v8Floor(sc scenario, baseURL string, m *v8Model, rounds int) (float64, error) {
+func v8Floor(sc scenario, baseURL string, m *v8Model, rounds int) (cpu, wall float64, err error) {
 	client, done, err := floorClient(sc.concurrency, "")
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer done()
 	form := url.Values{"grant_type": {"password"}, "username": {"bench"}, "password": {"bench-password"}, "disable_antiforgery_token": {"true"}}
 	token, err := floorToken(client, baseURL+"/v8/token", form)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	paths := make([]string, len(m.needs))
 	for i, n := range m.needs {
@@ -125,15 +125,15 @@ func floorGet(client *http.Client, url, token string, read func(io.Reader) error
 }
 
 // floorRounds reads every path, concurrency at a time, rounds times, and
-// returns the median CPU seconds (getrusage) of a round.
-func floorRounds(client *http.Client, baseURL, token string, paths []string, concurrency, rounds int) (float64, error) {
+// returns the median CPU seconds (getrusage) and wall seconds of a round.
+func floorRounds(client *http.Client, baseURL, token string, paths []string, concurrency, rounds int) (cpu, wall float64, err error) {
 	discard := func(r io.Reader) error {
 		_, err := io.CopyBuffer(io.Discard, r, make([]byte, 64<<10))
 		return err
 	}
-	var perRound []float64
+	var perRound, walls []float64
 	for range rounds {
-		before := rusageCPU()
+		before, start := rusageCPU(), time.Now()
 		work := make(chan string)
 		errs := make(chan error, concurrency)
 		var wg sync.WaitGroup
@@ -156,11 +156,13 @@ func floorRounds(client *http.Client, baseURL, token string, paths []string, con
 		wg.Wait()
 		select {
 		case err := <-errs:
-			return 0, err
+			return 0, 0, err
 		default:
 		}
 		perRound = append(perRound, rusageCPU()-before)
+		walls = append(walls, time.Since(start).Seconds())
 	}
 	slices.Sort(perRound)
-	return perRound[len(perRound)/2], nil
+	slices.Sort(walls)
+	return perRound[len(perRound)/2], walls[len(walls)/2], nil
 }

@@ -48,7 +48,8 @@ type v8Result struct {
 	simCPUs   []float64       // simulator, seconds per warm scrape
 	cpuMetric float64         // exporter, seconds per warm scrape from process_cpu_seconds_total
 	hwm, rss  int64
-	floor     float64 // seconds per round of the HTTP floor
+	floor     float64 // CPU seconds per round of the HTTP floor
+	floorWall float64 // wall seconds of that round: the needed requests with no dependencies and no decoding
 	// others is the CPU that processes other than the exporter, the
 	// simulator and the harness used during the warm scrapes, per scrape:
 	// how much the shared machine was disturbed.
@@ -152,7 +153,7 @@ func runV8Scenario(o *options, sc scenario, dir string) (*v8Result, error) {
 		return nil, err
 	}
 	exp.stop() // the floor runs alone with the simulator
-	if r.floor, err = v8Floor(sc, sim.url, model, min(o.runs, 3)); err != nil {
+	if r.floor, r.floorWall, err = v8Floor(sc, sim.url, model, min(o.runs, 3)); err != nil {
 		return nil, err
 	}
 	return r, nil
