@@ -8,33 +8,22 @@ import (
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
-// records is a repository's user data, kept until the scopes are complete
-// and it can be matched to their mailboxes: packed ids and lower-cased
+// records holds the user data entries that could not be matched as they
+// arrived, until the scopes are complete: packed ids and lower-cased
 // addresses in a strtab, as the table keeps its own.
 type records struct {
 	strs     strtab
 	id, addr []ref
 	backedUp []bool
 	time     []int64 // Unix nanoseconds; 0 when the API gave none
-	scratch  []byte
 }
 
-func (rs *records) add(d *vboapi.UserData) {
-	b := appendPackedID(rs.scratch[:0], d.ID)
-	n := len(b)
-	b = appendLower(b, d.Email)
-	rs.scratch = b
-	id := ref(0)
-	if d.ID != "" {
-		id = rs.strs.add(b[:n])
-	}
-	rs.id = append(rs.id, id)
-	rs.addr = append(rs.addr, rs.strs.add(b[n:]))
-	rs.backedUp = append(rs.backedUp, d.MailboxBackedUp)
-	rs.time = append(rs.time, unixNanos(d.MailboxTime))
+func (rs *records) add(packed, lower []byte, backedUp bool, t int64) {
+	rs.id = append(rs.id, rs.strs.add(packed))
+	rs.addr = append(rs.addr, rs.strs.add(lower))
+	rs.backedUp = append(rs.backedUp, backedUp)
+	rs.time = append(rs.time, t)
 }
-
-func (rs *records) len() int { return len(rs.id) }
 
 // unixNanos is t in Unix nanoseconds, 0 for the zero time.
 func unixNanos(t time.Time) int64 {
@@ -46,9 +35,10 @@ func unixNanos(t time.Time) int64 {
 
 // repoState is what a repository holds of each mailbox of the table.
 type repoState struct {
-	err   error
 	state []uint8 // per mailbox: absent, or one of the states below
 	times []int64 // Unix nanoseconds; 0 when unknown
+	// pending are the entries whose user id the table did not hold yet.
+	pending records
 }
 
 const (
@@ -57,41 +47,70 @@ const (
 	backedUp
 )
 
-// repository reads a repository's user data once.
-func (r *refresh) repository(id string) (*records, error) {
-	return r.data.get(id, func() (*records, error) {
-		recs := &records{}
+// apply merges one entry about mailbox i into the state. Entries that
+// disagree make the mailbox not backed up (when in doubt, it is not); of
+// agreeing ones the oldest time counts, and an unknown time wins. The
+// result does not depend on the order of the entries.
+func (st *repoState) apply(i int32, isBackedUp bool, t int64) {
+	st.grow(int(i) + 1)
+	switch {
+	case !isBackedUp || st.state[i] == notBackedUp:
+		st.state[i] = notBackedUp
+	case st.state[i] == absent:
+		st.state[i], st.times[i] = backedUp, t
+	case t == 0 || (st.times[i] != 0 && t < st.times[i]):
+		st.times[i] = t
+	}
+}
+
+// repository reads a repository's user data once. An entry whose user id
+// the table already holds is merged at once; the others wait for the
+// scopes to be complete (match), so the entries themselves are rarely kept.
+func (r *refresh) repository(id string) (*repoState, error) {
+	return r.data.get(id, func() (*repoState, error) {
+		st := &repoState{}
+		var scratch []byte
 		err := r.api.RepositoryUserData(r.ctx, id, r.opts.PageSize, func(d *vboapi.UserData) error {
-			recs.add(d)
+			scratch = appendPackedID(scratch[:0], d.ID)
+			n := len(scratch)
+			scratch = appendLower(scratch, d.Email)
+			packed, lower := scratch[:n:n], scratch[n:]
+			if d.ID == "" {
+				packed = nil
+			}
+			t := unixNanos(d.MailboxTime)
+			if i, ok := r.t.findID(packed); ok {
+				st.apply(i, d.MailboxBackedUp, t)
+			} else {
+				st.pending.add(packed, lower, d.MailboxBackedUp, t)
+			}
 			return nil
 		})
-		return recs, err
+		return st, err
 	})
 }
 
-// match gives each mailbox its state in the repository: an entry matches by
-// user id, else by address, but an address that matched no user stays
-// unprotected. Entries that disagree about one mailbox make it not backed
-// up: when in doubt, it is not.
-func (r *refresh) match(recs *records) *repoState {
-	n := r.t.size()
-	st := &repoState{state: make([]uint8, n), times: make([]int64, n)}
-	for k := range recs.len() {
-		i, ok := r.t.find(recs.strs.bytes(recs.id[k]), recs.strs.bytes(recs.addr[k]))
-		if !ok || !r.t.resolved(i) {
-			continue
-		}
-		t := recs.time[k]
-		switch {
-		case !recs.backedUp[k] || st.state[i] == notBackedUp:
-			st.state[i] = notBackedUp
-		case st.state[i] == absent:
-			st.state[i], st.times[i] = backedUp, t
-		case t == 0 || (st.times[i] != 0 && t < st.times[i]):
-			st.times[i] = t
+// match merges the entries that waited for the complete table: an entry
+// matches by user id, else by address, but an address that matched no
+// user stays unprotected. It leaves one state per mailbox of the table.
+func (r *refresh) match(st *repoState) {
+	p := &st.pending
+	for k := range p.id {
+		i, ok := r.t.find(p.strs.bytes(p.id[k]), p.strs.bytes(p.addr[k]))
+		if ok && r.t.resolved(i) {
+			st.apply(i, p.backedUp[k], p.time[k])
 		}
 	}
-	return st
+	st.pending = records{}
+	st.grow(r.t.size())
+}
+
+// grow makes room for mailboxes below n; the new ones are absent.
+func (st *repoState) grow(n int) {
+	if k := n - len(st.state); k > 0 {
+		st.state = append(st.state, make([]uint8, k)...)
+		st.times = append(st.times, make([]int64, k)...)
+	}
 }
 
 // result counts a job's scope against its repository's state.

@@ -20,6 +20,13 @@ type fakeAPI struct {
 	data               map[string][]vboapi.UserData
 	fail               map[string]bool // call keys that fail
 
+	// order makes the user data wait for the organization's users to be
+	// read ("users first") or the reverse ("data first", with dataLeft
+	// counting the repositories that will be read).
+	order     string
+	usersRead chan struct{}
+	dataLeft  sync.WaitGroup
+
 	mu    sync.Mutex
 	calls map[string]int
 }
@@ -29,7 +36,7 @@ func newFake() *fakeAPI {
 		selected: map[string][]vboapi.JobItem{}, excluded: map[string][]vboapi.JobItem{},
 		users: map[string][]vboapi.User{}, members: map[string][]vboapi.GroupMember{},
 		groups: map[string][]vboapi.Group{}, data: map[string][]vboapi.UserData{},
-		fail: map[string]bool{}, calls: map[string]int{},
+		fail: map[string]bool{}, calls: map[string]int{}, usersRead: make(chan struct{}),
 	}
 }
 
@@ -54,6 +61,12 @@ func (f *fakeAPI) ExcludedItems(_ context.Context, job string) ([]vboapi.JobItem
 }
 
 func (f *fakeAPI) OrganizationUsers(_ context.Context, org string, _ int, each func(*vboapi.User) error) error {
+	switch f.order {
+	case "data first":
+		f.dataLeft.Wait()
+	case "users first":
+		defer close(f.usersRead) // one organization
+	}
 	if err := f.call("users/" + org); err != nil {
 		return err
 	}
@@ -89,6 +102,12 @@ func (f *fakeAPI) GroupsNamed(_ context.Context, org, name string) ([]vboapi.Gro
 }
 
 func (f *fakeAPI) RepositoryUserData(_ context.Context, repo string, _ int, each func(*vboapi.UserData) error) error {
+	switch f.order {
+	case "data first":
+		defer f.dataLeft.Done()
+	case "users first":
+		<-f.usersRead
+	}
 	if err := f.call("data/" + repo); err != nil {
 		return err
 	}

@@ -172,3 +172,29 @@ func TestDeepNestingStops(t *testing.T) {
 		t.Errorf("a group past the depth limit was read")
 	}
 }
+
+// TestUserDataOrderDoesNotMatter: an entry is merged as it arrives when its
+// user is known, and waits otherwise; either way each job gets the same
+// figures, disagreeing duplicates and matches by address included.
+func TestUserDataOrderDoesNotMatter(t *testing.T) {
+	var results [][]Result
+	for _, order := range []string{"users first", "data first"} {
+		f, jobs := tenant()
+		f.order = order
+		f.dataLeft.Add(2)
+		f.data["r2"] = append(f.data["r2"],
+			vboapi.UserData{ID: "id-eve", Email: "eve@example.com", MailboxBackedUp: true, MailboxTime: t1}, // older: counts
+			vboapi.UserData{ID: "id-cat", Email: "cat@example.com", MailboxBackedUp: true, MailboxTime: t0},
+			vboapi.UserData{ID: "id-cat", Email: "cat@example.com", MailboxBackedUp: false}, // disagrees
+			vboapi.UserData{ID: "new-id-of-hal", Email: "HAL@example.com", MailboxBackedUp: true, MailboxTime: t0},
+		)
+		results = append(results, compute(f, jobs, 10))
+	}
+	want := Result{Mailboxes: 4, BackedUp: 3, OldestBackup: t1, Unprotected: []Mailbox{{ID: "id-cat", Address: "cat@example.com"}}}
+	if !reflect.DeepEqual(results[1][2], want) {
+		t.Errorf("entire-organization job, data first: got %+v, want %+v", results[1][2], want)
+	}
+	if !reflect.DeepEqual(results[0], results[1]) {
+		t.Errorf("users first: %+v\ndata first:  %+v", results[0], results[1])
+	}
+}

@@ -23,7 +23,7 @@ type refresh struct {
 	members lazy[groupKey, []vboapi.GroupMember]
 	named   lazy[groupKey, string]
 	scopes  lazy[string, scope]
-	data    lazy[string, *records]
+	data    lazy[string, *repoState]
 }
 
 type jobItems struct{ selected, excluded []vboapi.JobItem }
@@ -74,8 +74,9 @@ func (r *refresh) run(want []*vboapi.Job) []Result {
 		})
 	}
 	wg.Wait()
-	// The table is complete now: repository data can be matched to it.
-	states := map[string]*repoState{}
+	// The table is complete now: the rest of the repository data can be
+	// matched to it, once per repository.
+	matched := map[*repoState]bool{}
 	for k, j := range want {
 		if out[k].Err != nil {
 			continue
@@ -84,19 +85,14 @@ func (r *refresh) run(want []*vboapi.Job) []Result {
 			out[k].Err = fmt.Errorf("the job names no backup repository")
 			continue
 		}
-		st, ok := states[j.RepositoryID]
-		if !ok {
-			recs, err := r.repository(j.RepositoryID)
-			if err != nil {
-				st = &repoState{err: err}
-			} else {
-				st = r.match(recs)
-			}
-			states[j.RepositoryID] = st
-		}
-		if st.err != nil {
-			out[k].Err = st.err
+		st, err := r.repository(j.RepositoryID)
+		if err != nil {
+			out[k].Err = err
 			continue
+		}
+		if !matched[st] {
+			r.match(st)
+			matched[st] = true
 		}
 		out[k] = r.result(scopes[k], st)
 	}

@@ -78,6 +78,16 @@ func (t *table) member(login string) (i int32, resolved bool) {
 	return i, false
 }
 
+// findID finds a mailbox by packed id.
+func (t *table) findID(packed []byte) (int32, bool) {
+	if len(packed) == 0 {
+		return 0, false
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.byID.find(packed, t.idOf)
+}
+
 // find finds a mailbox by packed id, else by lower-cased address; ok is
 // false when neither was met (an empty one matches nothing).
 func (t *table) find(packed, lower []byte) (int32, bool) {

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
-	"golang.org/x/sync/semaphore"
 )
 
 // DefaultMaxResponseBytes bounds a response body when Options leaves it zero.
@@ -50,7 +49,7 @@ type Options struct {
 type Client struct {
 	opts   Options
 	http   *http.Client
-	sem    *semaphore.Weighted
+	slots  *slots
 	tokens *tokenSource
 	retry  retryPolicy
 
@@ -98,7 +97,7 @@ func New(opts Options) (*Client, error) {
 		http: &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		}},
-		sem:   semaphore.NewWeighted(int64(opts.MaxConcurrent)),
+		slots: newSlots(opts.MaxConcurrent),
 		retry: defaultRetryPolicy,
 	}
 	c.tokens = newTokenSource(c)
@@ -147,6 +146,9 @@ type request struct {
 	// decode than to receive, and the slot bounds requests at the server,
 	// not the exporter's own work.
 	buffered bool
+	// deferrable waits for a request slot behind every other waiting
+	// request (see slots).
+	deferrable bool
 }
 
 // do sends req, retrying what the retry policy allows within ctx's deadline.
@@ -205,11 +207,11 @@ func (c *Client) attempt(parent context.Context, req request, token string) atte
 	if req.auth {
 		// Only resource requests take a slot: requests waiting for a token
 		// hold none, so the token request can never queue behind them.
-		if err := c.sem.Acquire(parent, 1); err != nil {
+		if err := c.slots.acquire(parent, req.deferrable); err != nil {
 			return attemptResult{err: fmt.Errorf("%s %s: waiting for a free request slot: %w", req.method, req.endpoint, err)}
 		}
 		var once sync.Once
-		release = func() { once.Do(func() { c.sem.Release(1) }) }
+		release = func() { once.Do(c.slots.release) }
 		defer release()
 	}
 

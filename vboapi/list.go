@@ -32,6 +32,8 @@ type list struct {
 	// the server pages through one snapshot of a list it built from
 	// Microsoft 365 (users and group members).
 	setID bool
+	// deferrable pages wait behind other requests (see slots).
+	deferrable bool
 }
 
 // wirePage is the part of a PageOf… response the reader uses. Results is
@@ -52,7 +54,7 @@ type wirePage[T any] struct {
 func readList[T any](ctx context.Context, c *Client, l list, pageSize int, each func(*T) error) error {
 	if !l.paged {
 		var items []T
-		if err := c.getInto(ctx, l.endpoint, l.path, l.query, &items); err != nil {
+		if err := c.getInto(ctx, l, l.query, &items); err != nil {
 			return err
 		}
 		return eachItem(items, each)
@@ -201,7 +203,7 @@ func readPage[T any](ctx context.Context, c *Client, l list, offset, pageSize in
 		q.Set("setId", setID)
 	}
 	var p wirePage[T]
-	if err := c.getInto(ctx, l.endpoint, l.path, q, &p); err != nil {
+	if err := c.getInto(ctx, l, q, &p); err != nil {
 		return listPage[T]{}, err
 	}
 	if p.Results == nil {
@@ -271,17 +273,18 @@ func (c *Client) getJSON(ctx context.Context, endpoint, path string, query url.V
 	})
 }
 
-// getInto sends an authenticated GET and decodes its body into v as it
-// arrives, by the rules of decodeStrict.
-func (c *Client) getInto(ctx context.Context, endpoint, path string, query url.Values, v any) error {
+// getInto sends an authenticated GET of l with query and decodes the body
+// into v by the rules of decodeStrict.
+func (c *Client) getInto(ctx context.Context, l list, query url.Values, v any) error {
 	return c.do(ctx, request{
-		method:   http.MethodGet,
-		endpoint: endpoint,
-		path:     path,
-		query:    query,
-		auth:     true,
-		decode:   func(r io.Reader) error { return json.UnmarshalRead(r, v) },
-		buffered: true,
+		method:     http.MethodGet,
+		endpoint:   l.endpoint,
+		path:       l.path,
+		query:      query,
+		auth:       true,
+		decode:     func(r io.Reader) error { return json.UnmarshalRead(r, v) },
+		buffered:   true,
+		deferrable: l.deferrable,
 	})
 }
 

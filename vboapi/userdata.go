@@ -32,6 +32,9 @@ func (c *Client) RepositoryUserData(ctx context.Context, repositoryID string, pa
 		endpoint: vpath(v, "/BackupRepositories/{id}/UserData"),
 		path:     vpath(v, "/BackupRepositories/"+url.PathEscape(repositoryID)+"/UserData"),
 		paged:    true,
+		// Read behind the scope lists, so that its entries find their
+		// mailboxes as they arrive (see slots).
+		deferrable: true,
 	}, pageSize, func(w *wireUserData) error {
 		return each(&UserData{
 			ID: w.ID, Email: w.Email, OrganizationID: w.OrganizationID,
