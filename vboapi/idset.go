@@ -27,9 +27,12 @@ type idSet struct {
 // newIDSet returns a set sized for hint keys without growing.
 func newIDSet(hint int) *idSet {
 	s := &idSet{seed: rand.Uint64() | 1}
-	s.resize(max(hint+hint/7+2, 64))
+	s.resize(fittedSlots(hint))
 	return s
 }
+
+// fittedSlots is the capacity that holds n keys without growing.
+func fittedSlots(n int) int { return max(n+n/7+2, 64) }
 
 // resize allocates capacity slots. Capacities are not powers of two: slots
 // are picked by multiplying the hash into range, so a hint is honoured

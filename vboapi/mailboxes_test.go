@@ -196,3 +196,28 @@ func TestSelectedMailboxesNextLinkPointingBackFails(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestOversizedSetIsRefitted: a set that grew by doubling in a poll that
+// did not know the count is replaced by one fitted to the count; a fitted
+// one is reused as it is.
+func TestOversizedSetIsRefitted(t *testing.T) {
+	c, _ := newTestClient(t, newFakeAPI(1, everyThird), 1)
+	grown := newIDSet(0)
+	for i := range 250_000 {
+		var k mailboxKey
+		k[0], k[1], k[2] = byte(i), byte(i>>8), byte(i>>16)
+		grown.add(k)
+	}
+	if len(grown.slots) != 524_288 {
+		t.Fatalf("grown to %d slots; the test assumes 524,288", len(grown.slots))
+	}
+	c.putJobState("job", 250_000, grown)
+	_, set := c.takeJobState("job")
+	if set == grown || len(set.slots) != fittedSlots(250_000) {
+		t.Fatalf("kept %d slots, want a new set of %d", len(set.slots), fittedSlots(250_000))
+	}
+	c.putJobState("job", 250_000, set)
+	if _, again := c.takeJobState("job"); again != set {
+		t.Error("a fitted set was not reused")
+	}
+}

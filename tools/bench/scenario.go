@@ -78,7 +78,10 @@ func v1Scenarios(o *options) []scenario {
 		{name: "100k-L500-C16", jobs: split(100_000, 4), pageSize: 500, concurrency: 16},
 	}
 	if !o.quick {
-		list = append(list, scenario{name: "1M-L1000-C8", jobs: split(1_000_000, 10), pageSize: 1000, concurrency: 8})
+		list = append(list,
+			scenario{name: "1M-L1000-C8", jobs: split(1_000_000, 10), pageSize: 1000, concurrency: 8},
+			// Four jobs of 250k: each set's last doubling happens at once.
+			scenario{name: "1M-4x250k-L1000-C8", jobs: split(1_000_000, 4), pageSize: 1000, concurrency: 8})
 	}
 	if o.tls {
 		list = append(list, scenario{name: "100k-L1000-C8-tls", jobs: split(100_000, 4), pageSize: 1000, concurrency: 8, tls: true})
