@@ -52,7 +52,7 @@ var (
 	jobInfoDesc = newDesc("job_info",
 		"Descriptive facts about the job, as labels; the value is always 1. backup_type (EntireOrganization or SelectedItems) and repository_id are empty on v1, all_mailboxes on v6 and later.", jobLabels, "organization_id", "all_mailboxes", "backup_type", "repository_id")
 	mailboxNotBackedUpDesc = newDesc("mailbox_not_backed_up",
-		"1 for each listed mailbox of the job that is not backed up; at most unprotected_mailbox_series per job, the first in API order on v1 and in address order on v6 and later (where name is empty and mailbox_id is the user id).", jobLabels, "mailbox_id", "email", "name")
+		"1 for each listed mailbox of the job that is not backed up; at most unprotected_mailbox_series per job, the first in API order on v1 and in address order on v6 and later (where mailbox_id is the user id, empty for a group member that matches no user).", jobLabels, "mailbox_id", "email", "name")
 )
 
 // knownStatuses are the job statuses the API documents; each gets a series so

@@ -52,7 +52,7 @@ func (p *poller) pollModern(ctx context.Context, res *ServerResult) {
 			j.Duration, j.FiguresAt = f.took, f.at
 			j.Counts = vboapi.MailboxCounts{Mailboxes: f.Mailboxes, BackedUp: f.BackedUp}
 			for _, m := range f.Unprotected {
-				j.Counts.Unprotected = append(j.Counts.Unprotected, vboapi.Mailbox{ID: m.ID, Email: m.Address})
+				j.Counts.Unprotected = append(j.Counts.Unprotected, vboapi.Mailbox{ID: m.ID, Email: m.Address, Name: m.Name})
 			}
 			j.Unresolved, j.OldestBackup = f.Unresolved, f.OldestBackup
 		}

@@ -134,8 +134,8 @@ func (r *refresh) result(sc scope, st *repoState) Result {
 			return
 		}
 		if r.opts.KeepUnprotected > 0 {
-			id, addr := r.t.mailbox(i)
-			unprotected = append(unprotected, Mailbox{ID: id, Address: addr})
+			id, addr, name := r.t.mailbox(i)
+			unprotected = append(unprotected, Mailbox{ID: id, Address: addr, Name: name})
 		}
 	})
 	if oldestKnown && oldest != 0 {

@@ -51,6 +51,7 @@ type Result struct {
 type Mailbox struct {
 	ID      string // the user id; "" for a group member that matched no user
 	Address string // lower-cased
+	Name    string // the display name, where a list gave one
 }
 
 // maxGroupDepth bounds how deep nested groups are followed; the selected

@@ -198,3 +198,22 @@ func TestUserDataOrderDoesNotMatter(t *testing.T) {
 		t.Errorf("users first: %+v\ndata first:  %+v", results[0], results[1])
 	}
 }
+
+// TestUnprotectedMailboxesHaveNames: a listed mailbox carries the display
+// name its user or group member was given.
+func TestUnprotectedMailboxesHaveNames(t *testing.T) {
+	f, jobs := tenant()
+	for i := range f.users["org"] {
+		u := &f.users["org"][i]
+		u.DisplayName = "Display " + u.ID
+	}
+	f.members["g-sales"][2].Name = "Guest of Partner"
+	got := compute(f, jobs[1:2], 10)[0]
+	want := []Mailbox{{ID: "id-bob", Address: "bob@example.com", Name: "Display id-bob"}, {Address: "guest@partner.example", Name: "Guest of Partner"}}
+	if !reflect.DeepEqual(got.Unprotected, want) {
+		t.Errorf("got %+v, want %+v", got.Unprotected, want)
+	}
+	if got := compute(f, jobs[1:2], 0)[0]; got.Unprotected != nil {
+		t.Errorf("names kept with no list asked: %+v", got.Unprotected)
+	}
+}

@@ -51,7 +51,7 @@ func newRefresh(ctx context.Context, api API, all []vboapi.Job, opts Options) *r
 	if opts.PageSize < 1 {
 		opts.PageSize = 1000
 	}
-	r := &refresh{ctx: ctx, api: api, opts: opts, t: newTable(), byOrg: map[string][]*vboapi.Job{}}
+	r := &refresh{ctx: ctx, api: api, opts: opts, t: newTable(opts.KeepUnprotected > 0), byOrg: map[string][]*vboapi.Job{}}
 	for i := range all {
 		j := &all[i]
 		r.byOrg[j.OrganizationID] = append(r.byOrg[j.OrganizationID], j)
@@ -159,9 +159,9 @@ func (r *refresh) expand(org string, items []vboapi.JobItem) (scope, error) {
 		switch {
 		case it.Type == vboapi.ItemUser && it.Mailbox && it.User != nil:
 			if it.User.ID != "" {
-				sc.mailboxes.add(r.t.user(it.User.ID, it.User.Name))
+				sc.mailboxes.add(r.t.user(it.User.ID, it.User.Name, it.User.DisplayName))
 			} else if it.User.Name != "" {
-				i, _ := r.t.member(it.User.Name)
+				i, _ := r.t.member(it.User.Name, it.User.DisplayName)
 				sc.mailboxes.add(i)
 			}
 		case it.Type == vboapi.ItemGroup && it.Members && it.MemberMailbox && it.Group != nil:
@@ -205,7 +205,7 @@ func (r *refresh) groupMailboxes(org, group string, sc *scope) error {
 		}
 		for _, m := range members {
 			if m.Type != vboapi.MemberGroup {
-				i, _ := r.t.member(m.Login)
+				i, _ := r.t.member(m.Login, m.Name)
 				sc.mailboxes.add(i)
 				continue
 			}
@@ -276,7 +276,7 @@ func (r *refresh) orgUsers(org string) (set, error) {
 			if u.ID == "" {
 				return fmt.Errorf("a user without id in the organization's user list")
 			}
-			s.add(r.t.user(u.ID, u.Name))
+			s.add(r.t.user(u.ID, u.Name, u.DisplayName))
 			return nil
 		})
 		return s, err

@@ -92,23 +92,23 @@ func TestIndexFindsWhatItHolds(t *testing.T) {
 }
 
 func TestTableMatchesByIDThenAddress(t *testing.T) {
-	tb := newTable()
+	tb := newTable(false)
 	uuid := "cd73fe3d-e975-4c26-aadb-67346e0dcaad"
-	a := tb.user(uuid, "Ann@X.org")
-	if b := tb.user(uuid, ""); b != a {
+	a := tb.user(uuid, "Ann@X.org", "")
+	if b := tb.user(uuid, "", ""); b != a {
 		t.Errorf("the same id gave %d and %d", a, b)
 	}
-	if m, ok := tb.member("ANN@x.ORG"); m != a || !ok {
+	if m, ok := tb.member("ANN@x.ORG", ""); m != a || !ok {
 		t.Errorf("member: %d %v", m, ok)
 	}
-	g, ok := tb.member("guest@y.org")
+	g, ok := tb.member("guest@y.org", "")
 	if ok || tb.resolved(g) {
 		t.Error("a member without a user is resolved")
 	}
-	if id, addr := tb.mailbox(a); id != uuid || addr != "ann@x.org" {
+	if id, addr, _ := tb.mailbox(a); id != uuid || addr != "ann@x.org" {
 		t.Errorf("mailbox: %q %q", id, addr)
 	}
-	if id, _ := tb.mailbox(g); id != "" {
+	if id, _, _ := tb.mailbox(g); id != "" {
 		t.Errorf("unresolved member has id %q", id)
 	}
 	if i, ok := tb.find(appendPackedID(nil, "other"), []byte("ann@x.org")); !ok || i != a {

@@ -17,11 +17,28 @@ type table struct {
 	addr    []ref // lower-cased address, empty when unknown
 	byID    index
 	byAddr  index // the first mailbox of each address
+	// name is the display name of each mailbox, kept only when the
+	// unprotected mailboxes are listed: it is needed for nothing else.
+	name    []ref
+	names   bool
 	scratch []byte
 }
 
-func newTable() *table {
-	return &table{byID: newIndex(), byAddr: newIndex()}
+func newTable(names bool) *table {
+	return &table{byID: newIndex(), byAddr: newIndex(), names: names}
+}
+
+// setName records mailbox i's display name, the first one given.
+func (t *table) setName(i int32, name string) {
+	if !t.names {
+		return
+	}
+	for int(i) >= len(t.name) {
+		t.name = append(t.name, 0)
+	}
+	if t.name[i] == 0 && name != "" {
+		t.name[i] = t.strs.add([]byte(name))
+	}
 }
 
 func (t *table) idOf(i int32) []byte   { return t.strs.bytes(t.id[i]) }
@@ -37,11 +54,12 @@ func (t *table) keys(id, addr string) (packed, lower []byte) {
 }
 
 // user interns a user known by id, and by address when it has one.
-func (t *table) user(id, addr string) int32 {
+func (t *table) user(id, addr, name string) int32 {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	packed, lower := t.keys(id, addr)
 	if i, ok := t.byID.find(packed, t.idOf); ok {
+		t.setName(i, name)
 		if t.addr[i] == 0 && len(lower) > 0 {
 			t.addr[i] = t.strs.add(lower)
 			if _, taken := t.byAddr.find(lower, t.addrOf); !taken {
@@ -53,6 +71,7 @@ func (t *table) user(id, addr string) int32 {
 	i := int32(len(t.id))
 	t.id = append(t.id, t.strs.add(packed))
 	t.addr = append(t.addr, t.strs.add(lower))
+	t.setName(i, name)
 	t.byID.insert(i, t.idOf)
 	if len(lower) > 0 {
 		if _, taken := t.byAddr.find(lower, t.addrOf); !taken {
@@ -64,16 +83,18 @@ func (t *table) user(id, addr string) int32 {
 
 // member finds the mailbox of a group member by its address. One that
 // matches no user is interned by its address alone; resolved is false then.
-func (t *table) member(login string) (i int32, resolved bool) {
+func (t *table) member(login, name string) (i int32, resolved bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	_, lower := t.keys("", login)
 	if i, ok := t.byAddr.find(lower, t.addrOf); ok {
+		t.setName(i, name)
 		return i, t.id[i] != 0
 	}
 	i = int32(len(t.id))
 	t.id = append(t.id, 0)
 	t.addr = append(t.addr, t.strs.add(lower))
+	t.setName(i, name)
 	t.byAddr.insert(i, t.addrOf)
 	return i, false
 }
@@ -111,12 +132,15 @@ func (t *table) size() int {
 	return len(t.id)
 }
 
-// mailbox returns the user id ("" when unresolved) and lower-cased address
-// of mailbox i.
-func (t *table) mailbox(i int32) (id, addr string) {
+// mailbox returns the user id ("" when unresolved), lower-cased address and
+// display name ("" unless names are kept) of mailbox i.
+func (t *table) mailbox(i int32) (id, addr, name string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return unpackID(t.idOf(i)), string(t.addrOf(i))
+	if int(i) < len(t.name) {
+		name = string(t.strs.bytes(t.name[i]))
+	}
+	return unpackID(t.idOf(i)), string(t.addrOf(i)), name
 }
 
 // resolved reports whether mailbox i is a known user.
