@@ -11,12 +11,12 @@ import (
 // strings live in strtabs and its look-ups in indexes: about 100 bytes per
 // mailbox, none of them pointers.
 type table struct {
-	mu      sync.Mutex
-	strs    strtab
-	id      []ref // packed user id; empty for a group member that matched no user
-	addr    []ref // lower-cased address, empty when unknown
-	byID    index
-	byAddr  index // the first mailbox of each address
+	mu     sync.Mutex
+	strs   strtab
+	id     []ref // packed user id; empty for a group member that matched no user
+	addr   []ref // lower-cased address, empty when unknown
+	byID   index
+	byAddr index // the first mailbox of each address
 	// name is the display name of each mailbox, kept only when the
 	// unprotected mailboxes are listed: it is needed for nothing else.
 	name    []ref
