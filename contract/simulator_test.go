@@ -41,6 +41,11 @@ func runContract(t *testing.T, wrap func(http.Handler) http.Handler) *Validator 
 			GroupSize:      6,
 			LargeGroupSize: 25,
 			Now:            time.Date(2024, 5, 1, 22, 0, 0, 0, time.UTC),
+			// Every optional shape of the operations resources: archive
+			// repositories with and without limits and immutability,
+			// copy jobs, an offline proxy, an unhealthy server.
+			Ops: simulator.OpsOptions{Sessions: 6, ArchiveRepositories: 2, NearFullRepository: true,
+				OfflineProxy: true, Unhealthy: true},
 		},
 	})
 	if wrap != nil {
@@ -89,6 +94,7 @@ func TestContractWalkCatchesDefects(t *testing.T) {
 		`/Users?dataSource=PreferLocal&limit=7&offset=0: response: body /results/0/type: value is not one of the allowed values`,
 		`/UserData?limit=7&offset=0: response: body /results/0/repositoryId: property "repositoryId" is missing`,
 		`GET /v8/Health: response: body /status: value is not one of the allowed values`,
+		`GET /v7/JobSessions?limit=7&offset=0: response: body /results/0/status: value is not one of the allowed values`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("planted defect not reported: %q", want)
@@ -127,6 +133,12 @@ func defectFor(path string) func(any) {
 				delete(m, "repositoryId")
 			}
 		}
+	case path == "/v7/JobSessions": // the v8 filter's spelling, which no session has
+		return func(doc any) {
+			if m := first(doc); m != nil {
+				m["status"] = "Succeeded"
+			}
+		}
 	case path == "/v8/Health":
 		return func(doc any) {
 			if m, ok := doc.(map[string]any); ok {
@@ -162,6 +174,7 @@ func expectedOps(ver string) []string {
 		"GET " + p + "/BackupRepositories/{repositoryId} 404",
 		"GET " + p + "/BackupRepositories/{repositoryId}/UserData 200",
 	}
+	ops = append(ops, expectedOpsOps(ver)...)
 	if ver == "v8" {
 		return append(ops, "GET /v8/Health 200")
 	}

@@ -208,6 +208,7 @@ func walkVersion(t *testing.T, srv *httptest.Server, ver string) {
 	walkOrganizations(c)
 	walkJobs(c)
 	walkRepositories(c)
+	walkOperations(c)
 
 	// Documented failures: unknown ids, unknown paths and methods.
 	c.expect(http.StatusNotFound, http.MethodGet, "/Jobs/"+absentID, nil, true)
@@ -231,6 +232,7 @@ func walkOrganizations(c *apiClient) {
 	for _, org := range c.ids("organizations", orgs) {
 		op := "/Organizations/" + org
 		c.object(op, url.Values{"extendedView": {"false"}})
+		c.object(op+"/LicensingInformation", nil)
 		if c.ver != "v6" {
 			c.object(op, nil) // optional from v7 on
 		}

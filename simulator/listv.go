@@ -257,8 +257,9 @@ func (v *vreq) members() *reply {
 	return v.page(list{g.memberCount(), func(w *jw, k int) { v.renderMember(w, g, k) }}, win, setID)
 }
 
-// repositories filters by proxy, long-term (none is) and, on v8, proxy pool
-// (none has one) and organization (the repositories its jobs write to).
+// repositories filters by proxy, long-term (only the archive repositories
+// of OpsOptions are) and, on v8, proxy pool (none has one) and organization
+// (the repositories its jobs write to).
 func (v *vreq) repositories() *reply {
 	proxy, rep := uuidParam(v.q, "proxyId")
 	if rep != nil {
@@ -280,7 +281,7 @@ func (v *vreq) repositories() *reply {
 	var repos []*trepo
 	for _, r := range v.t.repos {
 		o := v.t.findOrg(org)
-		if !longTerm && pool == "" && (proxy == "" || strings.EqualFold(proxy, r.proxyID)) &&
+		if (!longTerm || v.s.ops.archiveOf(r) != nil) && pool == "" && (proxy == "" || strings.EqualFold(proxy, r.proxyID)) &&
 			(org == "" || o != nil && r.orgs[o.index]) {
 			repos = append(repos, r)
 		}

@@ -27,21 +27,6 @@ func (v *vreq) restorePortal(w *jw) {
 	w.close()
 }
 
-// health is the v8 report of the NATS server and configuration database.
-func (v *vreq) health(w *jw) {
-	w.open("")
-	w.str("status", "Healthy")
-	w.open("entries")
-	for _, name := range []string{"NATS", "PostgreSQL"} {
-		w.open(name)
-		w.str("status", "Healthy")
-		w.null("description")
-		w.close()
-	}
-	w.close()
-	w.close()
-}
-
 func (v *vreq) renderJob(w *jw, j *tjob) {
 	p, t := v.prefix(), v.t
 	org, repo := t.orgs[j.org], t.repos[j.repo]
@@ -285,6 +270,10 @@ func (v *vreq) renderOrg(w *jw, o *torg, extended bool) {
 }
 
 func (v *vreq) renderRepo(w *jw, r *trepo) {
+	if a := v.s.ops.archiveOf(r); a != nil {
+		v.renderArchiveRepo(w, r, a)
+		return
+	}
 	p, ver := v.prefix(), v.rt.ver
 	w.open("")
 	w.boolean("objectStorageEncryptionEnabled", false)

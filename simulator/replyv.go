@@ -53,6 +53,9 @@ func (s *Simulator) replyV(r *http.Request, rt routed) *reply {
 }
 
 func (v *vreq) lookup() *reply {
+	if rep := v.lookupOps(); rep != nil {
+		return rep
+	}
 	rt := v.rt
 	switch rt.endpoint {
 	case EndpointJob, EndpointSelectedItems, EndpointExcludedItems:
@@ -78,13 +81,14 @@ func (v *vreq) lookup() *reply {
 }
 
 func (v *vreq) handle() *reply {
+	if rep, ok := v.handleOps(); ok {
+		return rep
+	}
 	switch v.rt.endpoint {
 	case EndpointServiceInstance:
 		return v.object(v.serviceInstance)
 	case EndpointRestorePortalSettings:
 		return v.object(v.restorePortal)
-	case EndpointHealth:
-		return v.object(v.health)
 	case EndpointJobs:
 		return v.jobs()
 	case EndpointJob:

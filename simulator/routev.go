@@ -7,7 +7,9 @@ import (
 
 // routeV matches the v6–v8 paths (seg is the path after the prefix). The
 // same table serves all three; the differences (v8 has Health, v6/v7 have
-// Organizations/{id}/Jobs) are checked here so an absent path is a 404.
+// Organizations/{id}/Jobs and objectstoragerepositories, v6 has
+// Jobs/{id}/JobSessions, v7/v8 ProcessedObjects) are checked here so an
+// absent path is a 404.
 func routeV(r *http.Request, v int, seg []string) routed {
 	rt := routed{ver: v}
 	is := func(i int, name string) bool { return strings.EqualFold(seg[i], name) }
@@ -48,6 +50,30 @@ func routeV(r *http.Request, v int, seg []string) routed {
 		rt.endpoint, rt.jobID = EndpointRepository, seg[1]
 	case n == 3 && is(0, "BackupRepositories") && id(1) && is(2, "UserData"):
 		rt.endpoint, rt.jobID = EndpointUserData, seg[1]
+	case n == 1 && is(0, "License"):
+		rt.endpoint = EndpointLicense
+	case n == 3 && is(0, "Organizations") && id(1) && is(2, "LicensingInformation"):
+		rt.endpoint, rt.jobID, rt.orgID = EndpointLicensingInformation, seg[1], seg[1]
+	case n == 3 && is(0, "Jobs") && id(1) && is(2, "JobSessions") && v == 6:
+		rt.endpoint, rt.jobID = EndpointJobSessionsByJob, seg[1]
+	case n == 1 && is(0, "JobSessions"):
+		rt.endpoint = EndpointJobSessions
+	case n == 2 && is(0, "JobSessions") && id(1):
+		rt.endpoint, rt.jobID = EndpointJobSession, seg[1]
+	case n == 3 && is(0, "JobSessions") && id(1) && is(2, "ProcessedObjects") && v >= 7:
+		rt.endpoint, rt.jobID = EndpointProcessedObjects, seg[1]
+	case n == 1 && is(0, "CopyJobs"):
+		rt.endpoint = EndpointCopyJobs
+	case n == 2 && is(0, "CopyJobs") && id(1):
+		rt.endpoint, rt.jobID = EndpointCopyJob, seg[1]
+	case n == 1 && is(0, "Proxies"):
+		rt.endpoint = EndpointProxies
+	case n == 2 && is(0, "Proxies") && id(1):
+		rt.endpoint, rt.jobID = EndpointProxy, seg[1]
+	case n == 1 && is(0, "objectstoragerepositories") && v <= 7:
+		rt.endpoint = EndpointObjectStorages
+	case n == 2 && is(0, "objectstoragerepositories") && id(1) && v <= 7:
+		rt.endpoint, rt.jobID = EndpointObjectStorage, seg[1]
 	default:
 		return notFound(r)
 	}

@@ -4,7 +4,9 @@
 // server. v1 serves token, jobs and selected-mailbox paging; v6, v7 and v8
 // serve a generated Microsoft 365 tenant (organizations, users, groups,
 // jobs with their items, repositories and their user data) with ground
-// truth of per-job mailbox protection (ProtectionTruth).
+// truth of per-job mailbox protection (ProtectionTruth), and beside it the
+// operations resources: licence, proxies, health, backup copy jobs and
+// every job's session history (OpsTruth, shaped by TenantOptions.Ops).
 package simulator
 
 import (
@@ -77,6 +79,7 @@ type Simulator struct {
 	served    [9]bool // by version number
 	tenantMix uint64
 	tenant    *tenant // nil unless a v6+ prefix is served
+	ops       *ops    // beside the tenant, built with it
 	installID string
 
 	mu       sync.Mutex
@@ -116,6 +119,23 @@ const (
 	EndpointRepositories          = "repositories"
 	EndpointRepository            = "repository"
 	EndpointUserData              = "user-data"
+
+	// The operations resources. Fault.JobID selects by the id in the path:
+	// the organization (licensing-information), the job
+	// (job-sessions-by-job, v6 only), the session (job-session,
+	// processed-objects, v7+), the copy job, proxy or object storage.
+	EndpointLicense              = "license"
+	EndpointLicensingInformation = "licensing-information"
+	EndpointJobSessions          = "job-sessions"
+	EndpointJobSessionsByJob     = "job-sessions-by-job"
+	EndpointJobSession           = "job-session"
+	EndpointProcessedObjects     = "processed-objects"
+	EndpointCopyJobs             = "copy-jobs"
+	EndpointCopyJob              = "copy-job"
+	EndpointProxies              = "proxies"
+	EndpointProxy                = "proxy"
+	EndpointObjectStorages       = "object-storages" // v6, v7
+	EndpointObjectStorage        = "object-storage"  // v6, v7
 )
 
 // Endpoints lists every endpoint name, for parsers and help texts.
@@ -123,7 +143,10 @@ var Endpoints = []string{EndpointToken, EndpointJobs, EndpointJob, EndpointMailb
 	EndpointServiceInstance, EndpointRestorePortalSettings, EndpointHealth,
 	EndpointSelectedItems, EndpointExcludedItems, EndpointOrganizations, EndpointOrganization,
 	EndpointOrganizationJobs, EndpointUsers, EndpointGroups, EndpointGroupMembers,
-	EndpointRepositories, EndpointRepository, EndpointUserData}
+	EndpointRepositories, EndpointRepository, EndpointUserData,
+	EndpointLicense, EndpointLicensingInformation, EndpointJobSessions, EndpointJobSessionsByJob,
+	EndpointJobSession, EndpointProcessedObjects, EndpointCopyJobs, EndpointCopyJob,
+	EndpointProxies, EndpointProxy, EndpointObjectStorages, EndpointObjectStorage}
 
 // DefaultPublicURL is the host every _links href points at unless
 // Options.PublicURL says otherwise.
@@ -194,6 +217,7 @@ func New(opts Options) *Simulator {
 	if s.newest() > 0 {
 		s.opts.Tenant.applyDefaults(opts.BackedUpFraction, start)
 		s.tenant = s.buildTenant()
+		s.ops = s.buildOps(s.tenant)
 	}
 	return s
 }

@@ -55,6 +55,8 @@ type TenantOptions struct {
 	// truncated to the minute); set it for byte-identical output across
 	// runs.
 	Now time.Time
+	// Ops shapes the licence, proxies, health, copy jobs and job sessions.
+	Ops OpsOptions
 }
 
 // partialOrgMinUsers is the size from which an organization gets its
@@ -92,6 +94,7 @@ func (o *TenantOptions) applyDefaults(backedUp float64, start time.Time) {
 		o.Now = start
 	}
 	o.Now = o.Now.UTC()
+	o.Ops.applyDefaults()
 }
 
 // fraction maps 0 to the default and clamps to [0,1], so a negative value

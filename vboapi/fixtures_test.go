@@ -65,6 +65,16 @@ var fixtureOps = []struct {
 	{"groups", []string{"/Organizations/{organizationId}/Groups"}, []Version{V6, V7, V8}},
 	{"group_members", []string{"/Organizations/{organizationId}/Groups/{groupId}/Members"}, []Version{V6, V7, V8}},
 	{"userdata", []string{"/BackupRepositories/{repositoryId}/UserData"}, []Version{V6, V7, V8}},
+	{"license", []string{"/License"}, []Version{V6, V7, V8}},
+	{"licensing_information", []string{"/Organizations/{organizationId}/LicensingInformation"}, []Version{V6, V7, V8}},
+	{"repositories", []string{"/BackupRepositories"}, []Version{V6, V7, V8}},
+	{"object_storage", []string{"/objectstoragerepositories"}, []Version{V6, V7}},
+	{"proxies", []string{"/Proxies"}, []Version{V6, V7, V8}},
+	{"health", []string{"/Health"}, []Version{V8}},
+	{"copy_jobs", []string{"/CopyJobs"}, []Version{V6, V7, V8}},
+	{"job_sessions", []string{"/JobSessions"}, []Version{V6, V7, V8}},
+	{"job_sessions", []string{"/Jobs/{jobId}/JobSessions"}, []Version{V6}},
+	{"processed_objects", []string{"/JobSessions/{sessionId}/ProcessedObjects"}, []Version{V7, V8}},
 }
 
 // maxFixtureBytes keeps the fixtures readable.
@@ -241,6 +251,7 @@ func fixtureClient(t *testing.T, v Version) (*Client, *fixtureAPI) {
 		api.routes[p("/Organizations/"+fxOrg1+"/Jobs")] = fixtureRoute{body: fxLoad(t, "organization_jobs", v)}
 		api.routes[p("/Organizations/"+fxOrg2+"/Jobs")] = fixtureRoute{body: []byte("[]")}
 	}
+	fxOpsRoutes(t, api, v)
 	validator, err := contract.New()
 	if err != nil {
 		t.Fatal(err)

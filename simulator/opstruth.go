@@ -1,0 +1,94 @@
+package simulator
+
+import "time"
+
+// SessionTruth is one job session as every version serves it.
+type SessionTruth struct {
+	ID, JobID     string // JobID: the copy job for copy sessions
+	JobType       string // Backup or Copy
+	Status        string
+	RepositoryID  string
+	MainSessionID string // the failed session a retry belongs to, else ""
+	Created       time.Time
+	Ended         time.Time // zero while running or queued
+	// Progress counts the objects processed; Warned and Failed those of
+	// them ProcessedObjects reports so.
+	Progress, Warned, Failed int
+	TransferredBytes         int64
+	ProcessedItems           int64
+}
+
+// OpsTruth is what the operations resources serve, for tests to compare a
+// client's reading with.
+type OpsTruth struct {
+	// Sessions are every session, newest first: the order of
+	// GET /vN/JobSessions.
+	Sessions []SessionTruth
+	// LicensedUsers is per organization id; LicenseUsed their sum.
+	LicensedUsers             map[string]int
+	LicenseUsed, LicenseTotal int
+	LicenseExpires            time.Time
+	LicenseStatus             string
+	ArchiveRepositories       []string // in list order
+	CopyJobs                  []string
+	NearFullRepository        string // "" unless OpsOptions.NearFullRepository
+	ImmutableRepository       string // the first archive repository, if any
+	OfflineProxy              string // "" unless OpsOptions.OfflineProxy
+	Healthy                   bool
+}
+
+// OpsTruth returns the operations data; the zero value when no v6+ prefix
+// is served.
+func (s *Simulator) OpsTruth() OpsTruth {
+	o, t := s.ops, s.tenant
+	if o == nil {
+		return OpsTruth{}
+	}
+	out := OpsTruth{
+		LicensedUsers:  map[string]int{},
+		LicenseUsed:    o.license.used,
+		LicenseTotal:   o.license.total,
+		LicenseExpires: o.license.expires,
+		LicenseStatus:  o.license.status(t.opts.Now),
+		Healthy:        !o.opts.Unhealthy,
+	}
+	for _, org := range t.orgs {
+		out.LicensedUsers[org.id] = o.licensed[org.index]
+	}
+	for _, ss := range o.sessions {
+		out.Sessions = append(out.Sessions, ss.truth())
+	}
+	for _, r := range t.repos {
+		if o.archiveOf(r) != nil {
+			out.ArchiveRepositories = append(out.ArchiveRepositories, r.id)
+		}
+	}
+	if len(out.ArchiveRepositories) > 0 {
+		out.ImmutableRepository = out.ArchiveRepositories[0]
+	}
+	for _, c := range o.copies {
+		out.CopyJobs = append(out.CopyJobs, c.id)
+	}
+	if o.opts.NearFullRepository {
+		out.NearFullRepository = t.repos[0].id
+	}
+	for _, p := range o.proxies {
+		if !p.online {
+			out.OfflineProxy = p.id
+		}
+	}
+	return out
+}
+
+func (s *tsession) truth() SessionTruth {
+	st := SessionTruth{
+		ID: s.id, JobID: s.jobID(), JobType: pick(s.copy != nil, "Copy", "Backup"), Status: s.status,
+		RepositoryID: s.repoID, Created: s.created, Ended: s.ended,
+		Progress: s.objects, Warned: s.warned, Failed: s.failed,
+		TransferredBytes: s.bytes, ProcessedItems: s.items,
+	}
+	if s.retryOf != nil {
+		st.MainSessionID = s.retryOf.id
+	}
+	return st
+}

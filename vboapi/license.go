@@ -1,0 +1,100 @@
+package vboapi
+
+import (
+	"context"
+	"net/url"
+	"time"
+)
+
+// License is the licence installed on the server, as GET /vN/License
+// describes it. Times are zero where the API gave none or the version has
+// no such field; the numbers, which the schemas declare non-nullable, are 0
+// where absent.
+type License struct {
+	ID         string
+	Status     string // Valid or Expired
+	Type       string // Subscription, Evaluation, NFR, Rental, Community or AwsPrivateOffer
+	LicensedTo string
+	Email      string
+	SupportID  string
+	// ContactPerson is v6 only; Package (what Veeam Service Provider
+	// Console or Veeam ONE may monitor) is v7 and later.
+	ContactPerson, Package string
+	// Expires is expirationDate on v6, renamed licenseExpires on v7.
+	Expires            time.Time
+	GracePeriodExpires time.Time // v7 and later
+	SupportExpires     time.Time // v6 only: v7 dropped supportExpirationDate
+	TotalNumber        int       // units within the licence
+	UsedNumber         int       // units consumed by objects
+	NewNumber          int       // users with the "new user" status (Rental)
+}
+
+type wireLicense struct {
+	LicenseID             string  `json:"licenseID"`
+	Email                 string  `json:"email"`
+	Status                string  `json:"status"`
+	ExpirationDate        *string `json:"expirationDate"`
+	LicenseExpires        *string `json:"licenseExpires"`
+	GracePeriodExpires    *string `json:"gracePeriodExpires"`
+	Type                  string  `json:"type"`
+	Package               string  `json:"package"`
+	LicensedTo            string  `json:"licensedTo"`
+	ContactPerson         string  `json:"contactPerson"`
+	TotalNumber           int     `json:"totalNumber"`
+	UsedNumber            int     `json:"usedNumber"`
+	NewNumber             int     `json:"newNumber"`
+	SupportID             string  `json:"supportID"`
+	SupportExpirationDate *string `json:"supportExpirationDate"`
+}
+
+// License reads the installed licence (v6 and later).
+func (c *Client) License(ctx context.Context) (License, error) {
+	v, err := c.versionHaving("GET /License", nil)
+	if err != nil {
+		return License{}, err
+	}
+	path := vpath(v, "/License")
+	var w wireLicense
+	if err := c.getJSON(ctx, path, path, nil, func(raw []byte) error { return decodeStrict(raw, &w) }); err != nil {
+		return License{}, err
+	}
+	expires := parseAPITime(w.LicenseExpires)
+	if expires.IsZero() {
+		expires = parseAPITime(w.ExpirationDate)
+	}
+	return License{
+		ID: w.LicenseID, Status: w.Status, Type: w.Type, LicensedTo: w.LicensedTo, Email: w.Email,
+		SupportID: w.SupportID, ContactPerson: w.ContactPerson, Package: w.Package,
+		Expires:            expires,
+		GracePeriodExpires: parseAPITime(w.GracePeriodExpires),
+		SupportExpires:     parseAPITime(w.SupportExpirationDate),
+		TotalNumber:        w.TotalNumber, UsedNumber: w.UsedNumber, NewNumber: w.NewNumber,
+	}, nil
+}
+
+// OrganizationLicensing is one organization's use of the licence.
+type OrganizationLicensing struct {
+	// LicensedUsers counts the licences its users consume, those beyond
+	// the licence's limit included.
+	LicensedUsers int `json:"licensedUsers"`
+	// NewUsers is, on a Rental licence, its users with the "new user"
+	// status; 0 on a Subscription licence.
+	NewUsers int `json:"newUsers"`
+}
+
+// OrganizationLicensing reads GET /vN/Organizations/{id}/LicensingInformation
+// (v6 and later).
+func (c *Client) OrganizationLicensing(ctx context.Context, orgID string) (OrganizationLicensing, error) {
+	v, err := c.versionHaving("GET /Organizations/{id}/LicensingInformation", nil)
+	if err != nil {
+		return OrganizationLicensing{}, err
+	}
+	var out OrganizationLicensing
+	err = c.getJSON(ctx, vpath(v, "/Organizations/{id}/LicensingInformation"),
+		vpath(v, "/Organizations/"+url.PathEscape(orgID)+"/LicensingInformation"), nil,
+		func(raw []byte) error { return decodeStrict(raw, &out) })
+	if err != nil {
+		return OrganizationLicensing{}, err
+	}
+	return out, nil
+}
