@@ -56,6 +56,18 @@ func modernFaults() []modernFault {
 			out = append(out, modernFault{name: ep + "/" + f.name, fault: f.fault, want: f.want})
 		}
 	}
+	// Paging faults, on every paged list a poll reads: a server that
+	// ignores the offset is caught at its second page, and a repeat in a
+	// users or members snapshot fails the list. (A repeat in a
+	// repository's user data is not caught: the entry it stands in for
+	// counts as not backed up, the safe side; docs/fault-matrix.md.)
+	for _, ep := range []string{simulator.EndpointUsers, simulator.EndpointGroupMembers, simulator.EndpointUserData,
+		simulator.EndpointJobs, simulator.EndpointSelectedItems, simulator.EndpointExcludedItems, simulator.EndpointOrganizations} {
+		out = append(out, modernFault{ep + "/ignore offset", simulator.Fault{Endpoint: ep, Kind: simulator.IgnoreOffset}, exactOrFails})
+	}
+	for _, ep := range []string{simulator.EndpointUsers, simulator.EndpointGroupMembers} {
+		out = append(out, modernFault{ep + "/duplicate ids", simulator.Fault{Endpoint: ep, Kind: simulator.DuplicateIDs}, exactOrFails})
+	}
 	out = append(out,
 		modernFault{"token/503 once", simulator.Fault{Endpoint: simulator.EndpointToken, Kind: simulator.StatusError, Status: 503, Requests: []int{1}}, allExact},
 		modernFault{"token/refused", simulator.Fault{Endpoint: simulator.EndpointToken, Kind: simulator.StatusError, Status: 400}, serverDown},

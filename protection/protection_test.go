@@ -217,3 +217,22 @@ func TestUnprotectedMailboxesHaveNames(t *testing.T) {
 		t.Errorf("names kept with no list asked: %+v", got.Unprotected)
 	}
 }
+
+// TestRepeatsFailTheList: a user or a group member listed twice means the
+// server pages wrongly (a repeat may stand in for one it left out), so the
+// jobs that need the list fail instead of counting what was read.
+func TestRepeatsFailTheList(t *testing.T) {
+	f, jobs := tenant()
+	f.users["org"] = append(f.users["org"], f.users["org"][3])
+	for k, got := range compute(f, jobs, 0) {
+		if jobs[k].ID != "users" && got.Err == nil {
+			t.Errorf("job %s: %+v, want a failure for the repeated user", jobs[k].ID, got)
+		}
+	}
+	f, jobs = tenant()
+	f.members["g-emea"] = append(f.members["g-emea"], vboapi.GroupMember{Login: "DAN@example.com", Type: "User"})
+	got := compute(f, jobs, 0)
+	if got[0].Err != nil || got[1].Err == nil || got[2].Err == nil {
+		t.Errorf("a repeated member must fail the group's jobs only: %v %v %v", got[0].Err, got[1].Err, got[2].Err)
+	}
+}

@@ -239,7 +239,13 @@ func (r *refresh) groupMailboxes(org, group string, sc *scope) error {
 func (r *refresh) membersOf(org, group string) ([]vboapi.GroupMember, error) {
 	return r.members.get(groupKey{org, group}, func() ([]vboapi.GroupMember, error) {
 		var out []vboapi.GroupMember
+		seen := map[string]bool{}
 		err := r.api.GroupMembers(r.ctx, org, group, r.opts.PageSize, func(m *vboapi.GroupMember) error {
+			key := strings.ToLower(m.Type + "/" + m.Login + "/" + m.Name)
+			if seen[key] {
+				return fmt.Errorf("the member list of group %s names %s (%s) twice", group, m.Login, m.Name)
+			}
+			seen[key] = true
 			out = append(out, *m)
 			return nil
 		})
@@ -276,7 +282,14 @@ func (r *refresh) orgUsers(org string) (set, error) {
 			if u.ID == "" {
 				return fmt.Errorf("a user without id in the organization's user list")
 			}
-			s.add(r.t.user(u.ID, u.Name, u.DisplayName))
+			i := r.t.user(u.ID, u.Name, u.DisplayName)
+			if s.has(i) {
+				// One snapshot (setId) never lists a user twice: the
+				// server pages wrongly, and a repeat may stand in for
+				// a user it left out.
+				return fmt.Errorf("the organization's user list names user %s twice", u.ID)
+			}
+			s.add(i)
 			return nil
 		})
 		return s, err

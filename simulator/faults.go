@@ -33,15 +33,17 @@ const (
 	// goes away.
 	SlowDrip FaultKind = "slow-drip"
 	// The paging kinds below (IgnoreOffset to OddBooleans) spoil v1
-	// SelectedMailboxes pages only; on other endpoints they do nothing.
+	// SelectedMailboxes pages; IgnoreOffset and DuplicateIDs also spoil
+	// the pages of v6 and later lists. On other endpoints they do nothing.
 
-	// IgnoreOffset serves offset 0 whatever was asked (mailboxes only).
+	// IgnoreOffset serves offset 0 whatever was asked (on v6 and later
+	// still echoing the offset asked).
 	IgnoreOffset FaultKind = "ignore-offset"
 	// LoopingNext always fills the page, wrapping around, with _links.next
 	// back at offset 0 (mailboxes only).
 	LoopingNext FaultKind = "looping-next"
 	// DuplicateIDs repeats ids of the previous page in place of some of its
-	// own, keeping the count (mailboxes only).
+	// own, keeping the count.
 	DuplicateIDs FaultKind = "duplicate-ids"
 	// MutateBetweenPages changes the job's mailboxes after the page is sent:
 	// odd hits remove the first mailbox, even hits add one at the front, so

@@ -54,6 +54,22 @@ func (v *vreq) array(l list) *reply {
 // gives an empty results array.
 func (v *vreq) page(l list, win window, setID string) *reply {
 	count := min(max(l.n-win.offset, 0), win.limit)
+	// at is the item shown at position k of the list.
+	at := func(k int) int { return k }
+	switch v.fault {
+	case IgnoreOffset: // the first page whatever the offset, which is still echoed
+		count = min(l.n, win.limit)
+		at = func(k int) int { return k - win.offset }
+	case DuplicateIDs: // every fifth item of a later page repeats one of the page before
+		if win.offset >= win.limit {
+			at = func(k int) int {
+				if (k-win.offset)%5 == 4 {
+					return k - win.limit
+				}
+				return k
+			}
+		}
+	}
 	path := v.r.URL.Path
 	href := func(offset int) string {
 		h := path + "?offset=" + strconv.Itoa(offset) + "&limit=" + strconv.Itoa(win.limit)
@@ -73,7 +89,7 @@ func (v *vreq) page(l list, win window, setID string) *reply {
 		}
 		w.openA("results")
 		for k := win.offset; k < win.offset+count && w.err == nil; k++ {
-			l.elem(w, k)
+			l.elem(w, at(k))
 			w.flush(false)
 		}
 		w.closeA()

@@ -21,6 +21,9 @@ type vreq struct {
 	org   *torg
 	group *tgroup
 	repo  *trepo
+	// fault is the fault that spoils this request's page, if any
+	// (IgnoreOffset or DuplicateIDs).
+	fault FaultKind
 }
 
 // replyV answers a v6+ request in the order v1 does: token, then
@@ -48,6 +51,9 @@ func (s *Simulator) replyV(r *http.Request, rt routed) *reply {
 	f := s.pickFault(rt)
 	if rep := s.faultReply(f, r, tok, rt, nil); rep != nil {
 		return rep
+	}
+	if f != nil {
+		v.fault = f.Kind
 	}
 	return v.handle().mangled(f)
 }

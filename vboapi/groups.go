@@ -36,6 +36,7 @@ func (c *Client) GroupMembers(ctx context.Context, orgID, groupID string, pageSi
 		query:    dataSource(v),
 		paged:    true,
 		setID:    true,
+		itemKey:  func(m any) string { return m.(*GroupMember).Login },
 	}, pageSize, each)
 }
 

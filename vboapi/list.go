@@ -34,6 +34,11 @@ type list struct {
 	setID bool
 	// deferrable pages wait behind other requests (see slots).
 	deferrable bool
+	// itemKey, given an item (*T), names it. A page that starts with the
+	// item an earlier page started with means that the server does not
+	// apply the offset: the list fails there instead of being read up to
+	// maxListItems.
+	itemKey func(item any) string
 }
 
 // wirePage is the part of a PageOf… response the reader uses. Results is
@@ -113,7 +118,10 @@ func readRest[T any](ctx context.Context, c *Client, l list, pageSize int, first
 		pastEnd bool
 	)
 	launch := func() {
-		for firstErr == nil && end < 0 && inflight < c.opts.MaxConcurrent && next < maxPages(step) {
+		// Pages that come back early wait for the ones before them, at
+		// most 2 × MaxConcurrent of them: a slow page must not let the
+		// others pile up in memory.
+		for firstErr == nil && end < 0 && inflight < c.opts.MaxConcurrent && next < maxPages(step) && next-handed < 2*c.opts.MaxConcurrent {
 			// Past the expected end only one page at a time.
 			if known && inflight > 0 && next*step >= expected {
 				return
@@ -127,6 +135,23 @@ func readRest[T any](ctx context.Context, c *Client, l list, pageSize int, first
 			}()
 		}
 	}
+	starts := map[string]int{} // itemKey of each handed page's first item
+	repeats := func(k int, items []T) error {
+		if l.itemKey == nil || len(items) == 0 {
+			return nil
+		}
+		key := l.itemKey(&items[0])
+		if key == "" {
+			return nil
+		}
+		if at, seen := starts[key]; seen {
+			return fmt.Errorf("GET %s: the page at offset %d starts with the item the page at offset %d starts with: %w",
+				l.endpoint, k*step, at*step, ErrNotAdvancing)
+		}
+		starts[key] = k
+		return nil
+	}
+	_ = repeats(0, first.items)
 	launch()
 	for inflight > 0 {
 		r := <-results
@@ -156,6 +181,11 @@ func readRest[T any](ctx context.Context, c *Client, l list, pageSize int, first
 				break
 			}
 			delete(ready, handed)
+			if err := repeats(handed, p.items); err != nil {
+				firstErr = err
+				cancel()
+				break
+			}
 			if err := eachItem(p.items, each); err != nil {
 				firstErr = err
 				cancel()

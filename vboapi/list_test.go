@@ -273,3 +273,31 @@ func TestDecodingHoldsNoRequestSlot(t *testing.T) {
 		}
 	}
 }
+
+// TestListThatIgnoresTheOffsetFails: a server that answers every offset
+// with the first page (echoing the offset asked) is caught at the second
+// page, not read up to maxListItems.
+func TestListThatIgnoresTheOffsetFails(t *testing.T) {
+	first := func(offset int) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, `{"offset":%d,"limit":10,"results":[`, offset)
+		for i := range 10 {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `{"id":"u%d","name":"u%d@example.com"}`, i, i)
+		}
+		b.WriteString("]}")
+		return b.String()
+	}
+	for _, conc := range []int{1, 4} {
+		s := &pageServer{n: 1 << 30, spoil: first}
+		_, err := readUsersWith(t, pageClient(t, s, conc), 10)
+		if !errors.Is(err, ErrNotAdvancing) {
+			t.Fatalf("concurrency %d: got %v", conc, err)
+		}
+		if len(s.asked) > 2*conc+1 {
+			t.Errorf("concurrency %d: %d requests before failing", conc, len(s.asked))
+		}
+	}
+}

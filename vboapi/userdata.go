@@ -35,6 +35,7 @@ func (c *Client) RepositoryUserData(ctx context.Context, repositoryID string, pa
 		// Read behind the scope lists, so that its entries find their
 		// mailboxes as they arrive (see slots).
 		deferrable: true,
+		itemKey:    func(d any) string { return d.(*wireUserData).ID },
 	}, pageSize, func(w *wireUserData) error {
 		return each(&UserData{
 			ID: w.ID, Email: w.Email, OrganizationID: w.OrganizationID,

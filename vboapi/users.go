@@ -23,6 +23,7 @@ func (c *Client) OrganizationUsers(ctx context.Context, orgID string, pageSize i
 		query:    dataSource(v),
 		paged:    true,
 		setID:    true,
+		itemKey:  func(u any) string { return u.(*User).ID },
 	}, pageSize, each)
 }
 
