@@ -54,8 +54,9 @@ type Client struct {
 	retry  retryPolicy
 
 	hintsMu sync.Mutex
-	jobs    map[string]jobState // per job id, what the last poll learned
-	lengths map[string]int      // per list path, its length when last read whole
+	jobs    map[string]jobState   // per job id, what the last poll learned
+	lengths map[string]listLength // per list path, its length when last read whole
+	swept   time.Time             // when lengths was last swept of lists no longer read
 
 	versionMu sync.Mutex
 	version   Version                 // "" until known; guarded by versionMu

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/go-json-experiment/json"
 )
@@ -136,22 +137,44 @@ func eachItem[T any](items []T, each func(*T) error) error {
 	return nil
 }
 
+// listLength is a list's length when last read whole, and when.
+type listLength struct {
+	n  int
+	at time.Time
+}
+
+// lengthsKept is how long a list's length is kept after it was last read:
+// the lists of deleted jobs and groups must not stay forever.
+const lengthsKept = 24 * time.Hour
+
 // lastLength is how many items the list at path had when last read whole.
 // It only paces the read-ahead, never ends a list.
 func (c *Client) lastLength(path string) (n int, known bool) {
 	c.hintsMu.Lock()
 	defer c.hintsMu.Unlock()
-	n, known = c.lengths[path]
-	return n, known
+	l, known := c.lengths[path]
+	return l.n, known
 }
 
+// rememberLength records a list's length, and once an hour forgets the
+// lists not read for lengthsKept.
 func (c *Client) rememberLength(path string, n int) {
+	now := time.Now()
 	c.hintsMu.Lock()
 	defer c.hintsMu.Unlock()
 	if c.lengths == nil {
-		c.lengths = map[string]int{}
+		c.lengths, c.swept = map[string]listLength{}, now
 	}
-	c.lengths[path] = n
+	c.lengths[path] = listLength{n, now}
+	if now.Sub(c.swept) < time.Hour {
+		return
+	}
+	c.swept = now
+	for p, l := range c.lengths {
+		if now.Sub(l.at) > lengthsKept {
+			delete(c.lengths, p)
+		}
+	}
 }
 
 // getJSON sends an authenticated GET and hands the whole body to decode.
