@@ -55,6 +55,7 @@ func run(ctx context.Context, args []string) int {
 		logFormat     = app.Flag("log.format", "Output format of log messages.").Default("logfmt").Enum("logfmt", "json")
 		logFile       = app.Flag("log.file", "Append log messages to this file instead of standard error (for the Windows service, which has no console).").String()
 		toolkitFlags  = kingpinflag.AddFlags(app, defaultListenAddress)
+		collectorSet  = collector.RegisterFlags(app)
 	)
 	app.Version(version.Print(exporterName))
 	app.HelpFlag.Short('h')
@@ -81,7 +82,7 @@ func run(ctx context.Context, args []string) int {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		versioncollector.NewCollector(exporterName),
 	)
-	exporter := collector.New(logger, vboapi.NewMetrics(registry), "vbo365_exporter/"+version.Version)
+	exporter := collector.New(logger, vboapi.NewMetrics(registry), "vbo365_exporter/"+version.Version, collector.WithCollectors(*collectorSet))
 	defer exporter.Close()
 	safeConfig := config.NewSafeConfig(registry)
 	if err := safeConfig.Reload(*configFile, exporter.ApplyConfig); err != nil {

@@ -27,6 +27,11 @@ func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range allDescs {
 		ch <- d
 	}
+	for _, sc := range scrapers {
+		for _, d := range sc.new(Collectors{}).Descs() {
+			ch <- d
+		}
+	}
 }
 
 // Collect implements prometheus.Collector.
@@ -54,21 +59,40 @@ func emitServer(ch chan<- prometheus.Metric, r *ServerResult) {
 		gauge(ch, serverInfoDesc, 1, r.Server, string(r.APIVersion), r.Service.Version, r.Service.InstallationID)
 	}
 	gauge(ch, lastPollDesc, float64(r.Start.UnixNano())/1e9, r.Server)
+	facts, figures := r.collector(jobsCollector) != nil, r.collector(protectionCollector) != nil
 	for _, j := range r.Jobs {
-		emitJob(ch, r.Server, r.APIVersion.Modern(), j)
+		emitJob(ch, r.Server, r.APIVersion.Modern(), j, facts, figures)
+	}
+	for _, c := range r.Collectors {
+		if c.Skipped {
+			continue
+		}
+		gauge(ch, collectorSuccessDesc, boolValue(c.Err == nil), r.Server, c.Name)
+		gauge(ch, collectorDurationDesc, c.Duration.Seconds(), r.Server, c.Name)
+		for _, m := range c.Metrics {
+			ch <- m
+		}
 	}
 }
 
-// emitJob exports one job; modern (v6 and later) adds what only a scope has.
-func emitJob(ch chan<- prometheus.Metric, server string, modern bool, j *JobResult) {
+// emitJob exports one job: its facts from the job list, its figures from
+// the protection collector; modern (v6 and later) adds what only a scope
+// has.
+func emitJob(ch chan<- prometheus.Metric, server string, modern bool, j *JobResult, facts, figures bool) {
 	labels := []string{server, j.ID, j.Name}
-	gauge(ch, jobSuccessDesc, boolValue(j.Success), labels...)
-	if j.Job != nil {
-		emitJobFacts(ch, labels, j)
-		// Also on failure: a job that ran into the deadline shows it here.
-		gauge(ch, jobDurationDesc, j.Duration.Seconds(), labels...)
+	if figures {
+		gauge(ch, jobSuccessDesc, boolValue(j.Success), labels...)
 	}
-	if !j.Success {
+	if j.Job != nil {
+		if facts {
+			emitJobFacts(ch, labels, j)
+		}
+		if figures {
+			// Also on failure: a job that ran into the deadline shows it here.
+			gauge(ch, jobDurationDesc, j.Duration.Seconds(), labels...)
+		}
+	}
+	if !figures || !j.Success {
 		return
 	}
 	c := j.Counts

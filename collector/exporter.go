@@ -27,12 +27,27 @@ type Exporter struct {
 	// dial replaces the clients' dialer; tests set it to reach an
 	// in-memory server. nil dials the network.
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	collectors Collectors // what every server's polls run
+}
+
+// Option changes how New builds an Exporter.
+type Option func(*Exporter)
+
+// WithCollectors makes the Exporter run the collectors of c instead of
+// DefaultCollectors.
+func WithCollectors(c Collectors) Option {
+	return func(e *Exporter) { e.collectors = c }
 }
 
 // New returns an Exporter with no servers; call ApplyConfig before scraping.
 // apiMetrics may be nil.
-func New(logger log.Logger, apiMetrics *vboapi.Metrics, userAgent string) *Exporter {
-	return &Exporter{logger: logger, metrics: apiMetrics, userAgent: userAgent}
+func New(logger log.Logger, apiMetrics *vboapi.Metrics, userAgent string, opts ...Option) *Exporter {
+	e := &Exporter{logger: logger, metrics: apiMetrics, userAgent: userAgent, collectors: DefaultCollectors()}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
 }
 
 // ApplyConfig switches to cfg. Servers whose settings did not change keep
@@ -64,7 +79,7 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 			}
 			return fmt.Errorf("server %q: %w", s.Name, err)
 		}
-		next = append(next, newPoller(*s, client, e.logger))
+		next = append(next, newPoller(*s, client, e.logger, e.collectors))
 	}
 
 	e.mu.Lock()

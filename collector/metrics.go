@@ -51,6 +51,10 @@ var (
 		"1 for the job's last status (lastStatus), 0 for the other known statuses.", jobLabels, "status")
 	jobInfoDesc = newDesc("job_info",
 		"Descriptive facts about the job, as labels; the value is always 1. backup_type (EntireOrganization or SelectedItems) and repository_id are empty on v1, all_mailboxes on v6 and later.", jobLabels, "organization_id", "all_mailboxes", "backup_type", "repository_id")
+	collectorSuccessDesc = newDesc("collector_success",
+		"1 if the collector read everything it exports in the last poll, else 0 (some or all of its series are then missing). Absent for a collector that is off, or that the server's REST API version lacks (docs/collectors.md).", serverLabels, "collector")
+	collectorDurationDesc = newDesc("collector_duration_seconds",
+		"Time the collector took in the last poll; collectors run concurrently and share the server's request slots.", serverLabels, "collector")
 	mailboxNotBackedUpDesc = newDesc("mailbox_not_backed_up",
 		"1 for each listed mailbox of the job that is not backed up; at most unprotected_mailbox_series per job, the first in API order on v1 and in address order on v6 and later (where mailbox_id is the user id, empty for a group member that matches no user).", jobLabels, "mailbox_id", "email", "name")
 )
@@ -64,4 +68,5 @@ var allDescs = []*prometheus.Desc{
 	jobSuccessDesc, jobDurationDesc, jobMailboxesDesc, jobBackedUpDesc, jobRatioDesc,
 	jobUnresolvedDesc, jobOldestBackupDesc, jobLastBackupDesc, jobFiguresTimeDesc,
 	jobEnabledDesc, jobLastRunDesc, jobNextRunDesc, jobLastStatusDesc, jobInfoDesc, mailboxNotBackedUpDesc,
+	collectorSuccessDesc, collectorDurationDesc,
 }

@@ -11,29 +11,29 @@ import (
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
-// pollModern polls a server of REST API v6 or later: the job list, then the
-// protection of every selected job, which shares the lists it reads (an
-// organization's users, a group's members, a repository's data) between
-// jobs.
-func (p *poller) pollModern(ctx context.Context, res *ServerResult) {
+// readServiceInstance reads the product version of a server of REST API
+// v6 or later; it returns false, the server down, when the server no
+// longer serves the version in use.
+func (p *poller) readServiceInstance(ctx context.Context, res *ServerResult) bool {
 	si, err := p.client.ServiceInstance(ctx)
 	if err != nil {
 		if vboapi.StatusCode(err) == http.StatusNotFound {
 			p.client.ForgetVersion()
 			p.serverDown(res, "cannot read the service instance", err)
-			return
+			return false
 		}
 		// Only vbo365_server_info depends on it.
 		level.Warn(p.logger).Log("msg", "cannot read the product version", "server", p.cfg.Name, "err", err)
 	}
 	res.Service = si
-	jobs, err := p.readJobs(ctx)
-	if err != nil {
-		p.serverDown(res, "cannot read the job list", err)
-		return
-	}
-	res.Up = true
-	res.Jobs = p.selectJobs(jobs)
+	return true
+}
+
+// protectModern computes the protection of every selected job of a server
+// of REST API v6 or later, which shares the lists it reads (an
+// organization's users, a group's members, a repository's data) between
+// jobs; jobs is the server's whole job list.
+func (p *poller) protectModern(ctx context.Context, res *ServerResult, jobs []vboapi.Job) {
 	var want []*vboapi.Job
 	var results []*JobResult
 	for _, j := range res.Jobs {

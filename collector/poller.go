@@ -32,6 +32,20 @@ type ServerResult struct {
 	// reading the status page after the problem went away.
 	LastError   string
 	LastErrorAt time.Time
+	// Collectors are the outcomes of the enabled collectors, in
+	// CollectorNames order; when the server is down, all failed but those
+	// its version lacked in the last poll.
+	Collectors []*CollectorResult
+}
+
+// collector returns the outcome of the named collector, nil when it is off.
+func (r *ServerResult) collector(name string) *CollectorResult {
+	for _, c := range r.Collectors {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
 }
 
 // JobResult is one job's part of a poll.
@@ -71,10 +85,18 @@ type poller struct {
 	last *ServerResult
 
 	refresh *refresher // v6 and later with protection_interval; nil computes in every poll
+
+	collectors Collectors
+	scrapers   []Scraper // this server's own: some keep state across polls
+	// skipped holds the collectors the last poll skipped, with the
+	// version that lacks them, so that each is logged once; only the
+	// poll under way touches it.
+	skipped map[string]vboapi.Version
 }
 
-func newPoller(cfg config.Server, client *vboapi.Client, logger log.Logger) *poller {
-	p := &poller{cfg: cfg, client: client, logger: logger}
+func newPoller(cfg config.Server, client *vboapi.Client, logger log.Logger, collectors Collectors) *poller {
+	p := &poller{cfg: cfg, client: client, logger: logger, collectors: collectors,
+		scrapers: collectors.newScrapers(), skipped: map[string]vboapi.Version{}}
 	if interval := time.Duration(cfg.ProtectionInterval); interval > 0 {
 		p.refresh = newRefresher(interval, log.With(logger, "server", cfg.Name), p.computeProtection)
 	}
@@ -124,10 +146,10 @@ func (p *poller) pollNow(ctx context.Context) *ServerResult {
 		return res
 	}
 	res.APIVersion = v
-	if v.Modern() {
-		p.pollModern(ctx, res)
+	if v.Modern() && !p.readServiceInstance(ctx, res) {
 		return res
 	}
+	listStart := time.Now()
 	jobs, err := p.readJobs(ctx)
 	if err != nil {
 		p.serverDown(res, "cannot read the job list", err)
@@ -135,6 +157,12 @@ func (p *poller) pollNow(ctx context.Context) *ServerResult {
 	}
 	res.Up = true
 	res.Jobs = p.selectJobs(jobs)
+	p.runCollectors(ctx, res, jobs, time.Since(listStart))
+	return res
+}
+
+// protectV1 reads each job's selected mailboxes, the jobs in parallel.
+func (p *poller) protectV1(ctx context.Context, res *ServerResult) {
 	ids := make([]string, len(res.Jobs))
 	for i, j := range res.Jobs {
 		ids[i] = j.ID
@@ -165,7 +193,6 @@ func (p *poller) pollNow(ctx context.Context) *ServerResult {
 		})
 	}
 	wg.Wait()
-	return res
 }
 
 // serverDown records a poll that could not read the server itself; every
@@ -174,6 +201,7 @@ func (p *poller) serverDown(res *ServerResult, what string, err error) {
 	res.Err = fmt.Errorf("%s: %w", what, err)
 	level.Error(p.logger).Log("msg", "server not scraped: "+what, "server", p.cfg.Name, "err", err)
 	res.Jobs = p.unreadJobs(err)
+	res.Collectors = p.downCollectors(res.Err)
 }
 
 // readJobs reads the job list. A 404 there means the server no longer

@@ -1,6 +1,9 @@
 package simulator
 
-import "strconv"
+import (
+	"strconv"
+	"time"
+)
 
 // The operations renderers follow the same rule as renderv.go: only
 // members the version's schema defines.
@@ -42,6 +45,16 @@ func pick(cond bool, yes, no string) string {
 	return no
 }
 
+// The licence's type and (v7 and later) package, the same on every
+// simulated server.
+const (
+	licenseType    = "Subscription"
+	licensePackage = "Veeam ONE"
+)
+
+// graceExpires is when the licence's grace period (v7 and later) ends.
+func (l *tlicense) graceExpires() time.Time { return l.expires.AddDate(0, 0, 30) }
+
 func (v *vreq) renderLicense(w *jw) {
 	l, ver, now := &v.s.ops.license, v.rt.ver, v.t.opts.Now
 	w.open("")
@@ -52,11 +65,11 @@ func (v *vreq) renderLicense(w *jw) {
 		w.tm("expirationDate", l.expires)
 	} else {
 		w.tm("licenseExpires", l.expires)
-		w.tm("gracePeriodExpires", l.expires.AddDate(0, 0, 30))
+		w.tm("gracePeriodExpires", l.graceExpires())
 	}
-	w.str("type", "Subscription")
+	w.str("type", licenseType)
 	if ver >= 7 {
-		w.str("package", "Veeam ONE")
+		w.str("package", licensePackage)
 	}
 	w.str("licensedTo", l.licensedTo)
 	if ver == 6 {
@@ -333,17 +346,12 @@ func (v *vreq) renderSession(w *jw, s *tsession) {
 // renderStatistics writes RESTJobStatistics; rates are the session's
 // averages over secs.
 func (v *vreq) renderStatistics(w *jw, s *tsession, secs float64) {
-	rate := func(n int64) int64 {
-		if secs < 1 {
-			return 0
-		}
-		return int64(float64(n) / secs)
-	}
+	r := s.rates(secs)
 	w.open("statistics")
-	w.num("processingRateBytesPS", rate(s.bytes))
-	w.num("processingRateItemsPS", rate(s.items))
-	w.num("readRateBytesPS", rate(s.bytes*5/4))
-	w.num("writeRateBytesPS", rate(s.bytes*3/5))
+	w.num("processingRateBytesPS", r.ProcessingBytes)
+	w.num("processingRateItemsPS", r.ProcessingItems)
+	w.num("readRateBytesPS", r.ReadBytes)
+	w.num("writeRateBytesPS", r.WriteBytes)
 	w.num("transferredDataBytes", s.bytes)
 	w.num("processedObjects", s.items)
 	w.str("bottleneck", s.bottleneck)

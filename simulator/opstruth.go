@@ -16,6 +16,29 @@ type SessionTruth struct {
 	Progress, Warned, Failed int
 	TransferredBytes         int64
 	ProcessedItems           int64
+	// Rates are the averages served for a finished session; zero for one
+	// under way, whose rates depend on the time of the request.
+	Rates SessionRates
+}
+
+// SessionRates are a session's average rates per second, as its statistics
+// serve them.
+type SessionRates struct {
+	ProcessingBytes, ProcessingItems, ReadBytes, WriteBytes int64
+}
+
+// rates are the session's averages over secs.
+func (s *tsession) rates(secs float64) SessionRates {
+	rate := func(n int64) int64 {
+		if secs < 1 {
+			return 0
+		}
+		return int64(float64(n) / secs)
+	}
+	return SessionRates{
+		ProcessingBytes: rate(s.bytes), ProcessingItems: rate(s.items),
+		ReadBytes: rate(s.bytes * 5 / 4), WriteBytes: rate(s.bytes * 3 / 5),
+	}
 }
 
 // OpsTruth is what the operations resources serve, for tests to compare a
@@ -86,6 +109,9 @@ func (s *tsession) truth() SessionTruth {
 		RepositoryID: s.repoID, Created: s.created, Ended: s.ended,
 		Progress: s.objects, Warned: s.warned, Failed: s.failed,
 		TransferredBytes: s.bytes, ProcessedItems: s.items,
+	}
+	if !s.ended.IsZero() {
+		st.Rates = s.rates(s.seconds(s.ended))
 	}
 	if s.retryOf != nil {
 		st.MainSessionID = s.retryOf.id
