@@ -36,6 +36,15 @@ type ServerResult struct {
 	// CollectorNames order; when the server is down, all failed but those
 	// its version lacked in the last poll.
 	Collectors []*CollectorResult
+	// License, Repositories and Proxies are what the license,
+	// repositories and proxies collectors read in this poll, typed, for
+	// the status page, which never calls the API. Each is nil when its
+	// collector is off, was skipped or could not read it (Collectors says
+	// which), a list also when the server has none; License is kept when
+	// only the organizations' licensing failed. Do not modify them.
+	License      *vboapi.License
+	Repositories []vboapi.Repository
+	Proxies      []vboapi.Proxy
 }
 
 // collector returns the outcome of the named collector, nil when it is off.

@@ -64,6 +64,9 @@ func (licenseScraper) Scrape(ctx context.Context, t *Target) ([]prometheus.Metri
 	if err != nil {
 		return nil, err
 	}
+	if t.res != nil {
+		t.res.License = &l
+	}
 	var out metricList
 	out.oneHot(licenseStatusDesc, knownLicenseStatuses, l.Status, t.Server)
 	out.oneHot(licenseTypeDesc, knownLicenseTypes, l.Type, t.Server)

@@ -63,5 +63,8 @@ func (s proxiesScraper) Scrape(ctx context.Context, t *Target) ([]prometheus.Met
 		}
 		out.gauge(proxyInfoDesc, 1, with(labels, p.FQDN, p.Version, p.OperatingSystem, p.ProxyPoolID)...)
 	}
+	if t.res != nil {
+		t.res.Proxies = proxies
+	}
 	return out, nil
 }

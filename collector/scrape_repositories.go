@@ -88,5 +88,8 @@ func (repositoriesScraper) Scrape(ctx context.Context, t *Target) ([]prometheus.
 		}
 		out.gauge(repositoryInfoDesc, 1, with(labels, r.ProxyID, r.ObjectStorageID, storageType, longTerm)...)
 	}
+	if t.res != nil {
+		t.res.Repositories = repos
+	}
 	return out, nil
 }

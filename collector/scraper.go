@@ -50,6 +50,10 @@ type Target struct {
 	Jobs []TargetJob
 	// ServerJobs is the server's whole job list; do not modify it.
 	ServerJobs []vboapi.Job
+	// res is the poll's result, where the license, repositories and
+	// proxies scrapers keep a typed copy of what they read (each its own
+	// field, so they may run at once); nil outside a poll.
+	res *ServerResult
 }
 
 // TargetJob is a job a per-job series is labelled with.
@@ -290,7 +294,7 @@ func with(labels []string, extra ...string) []string {
 // list (jobs, which took listTook), concurrently: they share the client's
 // request slots. A panic fails its collector only.
 func (p *poller) runCollectors(ctx context.Context, res *ServerResult, jobs []vboapi.Job, listTook time.Duration) {
-	t := &Target{Server: p.cfg.Name, Client: p.client, Version: res.APIVersion, PageSize: p.cfg.PageSize, ServerJobs: jobs}
+	t := &Target{Server: p.cfg.Name, Client: p.client, Version: res.APIVersion, PageSize: p.cfg.PageSize, ServerJobs: jobs, res: res}
 	for _, j := range res.Jobs {
 		if j.Job != nil {
 			t.Jobs = append(t.Jobs, TargetJob{ID: j.ID, Name: j.Name})

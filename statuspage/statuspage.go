@@ -1,6 +1,7 @@
 // Package statuspage renders the exporter's landing page with a table of the
-// last poll of every server and job, for people checking on the exporter
-// without a Prometheus query at hand.
+// last poll of every server and job, and of each server's licence,
+// repositories and proxies, for people checking on the exporter without a
+// Prometheus query at hand.
 package statuspage
 
 import (
@@ -69,6 +70,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type serverView struct {
 	Name, Up, Polled, Duration, LastError, LastErrorAt string
 	Jobs                                               []jobView
+	Ops                                                []opsView // licence, proxies, repositories
 }
 
 type jobView struct {
@@ -108,6 +110,7 @@ func (h *Handler) view() []serverView {
 			}
 			sv.Jobs = append(sv.Jobs, jv)
 		}
+		sv.Ops = opsViews(now, r)
 		out = append(out, sv)
 	}
 	return out

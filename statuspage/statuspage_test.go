@@ -3,6 +3,7 @@ package statuspage
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -29,31 +30,67 @@ import (
 
 const password = "status-page-password-7f3a"
 
-// pageUnderTest serves the status page of an exporter of a simulator with
-// one failing job. reg holds the exporter's own metrics.
-func pageUnderTest(t *testing.T) (page *httptest.Server, sim *simulator.Simulator, e *collector.Exporter, reg *prometheus.Registry) {
+// fixture is the status page of an exporter of two simulators: west, a v8
+// server with a near-full repository, an immutable archive repository and
+// an offline proxy; east, a v1 server (whose version has no licence,
+// repositories or proxies) with one failing job. reg holds the exporter's
+// own metrics.
+type fixture struct {
+	page   *httptest.Server
+	v8, v1 *simulator.Simulator
+	e      *collector.Exporter
+	reg    *prometheus.Registry
+}
+
+// v8Tenant is west's: three jobs, and every state the operations tables
+// show.
+var v8Tenant = simulator.TenantOptions{Users: 30, GroupJobs: 1, UserJobs: 1,
+	Ops: simulator.OpsOptions{ArchiveRepositories: 1, NearFullRepository: true, OfflineProxy: true}}
+
+func pageUnderTest(t *testing.T) *fixture {
 	t.Helper()
-	srv, sim := simulator.NewServer(t, simulator.Options{Username: "svc", Password: password, Jobs: 3, MailboxesPerJob: []int{120, 0, 40}})
-	truth := sim.Truth()
-	sim.AddFault(simulator.Fault{Endpoint: "mailboxes", JobID: truth[2].ID, Kind: simulator.StatusError, Status: 500})
-	u, _ := url.Parse(srv.URL)
-	reg = prometheus.NewRegistry()
-	e = collector.New(log.NewNopLogger(), vboapi.NewMetrics(reg), "test")
-	t.Cleanup(e.Close)
-	err := e.ApplyConfig(&config.Config{Servers: []config.Server{{
-		Name: "east", URL: config.URL{URL: u}, Username: "svc", Password: promconfig.Secret(password),
-		RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 2, PageSize: 50, MaxResponseBytes: 1 << 20,
-	}}})
+	f := &fixture{}
+	srv8, sim8 := simulator.NewServer(t, simulator.Options{Username: "svc", Password: password,
+		Versions: []string{"v6", "v7", "v8"}, Tenant: v8Tenant})
+	srv1, sim1 := simulator.NewServer(t, simulator.Options{Username: "svc", Password: password, Jobs: 3, MailboxesPerJob: []int{120, 0, 40}})
+	f.v8, f.v1 = sim8, sim1
+	truth := sim1.Truth()
+	sim1.AddFault(simulator.Fault{Endpoint: "mailboxes", JobID: truth[2].ID, Kind: simulator.StatusError, Status: 500})
+	server := func(name, raw string) config.Server {
+		u, _ := url.Parse(raw)
+		return config.Server{
+			Name: name, URL: config.URL{URL: u}, Username: "svc", Password: promconfig.Secret(password),
+			RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 2, PageSize: 50, MaxResponseBytes: 1 << 20,
+		}
+	}
+	f.reg = prometheus.NewRegistry()
+	f.e = collector.New(log.NewNopLogger(), vboapi.NewMetrics(f.reg), "test")
+	t.Cleanup(f.e.Close)
+	if err := f.e.ApplyConfig(&config.Config{Servers: []config.Server{server("west", srv8.URL), server("east", srv1.URL)}}); err != nil {
+		t.Fatal(err)
+	}
+	// The landing config of main.go, so that the screenshot is the page.
+	h, err := New(web.LandingConfig{
+		Name: "VBO365 Exporter", Description: "Prometheus exporter for Veeam Backup for Microsoft 365 backup jobs",
+		Profiling: "false", Links: []web.LandingLinks{{Address: "/metrics", Text: "Metrics"}},
+	}, f.e.LastResults)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(web.LandingConfig{Name: "VBO365 Exporter", Links: []web.LandingLinks{{Address: "/metrics", Text: "Metrics"}}}, e.LastResults)
-	if err != nil {
-		t.Fatal(err)
+	f.page = httptest.NewServer(h)
+	t.Cleanup(f.page.Close)
+	return f
+}
+
+// simRequests is what both simulators received.
+func (f *fixture) simRequests() int64 {
+	var n int64
+	for _, sim := range []*simulator.Simulator{f.v8, f.v1} {
+		for _, e := range simulator.Endpoints {
+			n += sim.Requests(e)
+		}
 	}
-	page = httptest.NewServer(h)
-	t.Cleanup(page.Close)
-	return page, sim, e, reg
+	return n
 }
 
 // apiRequests is the exporter's own count of the requests it has sent. Unlike
@@ -92,28 +129,32 @@ func get(t *testing.T, u string) string {
 
 var tagPattern = regexp.MustCompile(`<[^>]+>`)
 
+// visible is the text of an HTML fragment, as one line.
+func visible(fragment string) string {
+	return strings.Join(strings.Fields(html.UnescapeString(tagPattern.ReplaceAllString(fragment, " "))), " ")
+}
+
 // rowText returns the visible text of the table row for a job.
-func rowText(t *testing.T, html, jobID string) string {
+func rowText(t *testing.T, page, jobID string) string {
 	t.Helper()
-	i := strings.Index(html, `data-job-id="`+jobID+`"`)
+	i := strings.Index(page, `data-job-id="`+jobID+`"`)
 	if i < 0 {
 		t.Fatalf("no row for job %s", jobID)
 	}
-	row := html[i+strings.Index(html[i:], ">")+1:]
-	row = row[:strings.Index(row, "</tr>")]
-	return strings.Join(strings.Fields(tagPattern.ReplaceAllString(row, " ")), " ")
+	row := page[i+strings.Index(page[i:], ">")+1:]
+	return visible(row[:strings.Index(row, "</tr>")])
 }
 
 func TestStatusPageNeverPolls(t *testing.T) {
-	page, sim, _, _ := pageUnderTest(t)
-	body := get(t, page.URL)
+	f := pageUnderTest(t)
+	body := get(t, f.page.URL)
 	if !strings.Contains(body, `id="no-poll"`) || !strings.Contains(body, `href="/metrics"`) {
 		t.Fatal("before any scrape the page must say so and keep the toolkit links")
 	}
-	if n := sim.Requests("token") + sim.Requests("jobs") + sim.Requests("mailboxes"); n != 0 {
+	if n := f.simRequests(); n != 0 {
 		t.Fatalf("rendering the page made %d API requests", n)
 	}
-	resp, err := http.Get(page.URL + "/nothing-here")
+	resp, err := http.Get(f.page.URL + "/nothing-here")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,17 +165,18 @@ func TestStatusPageNeverPolls(t *testing.T) {
 }
 
 func TestStatusPageTable(t *testing.T) {
-	page, sim, e, reg := pageUnderTest(t)
-	e.Poll(context.Background())
-	before := apiRequests(t, reg)
+	f := pageUnderTest(t)
+	f.e.Poll(context.Background())
+	before := apiRequests(t, f.reg)
 	if before == 0 {
 		t.Fatal("the poll sent no requests, or the exporter does not count them")
 	}
-	body := get(t, page.URL)
-	if n := apiRequests(t, reg) - before; n != 0 {
+	body := get(t, f.page.URL)
+	if n := apiRequests(t, f.reg) - before; n != 0 {
 		t.Fatalf("rendering the page made %v API requests", n)
 	}
-	checkTable(t, body, sim.Truth())
+	checkTable(t, body, f.v1.Truth())
+	checkOps(t, body, f.v8)
 }
 
 func checkTable(t *testing.T, html string, truth []simulator.JobTruth) {
@@ -169,23 +211,24 @@ func TestStatusPageInChromium(t *testing.T) {
 		}
 		t.Skip("chromium not installed")
 	}
-	page, sim, e, _ := pageUnderTest(t)
-	e.Poll(context.Background())
+	f := pageUnderTest(t)
+	f.e.Poll(context.Background())
 	dir := t.TempDir()
 	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--user-data-dir=" + filepath.Join(dir, "profile")}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	dom, err := exec.CommandContext(ctx, chromium, append(args, "--dump-dom", page.URL)...).Output()
+	dom, err := exec.CommandContext(ctx, chromium, append(args, "--dump-dom", f.page.URL)...).Output()
 	if err != nil {
 		t.Fatalf("chromium --dump-dom: %v", err)
 	}
-	checkTable(t, string(dom), sim.Truth())
+	checkTable(t, string(dom), f.v1.Truth())
+	checkOps(t, string(dom), f.v8)
 
 	if os.Getenv("UPDATE_SCREENSHOT") == "1" {
 		shot, _ := filepath.Abs("../docs/status-page.png")
-		out, err := exec.CommandContext(ctx, chromium, append(args, "--window-size=1200,700", "--screenshot="+shot, page.URL)...).CombinedOutput()
+		out, err := exec.CommandContext(ctx, chromium, append(args, "--window-size=1200,1160", "--screenshot="+shot, f.page.URL)...).CombinedOutput()
 		if err != nil {
 			t.Fatalf("screenshot: %v\n%s", err, out)
 		}

@@ -19,6 +19,25 @@ var tableTemplate = template.Must(template.New("status").Parse(`
 {{- end }}
 </tbody>
 </table>
+{{- $server := .Name }}
+<div class="vbo-ops" data-server="{{ $server }}">
+{{- range .Ops }}
+<table class="vbo-status" data-server="{{ $server }}" data-collector="{{ .Collector }}">
+<caption><b>{{ $server }}</b> {{ .Title }}
+{{- if .Err }}<br><span class="err">Failed: {{ .Err }}</span>{{ end }}</caption>
+{{- if .Rows }}
+<thead><tr>{{ range .Columns }}<th>{{ . }}</th>{{ end }}</tr></thead>
+<tbody>
+{{- range .Rows }}
+<tr{{ if .Alarm }} class="alarm"{{ end }} data-id="{{ .ID }}">{{ range .Cells }}<td>{{ . }}</td>{{ end }}</tr>
+{{- end }}
+</tbody>
+{{- else }}
+<tbody><tr class="note"><td>{{ .Note }}</td></tr></tbody>
+{{- end }}
+</table>
+{{- end }}
+</div>
 {{- end }}
 `))
 
@@ -28,4 +47,6 @@ table.vbo-status caption { text-align: left; padding: 0.3em 0; }
 table.vbo-status th, table.vbo-status td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
 table.vbo-status tr.alarm td { background: #fde8e8; }
 .up-no, .err { color: #b00020; font-weight: bold; }
+div.vbo-ops { display: flex; flex-wrap: wrap; align-items: flex-start; column-gap: 2em; }
+table.vbo-status tr.note td { color: #555; font-style: italic; }
 `
