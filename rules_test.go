@@ -292,9 +292,39 @@ func TestDeployRulesContent(t *testing.T) {
 		"Vbo365JobFailed", "Vbo365JobWarning", "Vbo365JobNotRunRecently", "Vbo365JobNeverRan",
 		"Vbo365JobDisabled", "Vbo365ExporterConfigReloadFailed", "Vbo365MailboxBackupTooOld",
 	}
-	for _, name := range required {
+	// The operations alerts (docs/alerts-operations.md) carry a runbook
+	// annotation too: what to check, for whoever receives them.
+	operations := []string{
+		"Vbo365CollectorFailing", "Vbo365JobDurationLong", "Vbo365JobDurationVeryLong",
+		"Vbo365LicenseExceeded", "Vbo365LicenseExpiring", "Vbo365LicenseExpired",
+		"Vbo365OrganizationNotBackedUp", "Vbo365ServerUnhealthy", "Vbo365ProxyOffline",
+		"Vbo365ProxyInMaintenance", "Vbo365RepositoryLowFreeSpace", "Vbo365RepositoryVeryLowFreeSpace",
+		"Vbo365RepositoryImmutabilityShortened",
+	}
+	for _, name := range append(required, operations...) {
 		if _, ok := alerts[name]; !ok {
 			t.Errorf("alert %s is missing from %s", name, deployRulesFile)
+		}
+	}
+	for _, name := range operations {
+		r, ok := alerts[name]
+		if !ok {
+			continue
+		}
+		if strings.TrimSpace(r.Annotations["runbook"]) == "" {
+			t.Errorf("alert %s: needs a runbook annotation", name)
+		}
+		// The object the alert is about, by name, and its server.
+		for prefix, label := range map[string]string{
+			"vbo365_repository_": "{{ $labels.repository_name }}", "repository_id:": "{{ $labels.repository_name }}",
+			"vbo365_proxy_": "{{ $labels.proxy_name }}", "vbo365_organization_": "{{ $labels.organization_name }}",
+		} {
+			if strings.Contains(r.Expr, prefix) && !strings.Contains(r.Annotations["summary"], label) {
+				t.Errorf("alert %s: summary must name %s", name, label)
+			}
+		}
+		if !strings.Contains(r.Annotations["summary"], "{{ $labels.server }}") || !strings.Contains(r.Annotations["description"], "{{ $labels.server }}") {
+			t.Errorf("alert %s: summary and description must both name {{ $labels.server }}", name)
 		}
 	}
 	for name, r := range alerts {

@@ -4,6 +4,9 @@ import (
 	"io"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
 
 func TestParseFlagsVersionsAndTenant(t *testing.T) {
@@ -22,6 +25,68 @@ func TestParseFlagsVersionsAndTenant(t *testing.T) {
 		t.Errorf("default versions %v, %v", c.opts.Versions, err)
 	}
 	for _, bad := range []string{"--api-versions=v5", "--api-versions=,"} {
+		if _, err := parseFlags([]string{bad}, io.Discard); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+func TestParseFlagsOps(t *testing.T) {
+	c, err := parseFlags(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.opts.Tenant.Ops != (simulator.OpsOptions{}) {
+		t.Errorf("without --ops.* flags the options must be the library's defaults (zero), got %+v", c.opts.Tenant.Ops)
+	}
+
+	c, err = parseFlags([]string{"--api-versions=v6,v7,v8", "--ops.sessions-per-job=3", "--ops.archive-repositories=2",
+		"--ops.near-full-repository", "--ops.offline-proxy", "--ops.unhealthy", "--ops.license-expires-in=20d"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := simulator.OpsOptions{Sessions: 3, ArchiveRepositories: 2, NearFullRepository: true, OfflineProxy: true,
+		Unhealthy: true, LicenseExpiresIn: 20 * 24 * time.Hour}
+	if c.opts.Tenant.Ops != want {
+		t.Fatalf("parsed %+v, want %+v", c.opts.Tenant.Ops, want)
+	}
+	// The options reach the simulator the command serves.
+	sim := simulator.New(c.opts)
+	ops := sim.OpsTruth()
+	if len(ops.ArchiveRepositories) != 2 || len(ops.CopyJobs) != 2 || ops.ImmutableRepository == "" ||
+		ops.NearFullRepository == "" || ops.OfflineProxy == "" || ops.Healthy || ops.LicenseStatus != "Valid" {
+		t.Errorf("simulator ops %+v", ops)
+	}
+	now := sim.Options().Tenant.Now
+	if left := ops.LicenseExpires.Sub(now); left <= 19*24*time.Hour || left > 20*24*time.Hour {
+		t.Errorf("licence expires %s after the tenant's now, want about 20d", left)
+	}
+	runs := map[string]int{}
+	for _, s := range ops.Sessions {
+		if s.JobType == "Backup" && s.MainSessionID == "" {
+			runs[s.JobID]++
+		}
+	}
+	if len(runs) == 0 {
+		t.Fatal("no backup sessions")
+	}
+	for job, n := range runs {
+		if n != 3 {
+			t.Errorf("job %s has %d scheduled runs, want 3 (--ops.sessions-per-job)", job, n)
+		}
+	}
+
+	// Expired, and no history at all.
+	c, err = parseFlags([]string{"--api-versions=v8", "--ops.license-expires-in=-10d", "--ops.sessions-per-job=-1"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops = simulator.New(c.opts).OpsTruth()
+	if ops.LicenseStatus != "Expired" || len(ops.Sessions) != 0 {
+		t.Errorf("with an expired licence and no sessions: status %s, %d sessions", ops.LicenseStatus, len(ops.Sessions))
+	}
+
+	for _, bad := range []string{"--ops.sessions-per-job=many", "--ops.license-expires-in=soon"} {
 		if _, err := parseFlags([]string{bad}, io.Discard); err == nil {
 			t.Errorf("%s accepted", bad)
 		}

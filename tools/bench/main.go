@@ -10,6 +10,7 @@
 //	go run ./tools/bench -tls            # adds HTTPS variants of the big scenarios
 //	go run ./tools/bench -profile DIR    # also CPU/alloc profiles of an in-process exporter at 1M
 //	go run ./tools/bench -api v8 -only v8-100k -repeat 3   # the REST API v8 scenario, three fresh runs
+//	go run ./tools/bench -api ops        # requests of a default scrape: 200 jobs, a year or 30 days of sessions
 package main
 
 import (
@@ -57,8 +58,8 @@ func main() {
 	flag.StringVar(&o.profileDir, "profile", "", "write cpu.pprof and mem.pprof of an in-process exporter scraping one scenario (-profile.scenario; default the v1 1M one) into this directory")
 	flag.StringVar(&o.only, "only", "", "run only scenarios whose name contains this")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (configs and process logs)")
-	flag.StringVar(&o.api, "api", "all", "scenario families: v1 (SelectedMailboxes), v8 (scopes and repository data) or all")
-	flag.IntVar(&o.repeat, "repeat", 1, "runs of each v8 scenario, each with a fresh simulator and exporter; the report gives medians over them")
+	flag.StringVar(&o.api, "api", "all", "scenario families: v1 (SelectedMailboxes), v8 (scopes and repository data), ops (the operations collectors' requests) or all")
+	flag.IntVar(&o.repeat, "repeat", 1, "runs of each v8 and ops scenario, each with a fresh simulator and exporter; the report gives medians over them")
 	env := flag.String("exporter.env", "", "comma-separated KEY=VALUE environment variables for the exporter process, e.g. GOGC=100")
 	flag.StringVar(&o.profileScenario, "profile.scenario", "", "scenario to profile with -profile (default 1M-L1000-C8, 100k-L1000-C8 with -quick); any scenario name, v8 ones included")
 	flag.Parse()
@@ -69,9 +70,9 @@ func main() {
 		log.Fatal("-repeat must be at least 1")
 	}
 	switch o.api {
-	case "v1", "v8", "all":
+	case "v1", "v8", "ops", "all":
 	default:
-		log.Fatal("-api must be v1, v8 or all")
+		log.Fatal("-api must be v1, v8, ops or all")
 	}
 	if *env != "" {
 		o.exporterEnv = strings.Split(*env, ",")
@@ -100,8 +101,13 @@ func run(o *options) error {
 	start := time.Now()
 	var results []*result
 	var v8Results []*v8Runs
+	var opsResults []*opsRuns
 	for _, sc := range scenarios(o) {
 		if o.only != "" && !strings.Contains(sc.name, o.only) {
+			continue
+		}
+		if sc.ops != nil {
+			opsResults = append(opsResults, runOps(o, sc, tmp))
 			continue
 		}
 		if sc.v8 != nil {
@@ -138,7 +144,7 @@ func run(o *options) error {
 			return fmt.Errorf("profile: %w", err)
 		}
 	}
-	report := renderReport(o, results, prof, time.Since(start)) + renderV8(o, v8Results)
+	report := renderReport(o, results, prof, time.Since(start)) + renderV8(o, v8Results) + renderOps(o, opsResults)
 	var w io.Writer = os.Stdout
 	if o.out != "" {
 		f, err := os.Create(o.out)

@@ -21,8 +21,9 @@ type scenario struct {
 	pageSize    int   // L
 	concurrency int   // C
 	tls         bool
-	coalesce    bool    // also prove that two concurrent scrapes share one poll
-	v8          *v8Spec // a REST API v8 tenant instead of v1 jobs (tools/bench/v8.go)
+	coalesce    bool     // also prove that two concurrent scrapes share one poll
+	v8          *v8Spec  // a REST API v8 tenant instead of v1 jobs (tools/bench/v8.go)
+	ops         *opsSpec // a v8 tenant with a session history, for the operations collectors (tools/bench/ops.go)
 }
 
 func (s scenario) total() int {
@@ -61,11 +62,14 @@ func split(total, jobs int) []int {
 
 func scenarios(o *options) []scenario {
 	var list []scenario
-	if o.api != "v8" {
+	if o.api == "v1" || o.api == "all" {
 		list = v1Scenarios(o)
 	}
-	if o.api != "v1" {
+	if o.api == "v8" || o.api == "all" {
 		list = append(list, v8Scenarios(o)...)
+	}
+	if o.api == "ops" || o.api == "all" {
+		list = append(list, opsScenarios(o)...)
 	}
 	return list
 }
