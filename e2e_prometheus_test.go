@@ -248,40 +248,10 @@ func e2eStartPromHarness(t *testing.T) (h *e2ePromHarness, err error) {
 		return h, err
 	}
 
-	var lastErr error
-	for range 3 {
-		addr := e2eFreeAddr(t)
-		p, err := e2eStartProc("prometheus", "prometheus",
-			"--config.file="+promCfgFile,
-			"--storage.tsdb.path="+filepath.Join(h.dir, "data"),
-			"--web.listen-address="+addr,
-			"--log.level=warn",
-		)
-		if err != nil {
-			return h, err
-		}
-		h.prom, h.promURL = p, "http://"+addr
-		lastErr = e2eWaitHTTP(p, 20*time.Second, func() bool {
-			resp, err := h.client.Get(h.promURL + "/-/ready")
-			if err != nil {
-				return false
-			}
-			resp.Body.Close()
-			return resp.StatusCode == http.StatusOK
-		})
-		if lastErr == nil {
-			atE2EShutdown(p.Stop) // before the exporter, which it scrapes
-			break
-		}
-		p.Stop()
-		lastErr = fmt.Errorf("%w; output:\n%s", lastErr, p.Output())
-		if !strings.Contains(p.Output(), "address already in use") {
-			break
-		}
+	if h.prom, h.promURL, err = e2eLaunchPrometheus(t, promCfgFile, filepath.Join(h.dir, "data"), h.client); err != nil {
+		return h, err
 	}
-	if lastErr != nil {
-		return h, lastErr
-	}
+	atE2EShutdown(h.prom.Stop) // before the exporter, which it scrapes
 
 	// Two scrapes at least, so rate() and friends have two samples.
 	deadline := time.Now().Add(20 * time.Second)
@@ -299,6 +269,44 @@ func e2eStartPromHarness(t *testing.T) (h *e2ePromHarness, err error) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	return h, nil
+}
+
+// e2eLaunchPrometheus starts a Prometheus server with the config file and
+// data directory given and waits until /-/ready answers 200, retrying with
+// a new port if the one picked was taken meanwhile. The caller stops it.
+func e2eLaunchPrometheus(t testing.TB, cfgFile, dataDir string, client *http.Client) (*e2eProc, string, error) {
+	t.Helper()
+	var lastErr error
+	for range 3 {
+		addr := e2eFreeAddr(t)
+		p, err := e2eStartProc("prometheus", "prometheus",
+			"--config.file="+cfgFile,
+			"--storage.tsdb.path="+dataDir,
+			"--web.listen-address="+addr,
+			"--log.level=warn",
+		)
+		if err != nil {
+			return nil, "", err
+		}
+		promURL := "http://" + addr
+		lastErr = e2eWaitHTTP(p, 20*time.Second, func() bool {
+			resp, err := client.Get(promURL + "/-/ready")
+			if err != nil {
+				return false
+			}
+			resp.Body.Close()
+			return resp.StatusCode == http.StatusOK
+		})
+		if lastErr == nil {
+			return p, promURL, nil
+		}
+		p.Stop()
+		lastErr = fmt.Errorf("%w; output:\n%s", lastErr, p.Output())
+		if !strings.Contains(p.Output(), "address already in use") {
+			break
+		}
+	}
+	return nil, "", lastErr
 }
 
 // startV8 starts the 8.x server and reads its ground truth.

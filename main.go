@@ -51,6 +51,7 @@ func run(ctx context.Context, args []string) int {
 		metricsPath   = app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").String()
 		timeoutOffset = app.Flag("scrape.timeout-offset", "Time subtracted from Prometheus' scrape timeout (X-Prometheus-Scrape-Timeout-Seconds) so that the response is sent before Prometheus gives up.").Default("0.5s").Duration()
 		defaultTO     = app.Flag("scrape.default-timeout", "Deadline of a scrape that carries no X-Prometheus-Scrape-Timeout-Seconds header (curl, other scrapers).").Default("60s").Duration()
+		metricsAll    = app.Flag("metrics.servers", "Poll every configured server when the telemetry path is scraped. --no-metrics.servers leaves only the exporter's own metrics there, for deployments that scrape each server through /probe?target=<name>.").Default("true").Bool()
 		logLevel      = app.Flag("log.level", "Only log messages with the given severity or above.").Default("info").Enum("debug", "info", "warn", "error")
 		logFormat     = app.Flag("log.format", "Output format of log messages.").Default("logfmt").Enum("logfmt", "json")
 		logFile       = app.Flag("log.file", "Append log messages to this file instead of standard error (for the Windows service, which has no console).").String()
@@ -93,7 +94,12 @@ func run(ctx context.Context, args []string) int {
 
 	reloadRequests := make(chan chan error)
 	mux := http.NewServeMux()
-	mux.Handle(*metricsPath, metricsHandler(exporter, registry, logger, *timeoutOffset, *defaultTO))
+	scrapes := scrapeHandlers{exporter: exporter, own: registry, config: safeConfig.Get, logger: logger,
+		metricsPath: *metricsPath, servers: *metricsAll, offset: *timeoutOffset, fallback: *defaultTO}
+	if err := scrapes.register(mux); err != nil {
+		level.Error(logger).Log("msg", "cannot serve the scrape endpoints", "err", err)
+		return 2
+	}
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("Healthy\n")) })
 	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("Ready\n")) })
 	mux.HandleFunc("/-/reload", reloadHandler(reloadRequests))
@@ -105,6 +111,7 @@ func run(ctx context.Context, args []string) int {
 			Profiling:   "false", // no pprof endpoints are served
 			Links: []web.LandingLinks{
 				{Address: *metricsPath, Text: "Metrics"},
+				{Address: sdPath, Text: "Service discovery (targets for /probe)"},
 				{Address: "/-/healthy", Text: "Health"},
 			},
 		}, exporter.LastResults)
