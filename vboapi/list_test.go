@@ -28,6 +28,22 @@ type pageServer struct {
 	asked []url.Values
 }
 
+// requests is how many requests have reached the server so far.
+func (s *pageServer) requests() int { return len(s.queries()) }
+
+// queries are the query strings of the requests so far, in arrival order.
+func (s *pageServer) queries() []url.Values {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]url.Values(nil), s.asked...)
+}
+
+func (s *pageServer) forget() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.asked = nil
+}
+
 func (s *pageServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/v8/token" {
 		fmt.Fprint(w, `{"access_token":"tok","expires_in":3600}`)
@@ -97,7 +113,7 @@ func TestListReadsAheadInOrder(t *testing.T) {
 		s := &pageServer{n: n}
 		c := pageClient(t, s, 4)
 		for read := 1; read <= 2; read++ {
-			s.asked = nil
+			s.forget()
 			ids, err := readUsersWith(t, c, 10)
 			if err != nil || len(ids) != n {
 				t.Fatalf("n=%d read %d: %d users, %v", n, read, len(ids), err)
@@ -109,15 +125,15 @@ func TestListReadsAheadInOrder(t *testing.T) {
 			}
 			needed := n/10 + 1
 			offsets := map[string]bool{}
-			for _, q := range s.asked {
+			for _, q := range s.queries() {
 				if offsets[q.Get("offset")] {
 					t.Errorf("n=%d read %d: offset %s asked twice", n, read, q.Get("offset"))
 				}
 				offsets[q.Get("offset")] = true
 			}
-			switch extra := len(s.asked) - needed; {
+			switch extra := s.requests() - needed; {
 			case extra < 0:
-				t.Fatalf("n=%d read %d: %d requests, fewer than the %d pages", n, read, len(s.asked), needed)
+				t.Fatalf("n=%d read %d: %d requests, fewer than the %d pages", n, read, s.requests(), needed)
 			case read == 1 && extra > 3:
 				t.Errorf("n=%d: %d requests past the end on the first read, want at most 3", n, extra)
 			case read == 2 && extra != 0:
@@ -160,10 +176,10 @@ func TestListReadsEveryPageThroughOneSetID(t *testing.T) {
 				t.Fatalf("%+v: user %d is %s", tc, i, id)
 			}
 		}
-		if len(s.asked) != tc.pages {
-			t.Fatalf("%+v: %d requests, want %d", tc, len(s.asked), tc.pages)
+		if s.requests() != tc.pages {
+			t.Fatalf("%+v: %d requests, want %d", tc, s.requests(), tc.pages)
 		}
-		for i, q := range s.asked {
+		for i, q := range s.queries() {
 			if q.Get("dataSource") != "PreferLocal" || q.Get("limit") != strconv.Itoa(tc.pageSize) {
 				t.Errorf("%+v: request %d asked %v", tc, i, q)
 			}
@@ -208,8 +224,8 @@ func TestListThatNeverEndsFails(t *testing.T) {
 	if _, err := readUsers(t, s, 10); err == nil || !strings.Contains(err.Error(), "does not end") {
 		t.Fatalf("got %v", err)
 	}
-	if len(s.asked) != 11 {
-		t.Errorf("%d requests, want 11", len(s.asked))
+	if s.requests() != 11 {
+		t.Errorf("%d requests, want 11", s.requests())
 	}
 }
 
@@ -297,8 +313,8 @@ func TestListThatIgnoresTheOffsetFails(t *testing.T) {
 		if !errors.Is(err, ErrNotAdvancing) {
 			t.Fatalf("concurrency %d: got %v", conc, err)
 		}
-		if len(s.asked) > 2*conc+1 {
-			t.Errorf("concurrency %d: %d requests before failing", conc, len(s.asked))
+		if s.requests() > 2*conc+1 {
+			t.Errorf("concurrency %d: %d requests before failing", conc, s.requests())
 		}
 	}
 }
