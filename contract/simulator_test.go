@@ -29,24 +29,35 @@ func TestSimulatorContract(t *testing.T) {
 	v.Check(t)
 }
 
-// runContract walks all three versions of a simulator, with wrap (if not
-// nil) between the Validator and the simulator, and returns the Validator.
+// contractTenant is the tenant the walks read.
+func contractTenant() simulator.TenantOptions {
+	return simulator.TenantOptions{
+		Organizations:  2,
+		Users:          60,
+		GroupSize:      6,
+		LargeGroupSize: 25,
+		Now:            time.Date(2024, 5, 1, 22, 0, 0, 0, time.UTC),
+		// Every optional shape of the operations resources: archive
+		// repositories with and without limits and immutability,
+		// copy jobs, an offline proxy, an unhealthy server.
+		Ops: simulator.OpsOptions{Sessions: 6, ArchiveRepositories: 2, NearFullRepository: true,
+			OfflineProxy: true, Unhealthy: true},
+	}
+}
+
+// runContract walks all three versions of a simulator of contractTenant,
+// with wrap (if not nil) between the Validator and the simulator, and
+// returns the Validator.
 func runContract(t *testing.T, wrap func(http.Handler) http.Handler) *Validator {
+	return runContractWith(t, wrap, contractTenant())
+}
+
+// runContractWith walks all three versions of a simulator of tenant.
+func runContractWith(t *testing.T, wrap func(http.Handler) http.Handler, tenant simulator.TenantOptions) *Validator {
 	v := newValidator(t)
 	var h http.Handler = simulator.New(simulator.Options{
 		Versions: []string{"v6", "v7", "v8"},
-		Tenant: simulator.TenantOptions{
-			Organizations:  2,
-			Users:          60,
-			GroupSize:      6,
-			LargeGroupSize: 25,
-			Now:            time.Date(2024, 5, 1, 22, 0, 0, 0, time.UTC),
-			// Every optional shape of the operations resources: archive
-			// repositories with and without limits and immutability,
-			// copy jobs, an offline proxy, an unhealthy server.
-			Ops: simulator.OpsOptions{Sessions: 6, ArchiveRepositories: 2, NearFullRepository: true,
-				OfflineProxy: true, Unhealthy: true},
-		},
+		Tenant:   tenant,
 	})
 	if wrap != nil {
 		h = wrap(h)

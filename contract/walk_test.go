@@ -205,9 +205,10 @@ func walkVersion(t *testing.T, srv *httptest.Server, ver string) {
 	c.login()
 	c.object("/ServiceInstance", nil)
 
-	walkOrganizations(c)
+	orgs := walkOrganizations(c)
 	walkJobs(c)
-	walkRepositories(c)
+	repos := walkRepositories(c)
+	walkWorkloads(c, orgs, repos)
 	walkOperations(c)
 
 	// Documented failures: unknown ids, unknown paths and methods.
@@ -219,7 +220,9 @@ func walkVersion(t *testing.T, srv *httptest.Server, ver string) {
 	c.expect(http.StatusMethodNotAllowed, http.MethodDelete, "/Jobs", nil, true)
 }
 
-func walkOrganizations(c *apiClient) {
+// walkOrganizations reads the organizations and what hangs off them, and
+// returns their ids.
+func walkOrganizations(c *apiClient) []string {
 	q := url.Values{}
 	if c.ver == "v6" {
 		q.Set("extendedView", "true") // required by the v6 schema
@@ -229,7 +232,8 @@ func walkOrganizations(c *apiClient) {
 	if c.ver != "v6" {
 		src = url.Values{"dataSource": {"PreferLocal"}}
 	}
-	for _, org := range c.ids("organizations", orgs) {
+	ids := c.ids("organizations", orgs)
+	for _, org := range ids {
 		op := "/Organizations/" + org
 		c.object(op, url.Values{"extendedView": {"false"}})
 		c.object(op+"/LicensingInformation", nil)
@@ -261,6 +265,7 @@ func walkOrganizations(c *apiClient) {
 				op+"/Groups/"+url.PathEscape(g)+"/Members", src, 10, 3, true)
 		}
 	}
+	return ids
 }
 
 func walkJobs(c *apiClient) {
@@ -280,12 +285,16 @@ func walkJobs(c *apiClient) {
 	}
 }
 
-func walkRepositories(c *apiClient) {
+// walkRepositories reads the repositories and their user data, and
+// returns their ids.
+func walkRepositories(c *apiClient) []string {
 	repos := c.collection("/BackupRepositories", "/BackupRepositories", nil, 1, 5, false)
-	for _, id := range c.ids("repositories", repos) {
+	ids := c.ids("repositories", repos)
+	for _, id := range ids {
 		c.object("/BackupRepositories/"+id, nil)
 		c.collection("/BackupRepositories/{repositoryId}/UserData", "/BackupRepositories/"+id+"/UserData", nil, 7, 3, false)
 		// A page past the end is an empty page, not an error.
 		c.object("/BackupRepositories/"+id+"/UserData", url.Values{"limit": {"5"}, "offset": {"100000"}})
 	}
+	return ids
 }

@@ -19,6 +19,12 @@ type fakeAPI struct {
 	groups             map[string][]vboapi.Group // per organization
 	data               map[string][]vboapi.UserData
 	fail               map[string]bool // call keys that fail
+	// The site and team lists, per organization and per repository (see
+	// workloadfake_test.go).
+	sites    map[string][]vboapi.Site
+	teams    map[string][]vboapi.Team
+	siteData map[string][]vboapi.SiteData
+	teamData map[string][]vboapi.TeamData
 
 	// order makes the user data wait for the organization's users to be
 	// read ("users first") or the reverse ("data first", with dataLeft
@@ -37,6 +43,8 @@ func newFake() *fakeAPI {
 		users: map[string][]vboapi.User{}, members: map[string][]vboapi.GroupMember{},
 		groups: map[string][]vboapi.Group{}, data: map[string][]vboapi.UserData{},
 		fail: map[string]bool{}, calls: map[string]int{}, usersRead: make(chan struct{}),
+		sites: map[string][]vboapi.Site{}, teams: map[string][]vboapi.Team{},
+		siteData: map[string][]vboapi.SiteData{}, teamData: map[string][]vboapi.TeamData{},
 	}
 }
 

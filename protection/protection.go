@@ -1,7 +1,9 @@
 // Package protection works out, for each backup job of a REST API v6, v7 or
 // v8 server, which mailboxes the job should protect and how many of them its
-// repository holds a backup of. The rule is docs/protection-v6-v8.md; the
-// simulator's truth follows the same rule.
+// repository holds a backup of, and on request the same for the other
+// workloads: archive mailboxes, OneDrives, personal sites, sites and teams.
+// The rule is docs/protection-v6-v8.md; the simulator's truth follows the
+// same rule.
 package protection
 
 import (
@@ -19,17 +21,31 @@ type API interface {
 	GroupMembers(ctx context.Context, orgID, groupID string, pageSize int, each func(*vboapi.GroupMember) error) error
 	GroupsNamed(ctx context.Context, orgID, name string) ([]vboapi.Group, error)
 	RepositoryUserData(ctx context.Context, repositoryID string, pageSize int, each func(*vboapi.UserData) error) error
+	// The site and team lists, read only for Options.Workloads' sites and
+	// teams.
+	OrganizationSites(ctx context.Context, orgID string, pageSize int, each func(*vboapi.Site) error) error
+	OrganizationTeams(ctx context.Context, orgID string, pageSize int, each func(*vboapi.Team) error) error
+	RepositorySiteData(ctx context.Context, repositoryID string, pageSize int, each func(*vboapi.SiteData) error) error
+	RepositoryTeamData(ctx context.Context, repositoryID string, pageSize int, each func(*vboapi.TeamData) error) error
 }
 
 // Options tunes a refresh.
 type Options struct {
-	PageSize int // items asked per page of users, members and user data
-	// KeepUnprotected is how many not-backed-up mailboxes to list per job.
+	PageSize int // items asked per page of users, members, sites, teams and repository data
+	// KeepUnprotected is how many not-backed-up objects to list per job
+	// and workload.
 	KeepUnprotected int
+	// Workloads are the workloads whose figures Result.Workloads gets.
+	// The mailbox figures of Result's own fields are always computed; with
+	// none (the zero value) nothing else is, and no site or team list is
+	// read.
+	Workloads WorkloadSet
 }
 
 // Result is the protection of one job. Counts are meaningful only when Err
-// is nil: a job whose lists could not all be read gets no counts at all.
+// is nil: a job whose lists could not all be read gets no counts at all,
+// save for the site and team lists, whose failure is the workload's
+// (WorkloadResult.Err).
 type Result struct {
 	Mailboxes int // distinct primary mailboxes in the job's scope
 	BackedUp  int // of those, the ones the job's repository holds a backup of
@@ -44,15 +60,52 @@ type Result struct {
 	// Unprotected lists up to KeepUnprotected mailboxes not backed up, in
 	// address order.
 	Unprotected []Mailbox
-	Err         error
+	// Workloads are the figures of each workload of Options.Workloads,
+	// indexed by Workload; the others are zero. Workloads[WorkloadMailbox]
+	// repeats the fields above.
+	Workloads [NumWorkloads]WorkloadResult
+	Err       error
+}
+
+// WorkloadResult is the protection of one workload of a job, by the same
+// rules as the mailboxes': each object counts once, an object the
+// exporter cannot identify counts as not backed up (and in Unresolved),
+// and a figure is never built from part of a list.
+type WorkloadResult struct {
+	InScope  int // distinct objects in the job's scope
+	BackedUp int // of those, the ones the job's repository holds a backup of
+	// Unresolved counts the objects of the scope that could not be
+	// identified (group members that match no user) and the nested groups
+	// that could not be followed; only user workloads have any.
+	Unresolved int
+	// OldestBackup is the oldest backup time among the backed-up objects;
+	// zero when none is backed up or one of them has no time. The
+	// archive's, OneDrive's and personal site's are kept to the second,
+	// the others exactly.
+	OldestBackup time.Time
+	// Unprotected lists up to KeepUnprotected objects not backed up, in
+	// address order (then id order).
+	Unprotected []Object
+	// Err is why this workload has no figures although the job has: a site
+	// or team list that could not be read. Any other failure is the job's
+	// (Result.Err).
+	Err error
+}
+
+// Object names an object of a job's scope: a user (for its mailbox,
+// archive, OneDrive or personal site), a site or a team.
+type Object struct {
+	// ID is the user, site or team id; "" for a group member that matched
+	// no user, or a group's site known by its URL alone.
+	ID string
+	// Address is lower-cased: a user's address, a site's URL (without a
+	// trailing slash), a team's address.
+	Address string
+	Name    string // the display name or title, where a list gave one
 }
 
 // Mailbox names a mailbox of a job's scope.
-type Mailbox struct {
-	ID      string // the user id; "" for a group member that matched no user
-	Address string // lower-cased
-	Name    string // the display name, where a list gave one
-}
+type Mailbox = Object
 
 // maxGroupDepth bounds how deep nested groups are followed; the selected
 // group is level 1.

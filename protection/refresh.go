@@ -3,7 +3,6 @@ package protection
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
@@ -12,38 +11,37 @@ import (
 // refresh is one computation. Every list it reads is read once, whatever
 // the number of jobs that need it.
 type refresh struct {
-	ctx   context.Context
-	api   API
-	opts  Options
-	t     *table
+	ctx  context.Context
+	api  API
+	opts Options
+	// want are the workloads computed: the mailbox always, and
+	// Options.Workloads.
+	want  WorkloadSet
+	t     *table // users: mailboxes and the other user workloads
+	sites *table
+	teams *table
 	byOrg map[string][]*vboapi.Job
+	// active are, per repository, the workloads some wanted job writing
+	// there may have in scope: the only ones its data is kept for; wide,
+	// whether one of those jobs takes every user of its organization, for
+	// which the data is kept by table number, not by user met. Both are set
+	// before any repository is read, read-only after.
+	active map[string]WorkloadSet
+	wide   map[string]bool
 
-	items   lazy[string, jobItems]
-	users   lazy[string, set]
-	members lazy[groupKey, []vboapi.GroupMember]
-	named   lazy[groupKey, string]
-	scopes  lazy[string, scope]
-	data    lazy[string, *repoState]
+	items    lazy[string, jobItems]
+	users    lazy[string, set]
+	members  lazy[groupKey, []vboapi.GroupMember]
+	named    lazy[groupKey, string]
+	scopes   lazy[string, scope]
+	data     lazy[string, *repoState]
+	orgSites lazy[string, set]
+	orgTeams lazy[string, set]
+	siteData lazy[string, *objectState]
+	teamData lazy[string, *objectState]
 }
 
 type jobItems struct{ selected, excluded []vboapi.JobItem }
-
-// scope is a job's mailboxes, and the nested groups (lower-cased names) its
-// items lead to but that could not be followed.
-type scope struct {
-	mailboxes set
-	missing   map[string]bool
-}
-
-// addMissing records the groups other could not follow as this scope's too.
-func (sc *scope) addMissing(other scope) {
-	for name := range other.missing {
-		if sc.missing == nil {
-			sc.missing = map[string]bool{}
-		}
-		sc.missing[name] = true
-	}
-}
 
 type groupKey struct{ org, group string }
 
@@ -51,7 +49,10 @@ func newRefresh(ctx context.Context, api API, all []vboapi.Job, opts Options) *r
 	if opts.PageSize < 1 {
 		opts.PageSize = 1000
 	}
-	r := &refresh{ctx: ctx, api: api, opts: opts, t: newTable(opts.KeepUnprotected > 0), byOrg: map[string][]*vboapi.Job{}}
+	names := opts.KeepUnprotected > 0
+	r := &refresh{ctx: ctx, api: api, opts: opts, want: opts.Workloads.With(WorkloadMailbox),
+		t: newTable(names), sites: newTable(names), teams: newTable(names),
+		byOrg: map[string][]*vboapi.Job{}, active: map[string]WorkloadSet{}, wide: map[string]bool{}}
 	for i := range all {
 		j := &all[i]
 		r.byOrg[j.OrganizationID] = append(r.byOrg[j.OrganizationID], j)
@@ -67,15 +68,36 @@ func (r *refresh) run(want []*vboapi.Job) []Result {
 		wg.Go(func() {
 			scopes[k], out[k].Err = r.scopeOf(j)
 		})
-		wg.Go(func() {
-			if j.RepositoryID != "" {
-				_, _ = r.repository(j.RepositoryID)
-			}
-		})
 	}
+	// The repositories wait for the item lists, which the scopes read at
+	// the same time, to know what to keep.
+	r.activate(want)
+	r.readRepositories(want, &wg)
 	wg.Wait()
-	// The table is complete now: the rest of the repository data can be
-	// matched to it, once per repository.
+	r.results(want, scopes, out)
+	return out
+}
+
+// readRepositories starts reading what each wanted job's repository holds
+// of the workloads active there.
+func (r *refresh) readRepositories(want []*vboapi.Job, wg *sync.WaitGroup) {
+	for _, j := range want {
+		if j.RepositoryID == "" {
+			continue
+		}
+		wg.Go(func() { _, _ = r.repository(j.RepositoryID) })
+		for _, w := range []Workload{WorkloadSite, WorkloadTeam} {
+			if r.active[j.RepositoryID].Has(w) {
+				wg.Go(func() { _, _ = r.objectData(w, j.RepositoryID) })
+			}
+		}
+	}
+}
+
+// results counts each job whose scope is known against its repository.
+// The tables are complete now: the rest of the repository data can be
+// matched to them, once per repository.
+func (r *refresh) results(want []*vboapi.Job, scopes []scope, out []Result) {
 	matched := map[*repoState]bool{}
 	for k, j := range want {
 		if out[k].Err != nil {
@@ -94,9 +116,55 @@ func (r *refresh) run(want []*vboapi.Job) []Result {
 			r.match(st)
 			matched[st] = true
 		}
-		out[k] = r.result(scopes[k], st)
+		out[k] = r.result(scopes[k], st, j.RepositoryID)
 	}
-	return out
+}
+
+// activate sets, per repository, the workloads its data is kept for (those
+// the items of the wanted jobs writing there can add) and how. With the
+// mailbox alone there is nothing to decide, nothing is read first, and
+// every repository's data is kept by table number.
+func (r *refresh) activate(want []*vboapi.Job) {
+	if r.want == WorkloadsOf(WorkloadMailbox) {
+		for _, j := range want {
+			r.active[j.RepositoryID], r.wide[j.RepositoryID] = r.want, true
+		}
+		return
+	}
+	adds := make([]WorkloadSet, len(want))
+	wide := make([]bool, len(want))
+	var wg sync.WaitGroup
+	for k, j := range want {
+		wg.Go(func() { adds[k], wide[k] = r.jobAdds(j) })
+	}
+	wg.Wait()
+	for k, j := range want {
+		r.active[j.RepositoryID] |= adds[k]
+		r.wide[j.RepositoryID] = r.wide[j.RepositoryID] || wide[k]
+	}
+}
+
+// jobAdds is what a job's scope can hold: every wanted workload for an
+// entire-organization job, else what its selected items add; wide is
+// whether that takes every user of the organization. A job whose items
+// cannot be read adds every workload: it fails anyway.
+func (r *refresh) jobAdds(j *vboapi.Job) (adds WorkloadSet, wide bool) {
+	if j.BackupType == "EntireOrganization" {
+		return r.want, true
+	}
+	items, err := r.itemsOf(j)
+	if err != nil {
+		return r.want, true
+	}
+	adds = WorkloadsOf(WorkloadMailbox)
+	for k := range items.selected {
+		it := &items.selected[k]
+		a := itemAdds(it) & r.want
+		adds |= a
+		orgWide := it.Type == vboapi.ItemPartialOrganization || it.Type == vboapi.ItemPersonalSites
+		wide = wide || orgWide && a.userOnly() != 0
+	}
+	return adds & r.want, wide
 }
 
 // scopeOf is the job's scope by the rule of docs/protection-v6-v8.md.
@@ -108,34 +176,48 @@ func (r *refresh) scopeOf(j *vboapi.Job) (scope, error) {
 		}
 		var sc scope
 		if j.BackupType == "EntireOrganization" {
-			all, err := r.orgUsers(j.OrganizationID)
-			if err != nil {
+			if sc, err = r.entireOrganization(j); err != nil {
 				return scope{}, err
 			}
-			sc.mailboxes.union(all)
-			for _, other := range r.byOrg[j.OrganizationID] {
-				if other.ID == j.ID || other.BackupType == "EntireOrganization" {
-					continue
-				}
-				held, err := r.scopeOf(other)
-				if err != nil {
-					return scope{}, fmt.Errorf("the scope of job %q, which this job leaves out: %w", other.Name, err)
-				}
-				sc.mailboxes.subtract(held.mailboxes)
-			}
-		} else {
-			if sc, err = r.expand(j.OrganizationID, items.selected); err != nil {
-				return scope{}, err
-			}
+		} else if sc, err = r.expand(j.OrganizationID, items.selected); err != nil {
+			return scope{}, err
 		}
 		excluded, err := r.expand(j.OrganizationID, items.excluded)
 		if err != nil {
 			return scope{}, err
 		}
-		sc.mailboxes.subtract(excluded.mailboxes)
+		sc.subtract(excluded, "")
 		sc.addMissing(excluded)
 		return sc, nil
 	})
+}
+
+// entireOrganization is every object of the organization, for every wanted
+// workload, less what the organization's other jobs hold of it.
+func (r *refresh) entireOrganization(j *vboapi.Job) (scope, error) {
+	var sc scope
+	all, err := r.orgUsers(j.OrganizationID)
+	if err != nil {
+		return scope{}, err
+	}
+	r.want.userOnly().each(func(w Workload) { sc.objects[w].union(all) })
+	for _, w := range []Workload{WorkloadSite, WorkloadTeam} {
+		if r.want.Has(w) {
+			objects, err := r.orgObjects(w, j.OrganizationID)
+			sc.addOrgObjects(w, objects, err)
+		}
+	}
+	for _, other := range r.byOrg[j.OrganizationID] {
+		if other.ID == j.ID || other.BackupType == "EntireOrganization" {
+			continue
+		}
+		held, err := r.scopeOf(other)
+		if err != nil {
+			return scope{}, fmt.Errorf("the scope of job %q, which this job leaves out: %w", other.Name, err)
+		}
+		sc.subtract(held, other.Name)
+	}
+	return sc, nil
 }
 
 func (r *refresh) itemsOf(j *vboapi.Job) (jobItems, error) {
@@ -149,149 +231,5 @@ func (r *refresh) itemsOf(j *vboapi.Job) (jobItems, error) {
 		}
 		it.excluded, err = r.api.ExcludedItems(r.ctx, j.ID)
 		return it, err
-	})
-}
-
-// expand gives the mailboxes a list of items names.
-func (r *refresh) expand(org string, items []vboapi.JobItem) (scope, error) {
-	var sc scope
-	for _, it := range items {
-		switch {
-		case it.Type == vboapi.ItemUser && it.Mailbox && it.User != nil:
-			if it.User.ID != "" {
-				sc.mailboxes.add(r.t.user(it.User.ID, it.User.Name, it.User.DisplayName))
-			} else if it.User.Name != "" {
-				i, _ := r.t.member(it.User.Name, it.User.DisplayName)
-				sc.mailboxes.add(i)
-			}
-		case it.Type == vboapi.ItemGroup && it.Members && it.MemberMailbox && it.Group != nil:
-			if err := r.groupMailboxes(org, it.Group.ID, &sc); err != nil {
-				return scope{}, err
-			}
-		case it.Type == vboapi.ItemPartialOrganization && it.Mailbox:
-			all, err := r.orgUsers(org)
-			if err != nil {
-				return scope{}, err
-			}
-			sc.mailboxes.union(all)
-		}
-	}
-	return sc, nil
-}
-
-// groupMailboxes adds the mailboxes of a group and of its nested groups to
-// sc, breadth first with a visited set: a cycle is read once, and a group is
-// met at its shallowest level, so the depth limit does not depend on the
-// order of the members. A member of type Unknown counts as a mailbox:
-// leaving it out could hide one.
-func (r *refresh) groupMailboxes(org, group string, sc *scope) error {
-	type level struct {
-		id    string
-		depth int // the selected group is 1
-	}
-	visited := map[string]bool{strings.ToLower(group): true}
-	queue := []level{{group, 1}}
-	for len(queue) > 0 {
-		cur := queue[0]
-		queue = queue[1:]
-		members, err := r.membersOf(org, cur.id)
-		if err != nil {
-			return err
-		}
-		// Logins are matched against the organization's users: all of
-		// them first, so that the match does not depend on timing.
-		if _, err := r.orgUsers(org); err != nil {
-			return err
-		}
-		for _, m := range members {
-			if m.Type != vboapi.MemberGroup {
-				i, _ := r.t.member(m.Login, m.Name)
-				sc.mailboxes.add(i)
-				continue
-			}
-			name := m.Name
-			if name == "" {
-				name = m.Login
-			}
-			id, err := r.groupNamed(org, name)
-			if err != nil {
-				return err
-			}
-			switch {
-			case id == "":
-				sc.addMissing(scope{missing: map[string]bool{strings.ToLower(name): true}})
-			case visited[strings.ToLower(id)]:
-			case cur.depth+1 > maxGroupDepth:
-				visited[strings.ToLower(id)] = true
-				sc.addMissing(scope{missing: map[string]bool{strings.ToLower(name): true}})
-			default:
-				visited[strings.ToLower(id)] = true
-				queue = append(queue, level{id, cur.depth + 1})
-			}
-		}
-	}
-	return nil
-}
-
-// membersOf reads a group's direct members once, as they are: they are
-// matched to users only once the organization's users are all read, so the
-// two lists can be read at the same time.
-func (r *refresh) membersOf(org, group string) ([]vboapi.GroupMember, error) {
-	return r.members.get(groupKey{org, group}, func() ([]vboapi.GroupMember, error) {
-		var out []vboapi.GroupMember
-		seen := map[string]bool{}
-		err := r.api.GroupMembers(r.ctx, org, group, r.opts.PageSize, func(m *vboapi.GroupMember) error {
-			key := strings.ToLower(m.Type + "/" + m.Login + "/" + m.Name)
-			if seen[key] {
-				return fmt.Errorf("the member list of group %s names %s (%s) twice", group, m.Login, m.Name)
-			}
-			seen[key] = true
-			out = append(out, *m)
-			return nil
-		})
-		return out, err
-	})
-}
-
-// groupNamed finds a nested group's id by its name; "" when there is not
-// exactly one group of that name.
-func (r *refresh) groupNamed(org, name string) (string, error) {
-	return r.named.get(groupKey{org, strings.ToLower(name)}, func() (string, error) {
-		groups, err := r.api.GroupsNamed(r.ctx, org, name)
-		if err != nil {
-			return "", err
-		}
-		id, n := "", 0
-		for _, g := range groups {
-			if strings.EqualFold(g.Name, name) {
-				id, n = g.ID, n+1
-			}
-		}
-		if n != 1 {
-			return "", nil
-		}
-		return id, nil
-	})
-}
-
-// orgUsers reads every user of the organization once.
-func (r *refresh) orgUsers(org string) (set, error) {
-	return r.users.get(org, func() (set, error) {
-		var s set
-		err := r.api.OrganizationUsers(r.ctx, org, r.opts.PageSize, func(u *vboapi.User) error {
-			if u.ID == "" {
-				return fmt.Errorf("a user without id in the organization's user list")
-			}
-			i := r.t.user(u.ID, u.Name, u.DisplayName)
-			if s.has(i) {
-				// One snapshot (setId) never lists a user twice: the
-				// server pages wrongly, and a repeat may stand in for
-				// a user it left out.
-				return fmt.Errorf("the organization's user list names user %s twice", u.ID)
-			}
-			s.add(i)
-			return nil
-		})
-		return s, err
 	})
 }

@@ -1,9 +1,6 @@
 package protection
 
-import (
-	"math/bits"
-	"sync"
-)
+import "sync"
 
 // table gives every mailbox a refresh meets one small number, so that a
 // job's scope is a bit set and a user read from several lists (a job's
@@ -19,8 +16,11 @@ type table struct {
 	byAddr index // the first mailbox of each address
 	// name is the display name of each mailbox, kept only when the
 	// unprotected mailboxes are listed: it is needed for nothing else.
-	name    []ref
-	names   bool
+	name  []ref
+	names bool
+	// public are the users that are public folder mailboxes, recorded only
+	// when a workload they cannot have is wanted.
+	public  set
 	scratch []byte
 }
 
@@ -148,54 +148,4 @@ func (t *table) resolved(i int32) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.id[i] != 0
-}
-
-// set is a set of mailboxes of one table.
-type set []uint64
-
-func (s *set) add(i int32) {
-	w := int(i) >> 6
-	for len(*s) <= w {
-		*s = append(*s, 0)
-	}
-	(*s)[w] |= 1 << (uint(i) & 63)
-}
-
-func (s set) has(i int32) bool {
-	w := int(i) >> 6
-	return w < len(s) && s[w]&(1<<(uint(i)&63)) != 0
-}
-
-func (s *set) union(o set) {
-	for len(*s) < len(o) {
-		*s = append(*s, 0)
-	}
-	for w, bitsOf := range o {
-		(*s)[w] |= bitsOf
-	}
-}
-
-func (s set) subtract(o set) {
-	for w := range min(len(s), len(o)) {
-		s[w] &^= o[w]
-	}
-}
-
-func (s set) len() int {
-	n := 0
-	for _, w := range s {
-		n += bits.OnesCount64(w)
-	}
-	return n
-}
-
-// each calls f for every member in increasing order.
-func (s set) each(f func(int32)) {
-	for w, word := range s {
-		for word != 0 {
-			b := bits.TrailingZeros64(word)
-			f(int32(w<<6 | b))
-			word &= word - 1
-		}
-	}
 }

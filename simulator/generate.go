@@ -33,7 +33,8 @@ type generator struct {
 
 // buildTenant derives the whole tenant from the seed: organizations,
 // users, groups, jobs, then each job's scope by the protection rule, then
-// the repositories' user data from those scopes, and last the hard cases.
+// the repositories' user data from those scopes, then the hard cases, and
+// last, with TenantOptions.Workloads, the sites, teams and their jobs.
 func (s *Simulator) buildTenant() *tenant {
 	o := s.opts.Tenant
 	g := &generator{s: s, o: o, t: &tenant{opts: o},
@@ -51,6 +52,9 @@ func (s *Simulator) buildTenant() *tenant {
 	g.fillUserData()
 	g.hardCases()
 	g.resolvable()
+	if o.Workloads {
+		g.addWorkloads()
+	}
 	for _, r := range g.t.repos {
 		r.compact()
 	}

@@ -81,7 +81,8 @@ func (v *vreq) renderJob(w *jw, j *tjob) {
 
 // renderItem writes a RESTJobItemComposed with the members of its
 // x-anyOf variant (RESTJobUserItem, RESTJobGroupItem,
-// RESTJobOrganizationItem); id is the type GUID then the object id.
+// RESTJobOrganizationItem, and the site, team and personal sites items);
+// id is the type GUID then the object id.
 func (v *vreq) renderItem(w *jw, j *tjob, it item) {
 	t := v.t
 	w.open("")
@@ -113,6 +114,8 @@ func (v *vreq) renderItem(w *jw, j *tjob, it item) {
 		w.tri("teams", it.teams)
 		w.tri("teamsChats", it.teamsChats)
 		w.str("id", itemTypeGUIDs[itemPartialOrg]+t.orgs[it.ref].id)
+	default:
+		v.renderObjectItem(w, it)
 	}
 	w.close()
 }
@@ -168,6 +171,9 @@ func (v *vreq) renderGroup(w *jw, key string, g *tgroup) {
 	}
 	w.str("displayName", g.display)
 	w.str("name", g.name)
+	if g.site != 0 {
+		w.str("site", groupSiteURL(v.t.sites[g.site-1].url))
+	}
 	w.str("type", g.typ)
 	w.str("locationType", "Cloud")
 	if v.rt.ver >= 8 {

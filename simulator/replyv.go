@@ -68,7 +68,7 @@ func (v *vreq) lookup() *reply {
 		if v.job = v.t.findJob(rt.jobID); v.job == nil {
 			return messageReply(http.StatusNotFound, fmt.Sprintf("Job with id %s was not found.", rt.jobID))
 		}
-	case EndpointRepository, EndpointUserData:
+	case EndpointRepository, EndpointUserData, EndpointSiteData, EndpointTeamData:
 		if v.repo = v.t.findRepo(rt.jobID); v.repo == nil {
 			return messageReply(http.StatusNotFound, fmt.Sprintf("Backup repository with id %s was not found.", rt.jobID))
 		}
@@ -121,6 +121,14 @@ func (v *vreq) handle() *reply {
 		return v.repositories()
 	case EndpointRepository:
 		return v.object(func(w *jw) { v.renderRepo(w, v.repo) })
+	case EndpointSites:
+		return v.orgSites()
+	case EndpointTeams:
+		return v.orgTeams()
+	case EndpointSiteData:
+		return v.objectData(wSite)
+	case EndpointTeamData:
+		return v.objectData(wTeam)
 	default:
 		return v.userData()
 	}

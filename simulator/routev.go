@@ -44,6 +44,14 @@ func routeV(r *http.Request, v int, seg []string) routed {
 		rt.endpoint, rt.jobID, rt.orgID = EndpointGroups, seg[1], seg[1]
 	case n == 5 && is(0, "Organizations") && id(1) && is(2, "Groups") && id(3) && is(4, "Members"):
 		rt.endpoint, rt.jobID, rt.orgID, rt.groupID = EndpointGroupMembers, seg[3], seg[1], seg[3]
+	case n == 3 && is(0, "Organizations") && id(1) && is(2, "Sites"):
+		rt.endpoint, rt.jobID, rt.orgID = EndpointSites, seg[1], seg[1]
+	case n == 3 && is(0, "Organizations") && id(1) && is(2, "Teams"):
+		rt.endpoint, rt.jobID, rt.orgID = EndpointTeams, seg[1], seg[1]
+	case n == 3 && is(0, "BackupRepositories") && id(1) && is(2, "SiteData"):
+		rt.endpoint, rt.jobID = EndpointSiteData, seg[1]
+	case n == 3 && is(0, "BackupRepositories") && id(1) && is(2, "TeamData"):
+		rt.endpoint, rt.jobID = EndpointTeamData, seg[1]
 	case n == 1 && is(0, "BackupRepositories"):
 		rt.endpoint = EndpointRepositories
 	case n == 2 && is(0, "BackupRepositories") && id(1):

@@ -61,17 +61,20 @@ func (t *tenant) newScope() scope {
 // level 1), as docs/protection-v6-v8.md fixes it.
 const maxNesting = 8
 
-// expand adds the mailboxes of items by the table in
-// docs/protection-v6-v8.md: a flag counts only when exactly true.
-func (t *tenant) expand(items []item) scope {
+// expand adds the objects of user workload w that items name, by the table
+// in docs/protection-v6-v8.md: a flag counts only when exactly true.
+func (t *tenant) expand(items []item, w workload) scope {
 	sc := t.newScope()
 	for _, it := range items {
-		switch {
-		case it.kind == itemUser && it.mailbox.on():
+		if !t.adds(it, w) {
+			continue
+		}
+		switch it.kind {
+		case itemUser:
 			sc.users.set(it.ref)
-		case it.kind == itemGroup && it.members.on() && it.memberMailbox.on():
+		case itemGroup:
 			t.expandGroup(it.ref, &sc)
-		case it.kind == itemPartialOrg && it.mailbox.on():
+		case itemPartialOrg, itemPersonalSites:
 			o := t.orgs[it.ref]
 			for u := o.lo; u < o.hi; u++ {
 				sc.users.set(u)
@@ -125,22 +128,31 @@ func (sc *scope) subtract(o scope) {
 	}
 }
 
-// computeScopes applies the rule: a SelectedItems job's scope is its
-// selected mailboxes minus its excluded ones; an EntireOrganization job's
-// is every user of the organization minus its excluded mailboxes minus the
-// scopes of every other job of the organization, enabled or not.
+// computeScopes applies the rule to the mailboxes: each job's scope.
 func (t *tenant) computeScopes() {
+	for k, sc := range t.userScopes(wMailbox) {
+		t.jobs[k].scope = sc
+	}
+}
+
+// userScopes applies the rule to user workload w, job by job: a
+// SelectedItems job's scope is its selected objects minus its excluded
+// ones; an EntireOrganization job's is every user of the organization
+// minus its excluded objects minus the scopes of every other job of the
+// organization, enabled or not.
+func (t *tenant) userScopes(w workload) []scope {
+	out := make([]scope, len(t.jobs))
 	for _, j := range t.jobs {
 		if j.entireOrg {
 			continue
 		}
-		sc := t.expand(j.selected)
-		ex := t.expand(j.excluded)
+		sc := t.expand(j.selected, w)
+		ex := t.expand(j.excluded, w)
 		sc.subtract(ex)
 		for m := range ex.missing {
 			sc.missing[m] = struct{}{}
 		}
-		j.scope = sc
+		out[j.index] = sc
 	}
 	for _, j := range t.jobs {
 		if !j.entireOrg {
@@ -151,14 +163,15 @@ func (t *tenant) computeScopes() {
 		for u := o.lo; u < o.hi; u++ {
 			sc.users.set(u)
 		}
-		ex := t.expand(j.excluded)
+		ex := t.expand(j.excluded, w)
 		sc.subtract(ex)
 		sc.missing = ex.missing
 		for _, other := range t.jobs {
 			if !other.entireOrg && other.org == j.org {
-				sc.subtract(other.scope)
+				sc.subtract(out[other.index])
 			}
 		}
-		j.scope = sc
+		out[j.index] = sc
 	}
+	return out
 }

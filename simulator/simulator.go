@@ -4,9 +4,11 @@
 // server. v1 serves token, jobs and selected-mailbox paging; v6, v7 and v8
 // serve a generated Microsoft 365 tenant (organizations, users, groups,
 // jobs with their items, repositories and their user data) with ground
-// truth of per-job mailbox protection (ProtectionTruth), and beside it the
-// operations resources: licence, proxies, health, backup copy jobs and
-// every job's session history (OpsTruth, shaped by TenantOptions.Ops).
+// truth of per-job mailbox protection (ProtectionTruth) and, per workload,
+// of archives, OneDrives, personal sites, sites and teams too
+// (WorkloadTruth; sites and teams with TenantOptions.Workloads), and beside
+// it the operations resources: licence, proxies, health, backup copy jobs
+// and every job's session history (OpsTruth, shaped by TenantOptions.Ops).
 package simulator
 
 import (
@@ -119,6 +121,10 @@ const (
 	EndpointRepositories          = "repositories"
 	EndpointRepository            = "repository"
 	EndpointUserData              = "user-data"
+	EndpointSites                 = "sites"
+	EndpointTeams                 = "teams"
+	EndpointSiteData              = "site-data"
+	EndpointTeamData              = "team-data"
 
 	// The operations resources. Fault.JobID selects by the id in the path:
 	// the organization (licensing-information), the job
@@ -144,6 +150,7 @@ var Endpoints = []string{EndpointToken, EndpointJobs, EndpointJob, EndpointMailb
 	EndpointSelectedItems, EndpointExcludedItems, EndpointOrganizations, EndpointOrganization,
 	EndpointOrganizationJobs, EndpointUsers, EndpointGroups, EndpointGroupMembers,
 	EndpointRepositories, EndpointRepository, EndpointUserData,
+	EndpointSites, EndpointTeams, EndpointSiteData, EndpointTeamData,
 	EndpointLicense, EndpointLicensingInformation, EndpointJobSessions, EndpointJobSessionsByJob,
 	EndpointJobSession, EndpointProcessedObjects, EndpointCopyJobs, EndpointCopyJob,
 	EndpointProxies, EndpointProxy, EndpointObjectStorages, EndpointObjectStorage}

@@ -3,6 +3,7 @@ package simulator
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -20,6 +21,14 @@ type tenant struct {
 	hard   HardCases
 	// hardRefs are the user indices behind some HardCases ids.
 	hardRefs hardRefs
+	// sites and teams exist only with TenantOptions.Workloads, as do
+	// wcases, the workload edge cases of organization 0.
+	sites  []tsite
+	teams  []tteam
+	wcases WorkloadCases
+	// wsc are every job's scopes per workload, computed once (wonce).
+	wonce sync.Once
+	wsc   []jobScopes
 }
 
 type hardRefs struct{ member, twoRepo int32 }
@@ -55,6 +64,7 @@ type torg struct {
 	officeName, domain    string // "contoso", "contoso.onmicrosoft.com"
 	lo, hi                int32  // its users are tenant.users[lo:hi]
 	glo, ghi              int32  // its groups are tenant.groups[glo:ghi]
+	slo, shi, tlo, thi    int32  // its sites and teams, likewise
 	firstBackup, lastSeen time.Time
 }
 
@@ -68,6 +78,7 @@ type tgroup struct {
 	nested            []int32  // group indices, listed by name
 	externals         []string // guest logins that match no user
 	missing           []string // nested group names that match no group
+	site              int32    // its own site's index plus one; 0: none
 }
 
 func (g *tgroup) memberCount() int {
@@ -82,6 +93,7 @@ type trepo struct {
 	data              []userData    // UserData order
 	byUser            map[int32]int // user index -> position in data
 	orgs              []bool        // organizations whose jobs write here
+	sites, teams      objList       // only with TenantOptions.Workloads
 }
 
 // userData is one RESTBackupUserData entry; times are Unix seconds, 0 for
@@ -118,9 +130,12 @@ const (
 	itemUser itemKind = iota
 	itemGroup
 	itemPartialOrg
+	itemSite          // ref: a site index
+	itemTeam          // ref: a team index
+	itemPersonalSites // ref: an organization index
 )
 
-var itemTypes = [...]string{"User", "Group", "PartialOrganization"}
+var itemTypes = [...]string{"User", "Group", "PartialOrganization", "Site", "Team", "PersonalSites"}
 
 // Type GUIDs that prefix a composite item id, from the v8 description of
 // RESTJobItemComposed.id.
@@ -128,6 +143,9 @@ var itemTypeGUIDs = [...]string{
 	"2b38d840-8098-4614-b369-ebce33f9b2c7",
 	"9592732d-22d8-426a-8167-d9635158e945",
 	"c37da450-6c4b-48c4-87e2-cc557ef5d897",
+	"e1fa728c-4150-4724-ab3b-5deda33db0cf",
+	"7b985334-bc0e-4791-b30c-d03a1fecc840",
+	"9a01bcb3-d2de-4271-96bb-95611ddc70b3",
 }
 
 // item is one RESTJobItemComposed; ref is a user, group or organization
@@ -205,6 +223,8 @@ const (
 	tkRepo
 	tkJob
 	tkMisc
+	tkSite
+	tkTeam
 )
 
 func (s *Simulator) tenantID(key uint64) string {

@@ -1,6 +1,9 @@
 package simulator
 
-import "time"
+import (
+	"cmp"
+	"time"
+)
 
 // TenantOptions sizes the Microsoft 365 tenant served on v6, v7 and v8.
 // Zero values get the defaults noted; counts where zero is a useful value
@@ -55,6 +58,25 @@ type TenantOptions struct {
 	// truncated to the minute); set it for byte-identical output across
 	// runs.
 	Now time.Time
+	// Workloads gives every organization SharePoint sites (its Microsoft
+	// 365 groups' sites among them) and teams, three more jobs (two that
+	// select sites and teams, one site and one team in both, and one that
+	// selects users' archives, OneDrives and personal sites but not their
+	// mailboxes), the first group job's members' archives and personal
+	// sites and its group's site, excluded sites and teams in the
+	// organization jobs, and the repositories' site and team data. Users
+	// it brings into a repository's scope get user data there; some users
+	// have no archive, OneDrive or personal site, which the wire cannot
+	// tell (their entries say not backed up). Without it the tenant has no
+	// site or team, and every output is what it was before the option
+	// existed. It draws from a random source of its own, so the rest of
+	// the tenant is the same with it or without.
+	Workloads bool
+	// Sites and Teams are the numbers of sites and teams per organization
+	// with Workloads (defaults 12 and 6). The groups' sites count among
+	// the sites; there are always at least six sites besides them and four
+	// teams, which the edge cases use.
+	Sites, Teams int
 	// Ops shapes the licence, proxies, health, copy jobs and job sessions.
 	Ops OpsOptions
 }
@@ -90,6 +112,10 @@ func (o *TenantOptions) applyDefaults(backedUp float64, start time.Time) {
 		o.UsersPerJob = 5
 	}
 	o.BackedUpFraction = fraction(o.BackedUpFraction, backedUp)
+	if o.Workloads {
+		o.Sites = cmp.Or(max(o.Sites, 0), 12)
+		o.Teams = cmp.Or(max(o.Teams, 0), 6)
+	}
 	if o.Now.IsZero() {
 		o.Now = start
 	}

@@ -200,7 +200,7 @@ func (g *generator) resolvable() {
 				groups = append(groups, it)
 			}
 		}
-		t.expand(groups).users.each(func(u int32) {
+		t.expand(groups, wMailbox).users.each(func(u int32) {
 			if byItem.has(u) {
 				return
 			}

@@ -65,6 +65,11 @@ var fixtureOps = []struct {
 	{"groups", []string{"/Organizations/{organizationId}/Groups"}, []Version{V6, V7, V8}},
 	{"group_members", []string{"/Organizations/{organizationId}/Groups/{groupId}/Members"}, []Version{V6, V7, V8}},
 	{"userdata", []string{"/BackupRepositories/{repositoryId}/UserData"}, []Version{V6, V7, V8}},
+	{"job_items_workloads", []string{"/Jobs/{jobId}/SelectedItems", "/Jobs/{jobId}/ExcludedItems"}, []Version{V6, V7, V8}},
+	{"sites", []string{"/Organizations/{organizationId}/Sites"}, []Version{V6, V7, V8}},
+	{"teams", []string{"/Organizations/{organizationId}/Teams"}, []Version{V6, V7, V8}},
+	{"sitedata", []string{"/BackupRepositories/{repositoryId}/SiteData"}, []Version{V6, V7, V8}},
+	{"teamdata", []string{"/BackupRepositories/{repositoryId}/TeamData"}, []Version{V6, V7, V8}},
 	{"license", []string{"/License"}, []Version{V6, V7, V8}},
 	{"licensing_information", []string{"/Organizations/{organizationId}/LicensingInformation"}, []Version{V6, V7, V8}},
 	{"repositories", []string{"/BackupRepositories"}, []Version{V6, V7, V8}},
@@ -252,6 +257,7 @@ func fixtureClient(t *testing.T, v Version) (*Client, *fixtureAPI) {
 		api.routes[p("/Organizations/"+fxOrg2+"/Jobs")] = fixtureRoute{body: []byte("[]")}
 	}
 	fxOpsRoutes(t, api, v)
+	fxWorkloadRoutes(t, api, v)
 	validator, err := contract.New()
 	if err != nil {
 		t.Fatal(err)

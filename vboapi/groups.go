@@ -11,6 +11,9 @@ type Group struct {
 	Name        string `json:"name"`
 	DisplayName string `json:"displayName"`
 	Type        string `json:"type"`
+	// Site is the URL of the group's own site (a Microsoft 365 group's
+	// team site); empty for a group that has none.
+	Site string `json:"site"`
 }
 
 // Member types of a group.
