@@ -15,9 +15,12 @@ import (
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web"
 
 	"github.com/vbo365-exporter/vbo365_exporter/collector"
 	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/statuspage"
 )
 
 // metricsHandler serves the exporter's own metrics together with a fresh
@@ -102,4 +105,20 @@ func reloadLoop(ctx context.Context, logger log.Logger, file string, sc *config.
 			done <- reload()
 		}
 	}
+}
+
+// landingPage is the page at /: the exporter's links and the status table
+// of the last poll.
+func landingPage(metricsPath string, exporter *collector.Exporter) (http.Handler, error) {
+	return statuspage.New(web.LandingConfig{
+		Name:        "VBO365 Exporter",
+		Description: "Prometheus exporter for Veeam Backup for Microsoft 365 backup jobs",
+		Version:     version.Info(),
+		Profiling:   "false", // no pprof endpoints are served
+		Links: []web.LandingLinks{
+			{Address: metricsPath, Text: "Metrics"},
+			{Address: sdPath, Text: "Service discovery (targets for /probe)"},
+			{Address: "/-/healthy", Text: "Health"},
+		},
+	}, exporter.LastResults)
 }

@@ -21,7 +21,6 @@ import (
 
 	"github.com/vbo365-exporter/vbo365_exporter/collector"
 	"github.com/vbo365-exporter/vbo365_exporter/config"
-	"github.com/vbo365-exporter/vbo365_exporter/statuspage"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
@@ -104,17 +103,7 @@ func run(ctx context.Context, args []string) int {
 	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("Ready\n")) })
 	mux.HandleFunc("/-/reload", reloadHandler(reloadRequests))
 	if *metricsPath != "/" {
-		status, err := statuspage.New(web.LandingConfig{
-			Name:        "VBO365 Exporter",
-			Description: "Prometheus exporter for Veeam Backup for Microsoft 365 backup jobs",
-			Version:     version.Info(),
-			Profiling:   "false", // no pprof endpoints are served
-			Links: []web.LandingLinks{
-				{Address: *metricsPath, Text: "Metrics"},
-				{Address: sdPath, Text: "Service discovery (targets for /probe)"},
-				{Address: "/-/healthy", Text: "Health"},
-			},
-		}, exporter.LastResults)
+		status, err := landingPage(*metricsPath, exporter)
 		if err != nil {
 			level.Error(logger).Log("msg", "cannot build the landing page", "err", err)
 			return 1
