@@ -121,28 +121,12 @@ type result struct {
 // after scrape k: deltas between the responses of the warm-up and of
 // scrape runs cover exactly scrapes 1..runs.
 func runScenario(o *options, sc scenario, dir string) (*result, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	sim, err := startSimulator(o, sc, dir)
+	sim, exp, metricsURL, err := startPair(o, sc, dir)
 	if err != nil {
 		return nil, err
 	}
 	defer sim.stop()
-	expPort, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	expAddr := fmt.Sprintf("127.0.0.1:%d", expPort)
-	exp, err := startExporter(o, sim.configFile, expAddr, dir)
-	if err != nil {
-		return nil, err
-	}
 	defer exp.stop()
-	metricsURL := "http://" + expAddr + "/metrics"
-	if err := waitHTTP("http://"+expAddr+"/-/healthy", 30*time.Second); err != nil {
-		return nil, fmt.Errorf("exporter: %w (log: %s)", err, exp.logTail())
-	}
 
 	r := &result{sc: sc, ideal: sc.ideal(o.base, o.perItem)}
 	want := sc.total()
@@ -338,4 +322,35 @@ func median(d []time.Duration) time.Duration {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// startPair starts the scenario's simulator and an exporter reading it, and
+// waits until the exporter answers; it returns the exporter's metrics URL.
+// On an error nothing is left running.
+func startPair(o *options, sc scenario, dir string) (*simulated, *process, string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, nil, "", err
+	}
+	sim, err := startSimulator(o, sc, dir)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	expPort, err := freePort()
+	if err != nil {
+		sim.stop()
+		return nil, nil, "", err
+	}
+	expAddr := fmt.Sprintf("127.0.0.1:%d", expPort)
+	exp, err := startExporter(o, sim.configFile, expAddr, dir)
+	if err != nil {
+		sim.stop()
+		return nil, nil, "", err
+	}
+	if err := waitHTTP("http://"+expAddr+"/-/healthy", 30*time.Second); err != nil {
+		err = fmt.Errorf("exporter: %w (log: %s)", err, exp.logTail())
+		exp.stop()
+		sim.stop()
+		return nil, nil, "", err
+	}
+	return sim, exp, "http://" + expAddr + "/metrics", nil
 }

@@ -79,28 +79,12 @@ func runV8Scenario(o *options, sc scenario, dir string) (*v8Result, error) {
 	collectGarbage()
 	log.Printf("  %d needed requests per warm refresh, %d mailboxes in the jobs' scopes", len(model.needs), model.scopeSum)
 
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	sim, err := startSimulator(o, sc, dir)
+	sim, exp, metricsURL, err := startPair(o, sc, dir)
 	if err != nil {
 		return nil, err
 	}
 	defer sim.stop()
-	expPort, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	expAddr := fmt.Sprintf("127.0.0.1:%d", expPort)
-	exp, err := startExporter(o, sim.configFile, expAddr, dir)
-	if err != nil {
-		return nil, err
-	}
 	defer exp.stop()
-	metricsURL := "http://" + expAddr + "/metrics"
-	if err := waitHTTP("http://"+expAddr+"/-/healthy", 30*time.Second); err != nil {
-		return nil, fmt.Errorf("exporter: %w (log: %s)", err, exp.logTail())
-	}
 
 	r := &v8Result{sc: sc, model: model}
 	var prev, coldResp, lastWarm exposition
