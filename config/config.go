@@ -5,6 +5,7 @@
 package config
 
 import (
+	"slices"
 	"time"
 
 	promconfig "github.com/prometheus/common/config"
@@ -29,6 +30,10 @@ const (
 
 // APIVersions are the REST API versions api_version may pin.
 var APIVersions = []string{"v1", "v6", "v7", "v8"}
+
+// Workloads are the values a server's workloads may list, in the order
+// their series are exported.
+var Workloads = []string{"mailbox", "archive", "onedrive", "personal_site", "site", "team"}
 
 // Config is the whole file. It is immutable once published by SafeConfig.
 type Config struct {
@@ -59,6 +64,14 @@ type Server struct {
 	// them in every poll.
 	ProtectionInterval model.Duration `yaml:"protection_interval"`
 	MaxResponseBytes   int64          `yaml:"max_response_bytes"`
+	// Workloads, on v6 and later, are the workloads whose per-job figures
+	// are computed and exported (every one by default; sites and teams
+	// cost their own requests). The mailbox series of every version do
+	// not depend on it.
+	Workloads []string `yaml:"workloads"`
+	// UnprotectedObjectSeries caps, per job and workload other than the
+	// mailbox, the objects listed as not backed up.
+	UnprotectedObjectSeries int `yaml:"unprotected_object_series"`
 	// APIVersion is "auto" (probe the server) or one of APIVersions.
 	APIVersion string `yaml:"api_version"`
 
@@ -82,6 +95,7 @@ func (s *Server) setDefaults() {
 	s.PageSize = DefaultPageSize
 	s.MaxResponseBytes = DefaultMaxResponseBytes
 	s.APIVersion = DefaultAPIVersion
+	s.Workloads = slices.Clone(Workloads)
 }
 
 // PasswordValue returns the password to log in with: the inline one, or the

@@ -89,7 +89,7 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, path string) error 
 	case reflect.PointerTo(t).Implements(unmarshalerType):
 	case t.Kind() == reflect.Struct:
 		return d.decodeStruct(n, line, v, path)
-	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
+	case t.Kind() == reflect.Slice && (t.Elem().Kind() == reflect.Struct || t.Elem().Kind() == reflect.String):
 		return d.decodeList(n, line, v, path)
 	}
 	return d.decodeLeaf(n, line, v, path)

@@ -113,6 +113,12 @@ func (d *decoder) validateServer(s *Server, p, dir string) error {
 	if err := d.checkRange(p+".unprotected_mailbox_series", int64(s.UnprotectedMailboxSeries), 0, MaxUnprotectedMailboxSeries); err != nil {
 		return err
 	}
+	if err := d.checkRange(p+".unprotected_object_series", int64(s.UnprotectedObjectSeries), 0, MaxUnprotectedMailboxSeries); err != nil {
+		return err
+	}
+	if err := d.validateWorkloads(s, p); err != nil {
+		return err
+	}
 	if s.MinInterval < 0 {
 		return d.errAt(p+".min_interval", "must not be negative, got %s", s.MinInterval)
 	}
@@ -126,6 +132,24 @@ func (d *decoder) validateServer(s *Server, p, dir string) error {
 		return d.errAt(p+".api_version", "must be one of auto, %s, got %q", strings.Join(APIVersions, ", "), s.APIVersion)
 	}
 	return d.validateJobs(s, p)
+}
+
+func (d *decoder) validateWorkloads(s *Server, p string) error {
+	first := map[string]int{}
+	for i, w := range s.Workloads {
+		wp := fmt.Sprintf("%s.workloads[%d]", p, i)
+		if !slices.Contains(Workloads, w) {
+			return d.errAt(wp, "unknown workload %q, want one of %s", w, strings.Join(Workloads, ", "))
+		}
+		if line, dup := first[w]; dup {
+			return d.errAt(wp, "workload %q listed twice, first at line %d", w, line)
+		}
+		first[w] = d.lineOf(wp)
+	}
+	if s.Workloads == nil {
+		s.Workloads = []string{} // so Equal does not tell `workloads: []` from `workloads:`
+	}
+	return nil
 }
 
 func (d *decoder) checkRange(path string, v, lo, hi int64) error {

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -61,6 +62,9 @@ var badFiles = map[string]string{
 	"bad_unknown_key_tls.yml":       `8: servers[0].tls_config.ca_fiel: unknown key (did you mean "ca_file"?)`,
 	"bad_unknown_key_top.yml":       "6: global: unknown key",
 	"bad_unprotected.yml":           "6: servers[0].unprotected_mailbox_series: must be between 0 and 10000, got -1",
+	"bad_unprotected_objects.yml":   "6: servers[0].unprotected_object_series: must be between 0 and 10000, got 10001",
+	"bad_workload.yml":              `6: servers[0].workloads[1]: unknown workload "sharepoint", want one of mailbox, archive, onedrive, personal_site, site, team`,
+	"bad_workload_duplicate.yml":    `9: servers[0].workloads[2]: workload "site" listed twice, first at line 7`,
 	"bad_url_fragment.yml":          "3: servers[0].url: must not contain a fragment",
 	"bad_url_no_host.yml":           "3: servers[0].url: must contain a host, e.g. https://vbo.example.com:4443",
 	"bad_url_no_scheme.yml":         "3: servers[0].url: must start with https:// (or http:// behind a TLS-terminating proxy)",
@@ -146,6 +150,9 @@ func TestLoadGood(t *testing.T) {
 		{"unprotected_mailbox_series", east.UnprotectedMailboxSeries, 25},
 		{"min_interval", east.MinInterval.String(), "1m"},
 		{"max_response_bytes", east.MaxResponseBytes, int64(1 << 20)},
+		{"workloads", strings.Join(east.Workloads, ","), "mailbox,site,team"},
+		{"unprotected_object_series", east.UnprotectedObjectSeries, 10},
+		{"west workloads", strings.Join(west.Workloads, ","), strings.Join(Workloads, ",")},
 		{"west url", west.URL.String(), "http://vbo-west.example.com:8080"},
 		{"west password", west.PasswordValue(), "hunter2"},
 		{"west password_file", west.PasswordFile, ""},
@@ -165,7 +172,7 @@ func TestLoadDefaults(t *testing.T) {
 	s := cfg.Servers[0]
 	if s.RequestTimeout != DefaultRequestTimeout || s.MaxConcurrentRequests != 4 || s.PageSize != 1000 ||
 		s.UnprotectedMailboxSeries != 0 || s.MinInterval != 0 || s.MaxResponseBytes != 64<<20 ||
-		s.Jobs != nil || s.TLSConfig.InsecureSkipVerify {
+		s.Jobs != nil || s.TLSConfig.InsecureSkipVerify || !slices.Equal(s.Workloads, Workloads) || s.UnprotectedObjectSeries != 0 {
 		t.Errorf("defaults not applied: %+v", s)
 	}
 }
@@ -179,6 +186,21 @@ func TestLoadEmptyValuesKeepDefaults(t *testing.T) {
 	}
 	if s := cfg.Servers[0]; s.PageSize != DefaultPageSize || s.Jobs != nil {
 		t.Errorf("got page_size %d jobs %#v", s.PageSize, s.Jobs)
+	}
+}
+
+// `workloads: []` leaves only the mailbox series; `workloads:` with no
+// value keeps every workload, as an empty value keeps any default.
+func TestLoadWorkloadsEmptyAndNull(t *testing.T) {
+	base := "servers:\n  - name: a\n    url: https://h\n    username: u\n    password: hunter2\n"
+	for value, want := range map[string][]string{"[]": {}, "": Workloads, "[team, archive]": {"team", "archive"}} {
+		cfg, err := Load(writeConfig(t, t.TempDir(), base+"    workloads: "+value+"\n"))
+		if err != nil {
+			t.Fatalf("workloads: %s: %v", value, err)
+		}
+		if got := cfg.Servers[0].Workloads; !slices.Equal(got, want) || got == nil {
+			t.Errorf("workloads: %s gave %#v, want %#v", value, got, want)
+		}
 	}
 }
 
