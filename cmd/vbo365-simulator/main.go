@@ -78,6 +78,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	app.Flag("tenant.users-per-job", "v6+ tenant: User items per user job.").Default("5").IntVar(&t.UsersPerJob)
 	app.Flag("tenant.entire-org-job", "v6+ tenant: give each organization an EntireOrganization job.").Default("true").BoolVar(&c.entireOrg)
 	app.Flag("tenant.partial-org-job", "v6+ tenant: give each organization of 40+ users a PartialOrganization job.").Default("true").BoolVar(&c.partialOrg)
+	app.Flag("tenant.workloads", "v6+ tenant: give every organization SharePoint sites and teams, jobs that select them and users' archives, OneDrives and personal sites, and the repositories' site and team data (some users without an archive or a OneDrive).").BoolVar(&t.Workloads)
+	app.Flag("tenant.sites", "v6+ tenant with --tenant.workloads: sites per organization, its groups' sites included (0 = 12).").Default("0").IntVar(&t.Sites)
+	app.Flag("tenant.teams", "v6+ tenant with --tenant.workloads: teams per organization (0 = 6).").Default("0").IntVar(&t.Teams)
 	app.Flag("tenant.backed-up-fraction", "v6+ tenant: share of in-scope mailboxes backed up, 0..1 (unset or 0: --backed-up-fraction; negative: none).").Float64Var(&t.BackedUpFraction)
 	// The operations data beside the tenant (simulator.OpsOptions); each
 	// default leaves it as the library's defaults make it.

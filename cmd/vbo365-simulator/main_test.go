@@ -31,6 +31,19 @@ func TestParseFlagsVersionsAndTenant(t *testing.T) {
 	}
 }
 
+func TestParseFlagsWorkloads(t *testing.T) {
+	c, err := parseFlags([]string{"--api-versions=v8", "--tenant.workloads", "--tenant.sites=30", "--tenant.teams=9"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tn := c.opts.Tenant; !tn.Workloads || tn.Sites != 30 || tn.Teams != 9 {
+		t.Errorf("parsed %+v", tn)
+	}
+	if c, _ = parseFlags(nil, io.Discard); c.opts.Tenant.Workloads {
+		t.Error("workloads on by default: the simulator's default tenant must stay mailbox-only")
+	}
+}
+
 func TestParseFlagsOps(t *testing.T) {
 	c, err := parseFlags(nil, io.Discard)
 	if err != nil {
