@@ -92,6 +92,9 @@ func emitJob(ch chan<- prometheus.Metric, server string, modern bool, j *JobResu
 			gauge(ch, jobDurationDesc, j.Duration.Seconds(), labels...)
 		}
 	}
+	if figures && modern {
+		emitWorkloads(ch, labels, j)
+	}
 	if !figures || !j.Success {
 		return
 	}

@@ -185,4 +185,5 @@ func logJob(logger log.Logger, server string, j *JobResult) {
 		level.Warn(l).Log("msg", "group members that match no user of the organization, or nested groups not found, were counted as not backed up",
 			"unresolved", j.Unresolved)
 	}
+	logWorkloads(l, j)
 }

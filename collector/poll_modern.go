@@ -45,16 +45,18 @@ func (p *poller) protectModern(ctx context.Context, res *ServerResult, jobs []vb
 		results = append(results, j)
 	}
 	found, errs := p.protection(ctx, jobs, want)
+	on := workloadSet(p.cfg.Workloads)
 	for k, j := range results {
 		f := found[k]
-		j.Success, j.Err = f != nil, errs[k]
+		j.Success, j.Err, j.WorkloadsOn = f != nil, errs[k], on
 		if f != nil {
 			j.Duration, j.FiguresAt = f.took, f.at
 			j.Counts = vboapi.MailboxCounts{Mailboxes: f.Mailboxes, BackedUp: f.BackedUp}
-			for _, m := range f.Unprotected {
+			for _, m := range f.Unprotected[:min(len(f.Unprotected), p.cfg.UnprotectedMailboxSeries)] {
 				j.Counts.Unprotected = append(j.Counts.Unprotected, vboapi.Mailbox{ID: m.ID, Email: m.Address, Name: m.Name})
 			}
 			j.Unresolved, j.OldestBackup = f.Unresolved, f.OldestBackup
+			j.setWorkloads(on, f, p.cfg.UnprotectedObjectSeries)
 		}
 		logJob(p.logger, p.cfg.Name, j)
 	}
@@ -71,8 +73,15 @@ func (p *poller) protection(ctx context.Context, all []vboapi.Job, want []*vboap
 }
 
 func (p *poller) computeProtection(ctx context.Context, all []vboapi.Job, want []*vboapi.Job) []protection.Result {
+	// The mailbox figures are always computed, and listed as mailboxes.
+	others := workloadSet(p.cfg.Workloads) &^ protection.WorkloadsOf(protection.WorkloadMailbox)
+	keep := p.cfg.UnprotectedMailboxSeries
+	if others != 0 {
+		keep = max(keep, p.cfg.UnprotectedObjectSeries)
+	}
 	return protection.Compute(ctx, p.client, all, want, protection.Options{
 		PageSize:        p.cfg.PageSize,
-		KeepUnprotected: p.cfg.UnprotectedMailboxSeries,
+		KeepUnprotected: keep,
+		Workloads:       others,
 	})
 }

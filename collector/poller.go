@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/protection"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
@@ -74,8 +75,13 @@ type JobResult struct {
 	// start, or with protection_interval that of the refresh they come
 	// from.
 	FiguresAt time.Time
-	Duration  time.Duration
-	Err       error
+	// Workloads are the figures of each workload of WorkloadsOn, the
+	// server's workloads setting (v6 and later), indexed by
+	// protection.Workload; meaningful only with Success.
+	Workloads   [protection.NumWorkloads]WorkloadFigures
+	WorkloadsOn protection.WorkloadSet
+	Duration    time.Duration
+	Err         error
 	// LastError and LastErrorAt carry the job's most recent error forward
 	// across polls, as for the server.
 	LastError   string

@@ -25,6 +25,31 @@ type figures struct {
 	protection.Result
 	at   time.Time     // when the refresh started
 	took time.Duration // how long it took
+	// kept are the times of the workloads whose figures come from an
+	// earlier refresh than at; zero for the others.
+	kept [protection.NumWorkloads]time.Time
+}
+
+// workloadAt is when the reading behind workload w's figures started.
+func (f *figures) workloadAt(w protection.Workload) time.Time {
+	if !f.kept[w].IsZero() {
+		return f.kept[w]
+	}
+	return f.at
+}
+
+// keepWorkloads carries into f the figures of old for each workload that
+// f lacks (its site or team list failed) and old has, so that a failing
+// list does not blank complete figures; it returns those workloads.
+func (f *figures) keepWorkloads(old figures) []protection.Workload {
+	var kept []protection.Workload
+	for w := range protection.Workload(protection.NumWorkloads) {
+		if f.Workloads[w].Err != nil && old.Workloads[w].Err == nil {
+			f.Workloads[w], f.kept[w] = old.Workloads[w], old.workloadAt(w)
+			kept = append(kept, w)
+		}
+	}
+	return kept
 }
 
 // refresher keeps each job's last complete figures and refreshes them in
@@ -142,7 +167,14 @@ func (r *refresher) start(all []vboapi.Job, want []*vboapi.Job) {
 				continue
 			}
 			delete(r.failed, id)
-			r.figures[id] = figures{Result: results[k], at: started, took: took}
+			f := figures{Result: results[k], at: started, took: took}
+			if old, ok := r.figures[id]; ok {
+				for _, w := range f.keepWorkloads(old) {
+					level.Warn(r.logger).Log("msg", "protection refresh failed for a workload; it keeps its earlier complete figures",
+						"job_id", j.ID, "job_name", j.Name, "workload", w, "figures_from", f.kept[w].UTC().Format(time.RFC3339), "err", results[k].Workloads[w].Err)
+				}
+			}
+			r.figures[id] = f
 		}
 		// Jobs no longer wanted leave no figures behind.
 		for id := range r.figures {
