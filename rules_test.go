@@ -301,12 +301,19 @@ func TestDeployRulesContent(t *testing.T) {
 		"Vbo365ProxyInMaintenance", "Vbo365RepositoryLowFreeSpace", "Vbo365RepositoryVeryLowFreeSpace",
 		"Vbo365RepositoryImmutabilityShortened",
 	}
-	for _, name := range append(required, operations...) {
+	// So do the workload alerts (docs/alerts-workloads.md).
+	workloads := []string{
+		"Vbo365ArchivesNotBackedUp", "Vbo365OneDrivesNotBackedUp", "Vbo365PersonalSitesNotBackedUp",
+		"Vbo365SitesNotBackedUp", "Vbo365TeamsNotBackedUp", "Vbo365WorkloadScrapeFailing",
+		"Vbo365ObjectBackupTooOld",
+	}
+	withRunbook := append(slices.Clone(operations), workloads...)
+	for _, name := range append(slices.Clone(required), withRunbook...) {
 		if _, ok := alerts[name]; !ok {
 			t.Errorf("alert %s is missing from %s", name, deployRulesFile)
 		}
 	}
-	for _, name := range operations {
+	for _, name := range withRunbook {
 		r, ok := alerts[name]
 		if !ok {
 			continue
