@@ -2,6 +2,8 @@ package collector
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-kit/log"
@@ -55,6 +57,7 @@ func (j *JobResult) setWorkloads(on protection.WorkloadSet, f *figures, keep int
 // logWorkloads says which workloads of the job have no figures, and which
 // count objects they could not identify as not backed up.
 func logWorkloads(l log.Logger, j *JobResult) {
+	var unresolved []string
 	for w := range protection.Workload(protection.NumWorkloads) {
 		if !j.WorkloadsOn.Has(w) || w == protection.WorkloadMailbox {
 			continue
@@ -63,8 +66,12 @@ func logWorkloads(l log.Logger, j *JobResult) {
 		case f.Err != nil:
 			level.Warn(l).Log("msg", "workload not scraped; its figures are left out", "workload", w, "err", f.Err)
 		case f.Unresolved > 0:
-			level.Warn(l).Log("msg", "objects that could not be identified were counted as not backed up", "workload", w, "unresolved", f.Unresolved)
+			unresolved = append(unresolved, w.String()+"="+strconv.Itoa(f.Unresolved))
 		}
+	}
+	if len(unresolved) > 0 {
+		level.Warn(l).Log("msg", "objects of other workloads that could not be identified were counted as not backed up",
+			"unresolved", strings.Join(unresolved, ","))
 	}
 }
 

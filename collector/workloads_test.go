@@ -301,3 +301,36 @@ func TestFailedRefreshKeepsWorkloadFigures(t *testing.T) {
 		}
 	})
 }
+
+// TestRepeatedSiteFailsTheSites: a site or team that the organization's list
+// names twice in one snapshot may stand in for one it left out, so the
+// workload fails for the jobs that need the list, and only it.
+func TestRepeatedSiteFailsTheSites(t *testing.T) {
+	for _, ep := range []string{simulator.EndpointSites, simulator.EndpointTeams} {
+		t.Run(ep, func(t *testing.T) {
+			s, sim := modernServer(t, "v8", 6, simulator.TenantOptions{Workloads: true, Users: 60, Sites: 30, Teams: 12})
+			s = everyWorkload(s)
+			s.PageSize = 5
+			sim.AddFault(simulator.Fault{Endpoint: ep, Kind: simulator.DuplicateIDs})
+			res := newTestExporter(t, s).Poll(context.Background())[0]
+			checkTruth(t, res, sim)
+			w := protection.WorkloadSite
+			if ep == simulator.EndpointTeams {
+				w = protection.WorkloadTeam
+			}
+			checkWorkloads(t, res, sim, protection.AllWorkloads, func(f protection.Workload) bool { return f == w })
+			failed := 0
+			for _, j := range res.Jobs {
+				if err := j.Workloads[w].Err; err != nil {
+					failed++
+					if !strings.Contains(err.Error(), "twice") {
+						t.Errorf("job %q: %v, want the repeat named", j.Name, err)
+					}
+				}
+			}
+			if failed == 0 {
+				t.Errorf("no job lost its %s figures to a repeated entry", w)
+			}
+		})
+	}
+}
