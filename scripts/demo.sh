@@ -12,6 +12,9 @@
 # (api_version: auto), so the output shows vbo365_server_info with
 # api_version="v8", vbo365_job_info with backup_type and repository_id,
 # vbo365_job_scope_unresolved and vbo365_job_oldest_backup_timestamp_seconds.
+# The tenant also has SharePoint sites, teams, and jobs that select them and
+# users' archives and OneDrives (--tenant.workloads), so the output shows
+# vbo365_job_objects{workload=...} and vbo365_object_not_backed_up.
 #
 #   DEMO_API=v1 make demo   # an old VBO server instead: REST API v1, 4 jobs
 #
@@ -23,7 +26,7 @@ sim_port=${SIM_PORT:-18443}
 exporter_port=${EXPORTER_PORT:-19924}
 demo_api=${DEMO_API:-v8}
 case "$demo_api" in
-v8) sim_args=(--api-versions v6,v7,v8 --tenant.users 300 --backed-up-fraction 0.92) ;;
+v8) sim_args=(--api-versions v6,v7,v8 --tenant.users 300 --tenant.workloads --backed-up-fraction 0.92) ;;
 v1) sim_args=(--api-versions v1 --jobs 4 --mailboxes-per-job 2500,120,0,40 --backed-up-fraction 0.92) ;;
 *)
 	echo "demo: DEMO_API must be v8 (the default) or v1, got '$demo_api'" >&2
@@ -60,6 +63,7 @@ servers:
     api_version: auto
     page_size: 500
     unprotected_mailbox_series: 3
+    unprotected_object_series: 2
 YAML
 
 wait_for() { # url, what
