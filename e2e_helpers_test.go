@@ -572,6 +572,14 @@ type e2eTenant struct {
 	users, groups, groupSize, largeGroupSize  int
 	repositories, groupJobs, userJobs, perJob int
 	backedUp                                  float64
+	// workloads gives the tenant sites, teams and the jobs that select
+	// them and users' other workloads (--tenant.workloads), sites and
+	// teams per organization.
+	workloads    bool
+	sites, teams int
+	// faults are --fault specs for the process alone: the twin serves
+	// without them, so its truth is what a fault-free server reports.
+	faults []string
 }
 
 // e2eV8Versions is what a real VB365 8.x server serves.
@@ -579,7 +587,7 @@ var e2eV8Versions = []string{"v6", "v7", "v8"}
 
 func (s e2eTenant) args() []string {
 	n := strconv.Itoa
-	return []string{
+	args := []string{
 		"--api-versions=" + strings.Join(e2eV8Versions, ","),
 		"--seed=" + strconv.FormatInt(s.seed, 10),
 		// The v1 data set is built even when v1 is not served; pinned too.
@@ -596,6 +604,13 @@ func (s e2eTenant) args() []string {
 		"--tenant.users-per-job=" + n(s.perJob),
 		"--tenant.entire-org-job", "--tenant.partial-org-job",
 	}
+	if s.workloads {
+		args = append(args, "--tenant.workloads", "--tenant.sites="+n(s.sites), "--tenant.teams="+n(s.teams))
+	}
+	for _, f := range s.faults {
+		args = append(args, "--fault="+f)
+	}
+	return args
 }
 
 func (s e2eTenant) options(username, password string) simulator.Options {
@@ -608,6 +623,7 @@ func (s e2eTenant) options(username, password string) simulator.Options {
 			Organizations: 1, Users: s.users, Groups: s.groups, GroupSize: s.groupSize,
 			LargeGroupSize: s.largeGroupSize, Repositories: s.repositories,
 			GroupJobs: s.groupJobs, UserJobs: s.userJobs, UsersPerJob: s.perJob,
+			Workloads: s.workloads, Sites: s.sites, Teams: s.teams,
 		},
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/vbo365-exporter/vbo365_exporter/config"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
 
@@ -59,6 +61,13 @@ type e2ePromHarness struct {
 	v8Truth []simulator.ProtectionTruth
 	v8Jobs  map[string]e2eServedJob
 	v8Good  simulator.ProtectionTruth
+	// v8Workloads is the per-workload truth of the 8.x server. Its site
+	// data fails in one repository, v8FailedRepo (e2eSiteDataFault), so
+	// the site figures of the jobs in v8SiteFailing (those with sites in
+	// their scope there) are left out, and every other figure is exact.
+	v8Workloads   []simulator.WorkloadTruth
+	v8FailedRepo  string
+	v8SiteFailing map[string]bool
 }
 
 // Server names in the harness: one healthy v1 server, one that cannot log
@@ -74,14 +83,31 @@ const (
 // and the user data span several pages of page_size 50. Its default jobs
 // cover both backup types, unresolved group members and a mailbox last
 // backed up years ago (simulator.HardCases).
+//
+// It is a workload tenant: sites, teams, the jobs that select them and
+// users' archives, OneDrives and personal sites, so that every workload
+// has figures, objects not backed up and, where one repository's site data
+// fails (startV8), a workload that cannot be read while its job can.
 var e2eHarnessTenant = e2eTenant{
 	seed: 29, users: 150, groups: 0, groupSize: 20, largeGroupSize: 100,
 	repositories: 2, groupJobs: 3, userJobs: 4, perJob: 5, backedUp: 0.9,
+	workloads: true, sites: 12, teams: 6,
 }
 
 // e2eHarnessUnprotectedSeries is unprotected_mailbox_series of the
 // harness's healthy servers.
 const e2eHarnessUnprotectedSeries = 5
+
+// e2eHarnessUnprotectedObjectSeries is unprotected_object_series of the
+// 8.x server: small enough that some lists are cut.
+const e2eHarnessUnprotectedObjectSeries = 3
+
+// e2eSiteDataFault is the --fault spec that fails every request for a
+// repository's site data. 403 is not retried, so the failure costs the
+// poll no time.
+func e2eSiteDataFault(repositoryID string) string {
+	return fmt.Sprintf("%s:status=403:job=%s", simulator.EndpointSiteData, repositoryID)
+}
 
 var e2eSharedProm struct {
 	once sync.Once
@@ -207,7 +233,11 @@ func e2eStartPromHarness(t *testing.T) (h *e2ePromHarness, err error) {
 		e2eServer{
 			name: e2eHarnessV8Server, url: h.v8.url, username: e2eUsername,
 			passwordFile: filepath.Join(h.dir, "v8.password"), caFile: h.v8.caFile,
-			pageSize: 50, extra: []string{"api_version: auto", fmt.Sprintf("unprotected_mailbox_series: %d", e2eHarnessUnprotectedSeries)},
+			pageSize: 50, extra: []string{
+				"api_version: auto",
+				fmt.Sprintf("unprotected_mailbox_series: %d", e2eHarnessUnprotectedSeries),
+				fmt.Sprintf("unprotected_object_series: %d", e2eHarnessUnprotectedObjectSeries),
+			},
 		},
 	)
 	cfgFile := filepath.Join(h.dir, "config.yml")
@@ -309,10 +339,19 @@ func e2eLaunchPrometheus(t testing.TB, cfgFile, dataDir string, client *http.Cli
 	return nil, "", lastErr
 }
 
-// startV8 starts the 8.x server and reads its ground truth.
+// startV8 starts the 8.x server, with one repository's site data
+// failing, and reads its ground truth.
 func (h *e2ePromHarness) startV8(t *testing.T) error {
+	spec := e2eHarnessTenant
+	// Ids come from the seed alone, so a twin built now names the
+	// repositories the process will serve.
+	probe := simulator.New(spec.options(e2eUsername, "probe"))
 	var err error
-	h.v8, err = e2eLaunchSimulator(t, h.dir, e2eUsername, filepath.Join(h.dir, "v8.password"), e2eHarnessTenant)
+	if h.v8FailedRepo, err = e2eSiteFaultRepository(probe.ProtectionTruth(), probe.WorkloadTruth()); err != nil {
+		return err
+	}
+	spec.faults = append(slices.Clone(spec.faults), e2eSiteDataFault(h.v8FailedRepo))
+	h.v8, err = e2eLaunchSimulator(t, h.dir, e2eUsername, filepath.Join(h.dir, "v8.password"), spec)
 	if err != nil {
 		return fmt.Errorf("starting the v8 simulator: %w", err)
 	}
@@ -332,7 +371,59 @@ func (h *e2ePromHarness) startV8(t *testing.T) error {
 	if h.v8Good.JobID == "" {
 		return errors.New("the v8 tenant has no job with a mailbox not backed up")
 	}
+	h.v8Workloads = h.v8.twin.WorkloadTruth()
+	h.v8SiteFailing = e2eSiteFailing(h.v8Truth, h.v8Workloads, h.v8FailedRepo)
+	if len(h.v8SiteFailing) == 0 {
+		return fmt.Errorf("no job of the v8 simulator has sites in repository %s, whose site data fails: do repository ids depend on more than the seed?", h.v8FailedRepo)
+	}
 	return nil
+}
+
+// e2eSiteFaultRepository picks the repository whose site data the 8.x
+// server fails: one that jobs with sites in their scope use, while a job
+// of another repository has sites not backed up, so that the site counts,
+// the site alerts and the list of sites not backed up keep their data.
+func e2eSiteFaultRepository(jobs []simulator.ProtectionTruth, workloads []simulator.WorkloadTruth) (string, error) {
+	repo := map[string]string{}
+	var repos []string
+	for _, j := range jobs {
+		repo[j.JobID] = j.RepositoryID
+		if !slices.Contains(repos, j.RepositoryID) {
+			repos = append(repos, j.RepositoryID)
+		}
+	}
+	sort.Strings(repos)
+	for _, r := range repos {
+		inScope, unprotectedElsewhere := false, false
+		for _, w := range workloads {
+			if w.Workload != "site" {
+				continue
+			}
+			inScope = inScope || (repo[w.JobID] == r && w.InScope > 0)
+			unprotectedElsewhere = unprotectedElsewhere || (repo[w.JobID] != r && w.InScope > w.BackedUp)
+		}
+		if inScope && unprotectedElsewhere {
+			return r, nil
+		}
+	}
+	return "", fmt.Errorf("no repository of the v8 tenant (%v) has jobs with sites while another has sites not backed up; change e2eHarnessTenant", repos)
+}
+
+// e2eSiteFailing lists the jobs whose site figures the failing site data
+// of repository costs: those of the repository with sites in their scope
+// (a job without any reads no site data).
+func e2eSiteFailing(jobs []simulator.ProtectionTruth, workloads []simulator.WorkloadTruth, repository string) map[string]bool {
+	repo := map[string]string{}
+	for _, j := range jobs {
+		repo[j.JobID] = j.RepositoryID
+	}
+	out := map[string]bool{}
+	for _, w := range workloads {
+		if w.Workload == "site" && w.InScope > 0 && repo[w.JobID] == repository {
+			out[w.JobID] = true
+		}
+	}
+	return out
 }
 
 func (h *e2ePromHarness) stop() {
@@ -520,6 +611,8 @@ func TestE2EPrometheus(t *testing.T) {
 	for _, name := range []string{
 		"vbo365_job_scope_unresolved", "vbo365_job_oldest_backup_timestamp_seconds",
 		"vbo365_job_last_backup_timestamp_seconds", "vbo365_server_info",
+		"vbo365_job_workload_scrape_success", "vbo365_job_objects", "vbo365_job_objects_oldest_backup_timestamp_seconds",
+		"vbo365_object_not_backed_up",
 	} {
 		if len(parsed.samples(name, map[string]string{"server": e2eHarnessV8Server})) == 0 {
 			t.Errorf("the exporter's answer has no %s for server %s, so promtool does not check it", name, e2eHarnessV8Server)
@@ -775,6 +868,232 @@ func TestE2EPrometheusV8(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Errorf("Vbo365MailboxBackupTooOld pending for jobs %v of server %s, want %v (%v)", got, e2eHarnessV8Server, want, err)
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// e2eWorkloadCountAlerts are the per-workload alerts on objects not backed
+// up, each with its workload.
+var e2eWorkloadCountAlerts = map[string]string{
+	"Vbo365ArchivesNotBackedUp":      "archive",
+	"Vbo365OneDrivesNotBackedUp":     "onedrive",
+	"Vbo365PersonalSitesNotBackedUp": "personal_site",
+	"Vbo365SitesNotBackedUp":         "site",
+	"Vbo365TeamsNotBackedUp":         "team",
+}
+
+// TestE2EPrometheusV8Workloads checks the per-workload figures a real
+// Prometheus stores for the 8.x server against the simulator's truth, job
+// by job and workload by workload: exact where the workload was read, and
+// left out, with vbo365_job_workload_scrape_success 0, for the site
+// figures the failing site data costs. The workload alerts, as shipped,
+// must select exactly the jobs the truth says.
+func TestE2EPrometheusV8Workloads(t *testing.T) {
+	h := e2eSharedPrometheus(t)
+	truth := h.v8Workloads
+	failing := func(w simulator.WorkloadTruth) bool { return w.Workload == "site" && h.v8SiteFailing[w.JobID] }
+	// The tenant must hold what this test is about: for every workload a
+	// job read with objects not backed up, and a workload that failed.
+	unprotected := map[string]int{}
+	for _, w := range truth {
+		if w.InScope > w.BackedUp && !failing(w) {
+			unprotected[w.Workload]++
+		}
+	}
+	for _, wl := range config.Workloads {
+		if unprotected[wl] == 0 {
+			t.Errorf("the v8 tenant has no job read with %s objects not backed up; change e2eHarnessTenant", wl)
+		}
+	}
+	if len(h.v8SiteFailing) == 0 {
+		t.Errorf("no job of the v8 tenant has sites in repository %s, whose site data fails", h.v8FailedRepo)
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	at := h.v8Settled(t)
+	sel := fmt.Sprintf(`{job="vbo365",server=%q}`, e2eHarnessV8Server)
+	vector := func(expr string) []e2ePromSample {
+		t.Helper()
+		r, err := h.queryAt(expr, at)
+		if err != nil || r.Status != "success" {
+			t.Fatalf("%s: %v %+v", expr, err, r)
+		}
+		return r.vector()
+	}
+	key := func(s e2ePromSample) string { return s.labels["job_id"] + "/" + s.labels["workload"] }
+	keySet := func(vs []e2ePromSample) map[string]bool {
+		out := map[string]bool{}
+		for _, s := range vs {
+			if s.labels["server"] == e2eHarnessV8Server {
+				out[key(s)] = true
+			}
+		}
+		return out
+	}
+	series := map[string]map[string]e2ePromSample{}
+	for _, name := range []string{
+		"vbo365_job_workload_scrape_success", "vbo365_job_objects", "vbo365_job_objects_backed_up",
+		"vbo365_job_objects_unresolved", "vbo365_job_objects_oldest_backup_timestamp_seconds",
+		"vbo365_job_objects_figures_timestamp_seconds", "vbo365_job_figures_timestamp_seconds",
+	} {
+		series[name] = map[string]e2ePromSample{}
+		for _, s := range vector(name + sel) {
+			k := key(s)
+			if _, dup := series[name][k]; dup {
+				t.Errorf("%s%s: two series for job and workload %s", name, sel, k)
+			}
+			series[name][k] = s
+		}
+	}
+	listed := map[string][]string{}
+	for _, s := range vector("vbo365_object_not_backed_up" + sel) {
+		if s.raw != "1" || s.labels["address"] == "" || s.labels["job_name"] == "" {
+			t.Errorf("vbo365_object_not_backed_up: series %v = %s, want 1 with an address and a job name", s.labels, s.raw)
+		}
+		listed[key(s)] = append(listed[key(s)], strings.ToLower(s.labels["address"]))
+	}
+
+	// Every job has every workload (the server's workloads setting is the
+	// default, all of them), and no other.
+	want := map[string]bool{}
+	for _, w := range truth {
+		want[w.JobID+"/"+w.Workload] = true
+	}
+	if got := keySet(vector("vbo365_job_workload_scrape_success" + sel)); !maps.Equal(got, want) {
+		t.Errorf("vbo365_job_workload_scrape_success has %d jobs and workloads for server %s, the truth %d", len(got), e2eHarnessV8Server, len(want))
+	}
+	stamp := func(tm time.Time) string {
+		if tm.IsZero() {
+			return ""
+		}
+		return strconv.FormatFloat(float64(tm.UnixNano())/1e9, 'f', -1, 64)
+	}
+	for _, w := range truth {
+		k := w.JobID + "/" + w.Workload
+		// want "" means no series.
+		expect := func(name, want string) {
+			t.Helper()
+			s, ok := series[name][k]
+			switch {
+			case want == "" && ok:
+				t.Errorf("job %s (%s), %s: %s = %s, want no series", w.JobID, w.JobName, w.Workload, name, s.raw)
+			case want != "" && !ok:
+				t.Errorf("job %s (%s), %s: %s missing, want %s", w.JobID, w.JobName, w.Workload, name, want)
+			case !ok:
+			case s.raw != want:
+				g, gerr := strconv.ParseFloat(s.raw, 64)
+				v, verr := strconv.ParseFloat(want, 64)
+				if gerr != nil || verr != nil || g != v {
+					t.Errorf("job %s (%s), %s: %s = %s, want %s", w.JobID, w.JobName, w.Workload, name, s.raw, want)
+				}
+			case s.labels["job_name"] != w.JobName:
+				t.Errorf("job %s, %s: %s has job_name %q, want %q", w.JobID, w.Workload, name, s.labels["job_name"], w.JobName)
+			}
+		}
+		if failing(w) {
+			// The figures are left out rather than partial, and so is the list.
+			expect("vbo365_job_workload_scrape_success", "0")
+			for _, name := range []string{"vbo365_job_objects", "vbo365_job_objects_backed_up", "vbo365_job_objects_unresolved",
+				"vbo365_job_objects_oldest_backup_timestamp_seconds", "vbo365_job_objects_figures_timestamp_seconds"} {
+				expect(name, "")
+			}
+			if len(listed[k]) > 0 {
+				t.Errorf("job %s (%s), %s failed but lists %q", w.JobID, w.JobName, w.Workload, listed[k])
+			}
+			continue
+		}
+		expect("vbo365_job_workload_scrape_success", "1")
+		expect("vbo365_job_objects", strconv.Itoa(w.InScope))
+		expect("vbo365_job_objects_backed_up", strconv.Itoa(w.BackedUp))
+		expect("vbo365_job_objects_unresolved", strconv.Itoa(w.Unresolved))
+		expect("vbo365_job_objects_oldest_backup_timestamp_seconds", stamp(w.OldestBackup))
+		// Without protection_interval every figure is of the job's reading.
+		if jf, ok := series["vbo365_job_figures_timestamp_seconds"][w.JobID+"/"]; ok {
+			expect("vbo365_job_objects_figures_timestamp_seconds", jf.raw)
+		} else {
+			t.Errorf("job %s (%s): vbo365_job_figures_timestamp_seconds missing", w.JobID, w.JobName)
+		}
+		// Mailboxes are listed by vbo365_mailbox_not_backed_up; the other
+		// workloads' lists are the first objects in address order.
+		var wantListed []string
+		if w.Workload != "mailbox" {
+			wantListed = w.NotBackedUp[:min(len(w.NotBackedUp), e2eHarnessUnprotectedObjectSeries)]
+		}
+		got := listed[k]
+		sort.Strings(got)
+		if strings.Join(got, " ") != strings.Join(wantListed, " ") {
+			t.Errorf("job %s (%s), %s: vbo365_object_not_backed_up lists %q, want %q", w.JobID, w.JobName, w.Workload, got, wantListed)
+		}
+	}
+
+	nListed := 0
+	for _, l := range listed {
+		nListed += len(l)
+	}
+	t.Logf("%d jobs and workloads of server %s compared with the truth; the site figures of %d jobs fail (repository %s); %d objects listed",
+		len(truth), e2eHarnessV8Server, len(h.v8SiteFailing), h.v8FailedRepo, nListed)
+
+	// The count alerts, as shipped, select exactly the jobs read with
+	// objects of their workload not backed up.
+	for alert, wl := range e2eWorkloadCountAlerts {
+		want := map[string]bool{}
+		for _, w := range truth {
+			if w.Workload == wl && w.InScope > w.BackedUp && !failing(w) {
+				want[w.JobID+"/"+w.Workload] = true
+			}
+		}
+		expr := e2eAlertExpr(t, deployRulesFile, alert)
+		if got := keySet(vector(expr)); !maps.Equal(got, want) {
+			t.Errorf("%s's expr selects %v of server %s, want %v\n\texpr: %s", alert, got, e2eHarnessV8Server, want, expr)
+		}
+	}
+	// Vbo365ObjectBackupTooOld: the workloads other than the mailbox whose
+	// oldest backup is over 31 days old.
+	tooOld := map[string]bool{}
+	for _, w := range truth {
+		if w.Workload == "mailbox" || w.OldestBackup.IsZero() || failing(w) {
+			continue
+		}
+		age := at.Sub(w.OldestBackup)
+		if d := age - e2eOldBackupAge; d > -time.Hour && d < time.Hour {
+			t.Fatalf("job %s, %s: the oldest backup is %s old, too close to %s for a stable test; change e2eHarnessTenant", w.JobID, w.Workload, age, e2eOldBackupAge)
+		}
+		if age > e2eOldBackupAge {
+			tooOld[w.JobID+"/"+w.Workload] = true
+		}
+	}
+	if len(tooOld) == 0 {
+		t.Error("no workload of the v8 tenant has a backup older than 31 days; change e2eHarnessTenant")
+	}
+	expr := e2eAlertExpr(t, deployRulesFile, "Vbo365ObjectBackupTooOld")
+	if got := keySet(vector(expr)); !maps.Equal(got, tooOld) {
+		t.Errorf("Vbo365ObjectBackupTooOld's expr selects %v of server %s, want %v\n\texpr: %s", got, e2eHarnessV8Server, tooOld, expr)
+	}
+
+	// Vbo365WorkloadScrapeFailing selects exactly the failing site figures,
+	// and Prometheus has it pending for them (its `for` is longer than the
+	// test).
+	failed := map[string]bool{}
+	for id := range h.v8SiteFailing {
+		failed[id+"/site"] = true
+	}
+	expr = e2eAlertExpr(t, deployRulesFile, "Vbo365WorkloadScrapeFailing")
+	if got := keySet(vector(expr)); !maps.Equal(got, failed) {
+		t.Errorf("Vbo365WorkloadScrapeFailing's expr selects %v of server %s, want %v\n\texpr: %s", got, e2eHarnessV8Server, failed, expr)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r, err := h.query(`ALERTS{alertname="Vbo365WorkloadScrapeFailing",alertstate="pending"}`)
+		got := keySet(r.vector())
+		if err == nil && maps.Equal(got, failed) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("Vbo365WorkloadScrapeFailing pending for %v of server %s, want %v (%v)", got, e2eHarnessV8Server, failed, err)
 			break
 		}
 		time.Sleep(250 * time.Millisecond)

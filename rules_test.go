@@ -405,10 +405,11 @@ func TestDeployRulesContent(t *testing.T) {
 // --- Grafana dashboard ---
 
 type deployPanel struct {
-	ID         int    `json:"id"`
-	Type       string `json:"type"`
-	Title      string `json:"title"`
-	Datasource *struct {
+	ID          int    `json:"id"`
+	Type        string `json:"type"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Datasource  *struct {
 		Type string `json:"type"`
 		UID  string `json:"uid"`
 	} `json:"datasource"`
@@ -504,6 +505,7 @@ func TestDeployGrafanaDashboard(t *testing.T) {
 	ids := map[int]string{}
 	var exprs []string
 	mailboxListNoted, listsMailboxes := false, false
+	objectListNoted, listsObjects := false, false
 	for i, p := range all {
 		where := fmt.Sprintf("panel %d %q", p.ID, p.Title)
 		if prev, dup := ids[p.ID]; dup || p.ID == 0 {
@@ -522,6 +524,9 @@ func TestDeployGrafanaDashboard(t *testing.T) {
 		}
 		if strings.Contains(p.Options.Content, "unprotected_mailbox_series") {
 			mailboxListNoted = true
+		}
+		if strings.Contains(p.Options.Content, "unprotected_object_series") {
+			objectListNoted = true
 		}
 		if p.Type == "row" || p.Type == "text" {
 			continue
@@ -550,6 +555,10 @@ func TestDeployGrafanaDashboard(t *testing.T) {
 			deployCheckInfoJoins(t, where, tg.Expr, infoOnly)
 			deployCheckDashboardFilters(t, where, tg.Expr)
 			listsMailboxes = listsMailboxes || strings.Contains(tg.Expr, "vbo365_mailbox_not_backed_up")
+			if strings.Contains(tg.Expr, "vbo365_object_not_backed_up") {
+				listsObjects = true
+				objectListNoted = objectListNoted || strings.Contains(p.Description, "unprotected_object_series")
+			}
 		}
 		if p.Type == "table" && len(p.Targets) > 1 {
 			if len(p.Transformations) == 0 || p.Transformations[0].ID != "merge" {
@@ -571,6 +580,10 @@ func TestDeployGrafanaDashboard(t *testing.T) {
 	// The mailbox list is empty by default; the dashboard must say why.
 	if listsMailboxes && !mailboxListNoted {
 		t.Errorf("the dashboard lists vbo365_mailbox_not_backed_up but no text panel says it needs unprotected_mailbox_series")
+	}
+	// So is the list of other objects; its panel or a text panel must say so.
+	if listsObjects && !objectListNoted {
+		t.Errorf("the dashboard lists vbo365_object_not_backed_up but neither that panel's description nor a text panel says it needs unprotected_object_series")
 	}
 	deployCheckPromQL(t, exprs)
 }
