@@ -10,11 +10,13 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/prometheus/exporter-toolkit/web"
 
 	"github.com/vbo365-exporter/vbo365_exporter/collector"
+	"github.com/vbo365-exporter/vbo365_exporter/protection"
 )
 
 // marker is replaced, per request, by the status table inside the toolkit's
@@ -74,8 +76,8 @@ type serverView struct {
 }
 
 type jobView struct {
-	Name, ID, Success, Mailboxes, BackedUp, Ratio, Unprotected, LastError, LastErrorAt string
-	Alarm                                                                              bool
+	Name, ID, Success, Mailboxes, BackedUp, Ratio, Unprotected, Workloads, LastError, LastErrorAt string
+	Alarm                                                                                         bool
 }
 
 func (h *Handler) view() []serverView {
@@ -92,7 +94,8 @@ func (h *Handler) view() []serverView {
 			sv.LastError, sv.LastErrorAt = r.LastError, ago(now, r.LastErrorAt)
 		}
 		for _, j := range r.Jobs {
-			jv := jobView{Name: j.Name, ID: j.ID, Success: yesNo(j.Success), Mailboxes: "–", BackedUp: "–", Ratio: "–", Unprotected: "–"}
+			jv := jobView{Name: j.Name, ID: j.ID, Success: yesNo(j.Success), Mailboxes: "–", BackedUp: "–", Ratio: "–", Unprotected: "–",
+				Workloads: otherWorkloads(j)}
 			if j.Success {
 				c := j.Counts
 				jv.Mailboxes, jv.BackedUp = fmt.Sprint(c.Mailboxes), fmt.Sprint(c.BackedUp)
@@ -114,6 +117,34 @@ func (h *Handler) view() []serverView {
 		out = append(out, sv)
 	}
 	return out
+}
+
+// otherWorkloads sums up the job's workloads beside the mailbox: those
+// with objects not backed up, and those that could not be read; "–" when
+// the server exports none (v1, or its workloads setting).
+func otherWorkloads(j *collector.JobResult) string {
+	var parts []string
+	exported := false
+	for w := range protection.Workload(protection.NumWorkloads) {
+		if w == protection.WorkloadMailbox || !j.WorkloadsOn.Has(w) {
+			continue
+		}
+		exported = true
+		switch f := j.Workloads[w]; {
+		case !j.Success:
+		case f.Err != nil:
+			parts = append(parts, w.String()+" not read")
+		case f.InScope > f.BackedUp:
+			parts = append(parts, fmt.Sprintf("%s %d of %d", w, f.InScope-f.BackedUp, f.InScope))
+		}
+	}
+	switch {
+	case !exported || !j.Success:
+		return "–"
+	case len(parts) == 0:
+		return "none"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func yesNo(b bool) string {

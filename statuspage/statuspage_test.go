@@ -44,7 +44,7 @@ type fixture struct {
 
 // v8Tenant is west's: three jobs, and every state the operations tables
 // show.
-var v8Tenant = simulator.TenantOptions{Users: 30, GroupJobs: 1, UserJobs: 1,
+var v8Tenant = simulator.TenantOptions{Users: 30, GroupJobs: 1, UserJobs: 1, Workloads: true,
 	Ops: simulator.OpsOptions{ArchiveRepositories: 1, NearFullRepository: true, OfflineProxy: true}}
 
 func pageUnderTest(t *testing.T) *fixture {
@@ -61,6 +61,7 @@ func pageUnderTest(t *testing.T) *fixture {
 		return config.Server{
 			Name: name, URL: config.URL{URL: u}, Username: "svc", Password: promconfig.Secret(password),
 			RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 2, PageSize: 50, MaxResponseBytes: 1 << 20,
+			Workloads: config.Workloads,
 		}
 	}
 	f.reg = prometheus.NewRegistry()
@@ -176,7 +177,39 @@ func TestStatusPageTable(t *testing.T) {
 		t.Fatalf("rendering the page made %v API requests", n)
 	}
 	checkTable(t, body, f.v1.Truth())
+	checkWorkloads(t, body, f.v8)
 	checkOps(t, body, f.v8)
+}
+
+// checkWorkloads checks that each of west's job rows ends with the
+// workloads beside the mailbox that the simulator's truth has objects not
+// backed up of.
+func checkWorkloads(t *testing.T, page string, sim *simulator.Simulator) {
+	t.Helper()
+	parts := map[string][]string{}
+	var jobs []string
+	for _, tr := range sim.WorkloadTruth() {
+		if _, seen := parts[tr.JobID]; !seen {
+			jobs = append(jobs, tr.JobID)
+			parts[tr.JobID] = nil
+		}
+		if tr.Workload != "mailbox" && tr.InScope > tr.BackedUp {
+			parts[tr.JobID] = append(parts[tr.JobID], fmt.Sprintf("%s %d of %d", tr.Workload, tr.InScope-tr.BackedUp, tr.InScope))
+		}
+	}
+	some := false
+	for _, id := range jobs {
+		want := "none"
+		if len(parts[id]) > 0 {
+			want, some = strings.Join(parts[id], ", "), true
+		}
+		if row := rowText(t, page, id); !strings.HasSuffix(row, " "+want) {
+			t.Errorf("west's row %q does not end with the other workloads %q", row, want)
+		}
+	}
+	if !some {
+		t.Error("no job of west has another workload not backed up: the check proves nothing")
+	}
 }
 
 func checkTable(t *testing.T, html string, truth []simulator.JobTruth) {
@@ -185,17 +218,17 @@ func checkTable(t *testing.T, html string, truth []simulator.JobTruth) {
 		t.Fatal("the page shows the password")
 	}
 	ok := truth[0]
-	want := fmt.Sprintf("%s %s yes %d %d %.4f %d", ok.Name, ok.ID, ok.Mailboxes, ok.BackedUp,
+	want := fmt.Sprintf("%s %s yes %d %d %.4f %d –", ok.Name, ok.ID, ok.Mailboxes, ok.BackedUp,
 		float64(int(float64(ok.BackedUp)/float64(ok.Mailboxes)*1e4))/1e4, ok.Mailboxes-ok.BackedUp)
 	if got := rowText(t, html, ok.ID); got != want {
 		t.Errorf("row = %q\nwant  %q", got, want)
 	}
 	empty := truth[1]
-	if got, want := rowText(t, html, empty.ID), fmt.Sprintf("%s %s yes 0 0 NaN (no mailboxes) 0", empty.Name, empty.ID); got != want {
+	if got, want := rowText(t, html, empty.ID), fmt.Sprintf("%s %s yes 0 0 NaN (no mailboxes) 0 –", empty.Name, empty.ID); got != want {
 		t.Errorf("row = %q\nwant  %q", got, want)
 	}
 	failed := rowText(t, html, truth[2].ID)
-	if !strings.HasPrefix(failed, fmt.Sprintf("%s %s no – – – – GET /v1/Jobs/{id}/SelectedMailboxes: HTTP 500", truth[2].Name, truth[2].ID)) {
+	if !strings.HasPrefix(failed, fmt.Sprintf("%s %s no – – – – – GET /v1/Jobs/{id}/SelectedMailboxes: HTTP 500", truth[2].Name, truth[2].ID)) {
 		t.Errorf("failed job row = %q", failed)
 	}
 }
@@ -224,11 +257,12 @@ func TestStatusPageInChromium(t *testing.T) {
 		t.Fatalf("chromium --dump-dom: %v", err)
 	}
 	checkTable(t, string(dom), f.v1.Truth())
+	checkWorkloads(t, string(dom), f.v8)
 	checkOps(t, string(dom), f.v8)
 
 	if os.Getenv("UPDATE_SCREENSHOT") == "1" {
 		shot, _ := filepath.Abs("../docs/status-page.png")
-		out, err := exec.CommandContext(ctx, chromium, append(args, "--window-size=1200,1160", "--screenshot="+shot, f.page.URL)...).CombinedOutput()
+		out, err := exec.CommandContext(ctx, chromium, append(args, "--window-size=1200,1200", "--screenshot="+shot, f.page.URL)...).CombinedOutput()
 		if err != nil {
 			t.Fatalf("screenshot: %v\n%s", err, out)
 		}
