@@ -10,6 +10,7 @@
 //	go run ./tools/bench -tls            # adds HTTPS variants of the big scenarios
 //	go run ./tools/bench -profile DIR    # also CPU/alloc profiles of an in-process exporter at 1M
 //	go run ./tools/bench -api v8 -only v8-100k -repeat 3   # the REST API v8 scenario, three fresh runs
+//	go run ./tools/bench -api v8 -only v8-100k-wl -repeat 3 -interleave   # every workload against mailbox only, runs interleaved
 //	go run ./tools/bench -api ops        # requests of a default scrape: 200 jobs, a year or 30 days of sessions
 package main
 
@@ -38,6 +39,7 @@ type options struct {
 	keep                bool
 	api                 string   // v1, v8 or all
 	repeat              int      // runs of each v8 scenario, fresh processes each
+	interleave          bool     // v8 runs in rounds over the scenarios
 	exporterEnv         []string // KEY=VALUE for the exporter process
 	profileScenario     string
 }
@@ -56,10 +58,11 @@ func main() {
 	flag.IntVar(&o.simMaxConcurrent, "sim.max-concurrent", 0, "simulator --max-concurrent; 0 means equal to the scenario's C")
 	flag.StringVar(&o.out, "o", "", "also write the Markdown report to this file")
 	flag.StringVar(&o.profileDir, "profile", "", "write cpu.pprof and mem.pprof of an in-process exporter scraping one scenario (-profile.scenario; default the v1 1M one) into this directory")
-	flag.StringVar(&o.only, "only", "", "run only scenarios whose name contains this")
+	flag.StringVar(&o.only, "only", "", "run only the scenario of this name or, if none has it, the scenarios whose name contains it")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (configs and process logs)")
 	flag.StringVar(&o.api, "api", "all", "scenario families: v1 (SelectedMailboxes), v8 (scopes and repository data), ops (the operations collectors' requests) or all")
 	flag.IntVar(&o.repeat, "repeat", 1, "runs of each v8 and ops scenario, each with a fresh simulator and exporter; the report gives medians over them")
+	flag.BoolVar(&o.interleave, "interleave", false, "with -repeat, run the v8 scenarios in rounds (run 1 of each, then run 2 of each, …) instead of one scenario's runs after another, so that a change of load on a shared machine falls on all of them")
 	env := flag.String("exporter.env", "", "comma-separated KEY=VALUE environment variables for the exporter process, e.g. GOGC=100")
 	flag.StringVar(&o.profileScenario, "profile.scenario", "", "scenario to profile with -profile (default 1M-L1000-C8, 100k-L1000-C8 with -quick); any scenario name, v8 ones included")
 	flag.Parse()
@@ -102,29 +105,39 @@ func run(o *options) error {
 	var results []*result
 	var v8Results []*v8Runs
 	var opsResults []*opsRuns
-	for _, sc := range scenarios(o) {
-		if o.only != "" && !strings.Contains(sc.name, o.only) {
-			continue
+	selected := selectScenarios(scenarios(o), o.only)
+	if o.interleave {
+		// Run 1 of every v8 scenario, then run 2 of every one, and so on:
+		// a change in the shared machine's load falls on all of them.
+		var groups []*v8Runs
+		for _, sc := range selected {
+			if sc.v8 != nil {
+				groups = append(groups, &v8Runs{sc: sc})
+			}
 		}
+		for rep := range o.repeat {
+			for _, g := range groups {
+				if g.failed == "" {
+					runV8Once(o, g, rep, tmp)
+				}
+			}
+		}
+		v8Results = groups
+	}
+	for _, sc := range selected {
 		if sc.ops != nil {
 			opsResults = append(opsResults, runOps(o, sc, tmp))
 			continue
 		}
 		if sc.v8 != nil {
+			if o.interleave {
+				continue // run above
+			}
 			g := &v8Runs{sc: sc}
 			for rep := range o.repeat {
-				log.Printf("scenario %s (run %d of %d): %d organization(s) × %d users, L=%d, C=%d", sc.name, rep+1, o.repeat, sc.v8.orgs, sc.v8.users, sc.pageSize, sc.concurrency)
-				r, err := runV8Scenario(o, sc, v8Dir(tmp, sc, rep))
-				if err != nil {
-					// A failure is a finding: report it and go on.
-					log.Printf("scenario %s: FAILED: %v", sc.name, err)
-					g.failed = err.Error()
+				if !runV8Once(o, g, rep, tmp) {
 					break
 				}
-				ideal, _, _ := r.model.ideal(o.base, o.perItem, sc.concurrency, false)
-				log.Printf("scenario %s: warm median %.3fs (ideal %.3fs), %.2f µs CPU/user, VmHWM %.1f MiB",
-					sc.name, r.wallMedian().Seconds(), ideal.Seconds(), r.cpuMedian()/float64(r.users())*1e6, float64(r.hwm)/(1<<20))
-				g.runs = append(g.runs, r)
 			}
 			v8Results = append(v8Results, g)
 			continue
@@ -156,6 +169,42 @@ func run(o *options) error {
 	}
 	_, err = io.WriteString(w, report)
 	return err
+}
+
+// selectScenarios applies -only: the scenario of that name if there is
+// one, else every scenario whose name contains it (every one for "").
+func selectScenarios(all []scenario, only string) []scenario {
+	for _, sc := range all {
+		if sc.name == only {
+			return []scenario{sc}
+		}
+	}
+	var out []scenario
+	for _, sc := range all {
+		if strings.Contains(sc.name, only) {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+// runV8Once runs repetition rep of g's scenario and adds it to g; a
+// failure is a finding: it is noted in g, and false returned.
+func runV8Once(o *options, g *v8Runs, rep int, tmp string) bool {
+	sc := g.sc
+	log.Printf("scenario %s (run %d of %d): %d organization(s) × %d users, workloads %s, L=%d, C=%d",
+		sc.name, rep+1, o.repeat, sc.v8.orgs, sc.v8.users, sc.v8.workloadsText(), sc.pageSize, sc.concurrency)
+	r, err := runV8Scenario(o, sc, v8Dir(tmp, sc, rep))
+	if err != nil {
+		log.Printf("scenario %s: FAILED: %v", sc.name, err)
+		g.failed = err.Error()
+		return false
+	}
+	ideal, _, _ := r.model.ideal(o.base, o.perItem, sc.concurrency, false)
+	log.Printf("scenario %s: warm median %.3fs (ideal %.3fs), %.2f µs CPU/user, VmHWM %.1f MiB",
+		sc.name, r.wallMedian().Seconds(), ideal.Seconds(), r.cpuMedian()/float64(r.users())*1e6, float64(r.hwm)/(1<<20))
+	g.runs = append(g.runs, r)
+	return true
 }
 
 // buildBinaries builds what was not given, the way `make build` does, so the

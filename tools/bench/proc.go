@@ -14,11 +14,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/vbo365-exporter/vbo365_exporter/collector"
 )
 
 // process is a child started by the harness, with stderr kept in a file so
@@ -39,10 +42,26 @@ func startProcess(bin string, args []string, dir, name string) (*process, error)
 
 // startExporter starts the exporter on addr with the harness's config and
 // any -exporter.env variables.
-func startExporter(o *options, configFile, addr, dir string) (*process, error) {
-	return startProcessEnv(o.exporter, []string{
+func startExporter(o *options, configFile, addr, dir string, extra ...string) (*process, error) {
+	return startProcessEnv(o.exporter, append([]string{
 		"--config.file", configFile, "--web.listen-address", addr, "--log.level", "warn",
-	}, o.exporterEnv, dir, "exporter")
+	}, extra...), o.exporterEnv, dir, "exporter")
+}
+
+// protectionCollectors are the collectors of the v8 scenarios, which
+// measure the protection figures: the job list and protection, as before
+// the operations collectors existed (the ops scenarios measure those).
+var protectionCollectors = []string{"jobs", "protection"}
+
+// protectionOnlyFlags turn every other collector off.
+func protectionOnlyFlags() []string {
+	var out []string
+	for _, n := range collector.CollectorNames() {
+		if !slices.Contains(protectionCollectors, n) {
+			out = append(out, "--no-collector."+n)
+		}
+	}
+	return out
 }
 
 // startProcessEnv is startProcess with extra environment variables.

@@ -94,7 +94,11 @@ func runProfile(o *options, tmp string) (*profileResult, error) {
 
 	own := prometheus.NewRegistry()
 	own.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	exporter := collector.New(kitlog.NewNopLogger(), vboapi.NewMetrics(own), "vbo365_exporter/bench")
+	var opts []collector.Option
+	if sc.v8 != nil {
+		opts = append(opts, collector.WithCollectors(collector.DefaultCollectors().Only(protectionCollectors...)))
+	}
+	exporter := collector.New(kitlog.NewNopLogger(), vboapi.NewMetrics(own), "vbo365_exporter/bench", opts...)
 	defer exporter.Close()
 	if err := exporter.ApplyConfig(cfg); err != nil {
 		return nil, err

@@ -273,7 +273,7 @@ func startSimulator(o *options, sc scenario, dir string) (*simulated, error) {
 	apiVersion := ""
 	if sc.v8 != nil {
 		simArgs = append(simArgs, sc.v8.simArgs()...)
-		apiVersion = "    api_version: v8\n"
+		apiVersion = "    api_version: v8\n" + sc.v8.workloadsYAML()
 	} else {
 		simArgs = append(simArgs, "--jobs", strconv.Itoa(len(sc.jobs)), "--mailboxes-per-job", strings.Join(counts, ","))
 	}
@@ -341,7 +341,11 @@ func startPair(o *options, sc scenario, dir string) (*simulated, *process, strin
 		return nil, nil, "", err
 	}
 	expAddr := fmt.Sprintf("127.0.0.1:%d", expPort)
-	exp, err := startExporter(o, sim.configFile, expAddr, dir)
+	var extra []string
+	if sc.v8 != nil {
+		extra = protectionOnlyFlags()
+	}
+	exp, err := startExporter(o, sim.configFile, expAddr, dir, extra...)
 	if err != nil {
 		sim.stop()
 		return nil, nil, "", err

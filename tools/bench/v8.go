@@ -21,11 +21,32 @@ import (
 // v8Scenarios are the REST API v8 scenarios: the exporter builds each
 // job's scope from its items, the organization's users and the groups'
 // members, and reads each repository's user data.
+//
+// The -wl- scenarios are the same mix on the workload tenant
+// (--tenant.workloads): one site per 20 users and one team per 50
+// (BENCHMARKS.md, "v8: every workload"), three more jobs that select
+// sites, teams and users' other workloads, and the repositories' site and
+// team data. Each size runs twice: -wl-mailbox with `workloads: []`, the
+// mailbox computation alone, and -wl-all with every workload, so that the
+// report can set one against the other. Every other v8 scenario sets
+// `workloads: []` too: its figures are the mailbox computation's.
 func v8Scenarios(o *options) []scenario {
 	mix := func(users int) *v8Spec { return &v8Spec{orgs: 1, users: users, groupJobs: 20, userJobs: 50} }
 	list := []scenario{
 		{name: "v8-10k", v8: mix(10_000), pageSize: 1000, concurrency: 8},
 		{name: "v8-100k", v8: mix(100_000), pageSize: 1000, concurrency: 8},
+	}
+	for _, users := range []int{10_000, 100_000} {
+		size := fmt.Sprintf("v8-%dk-wl", users/1000)
+		mailbox, all := mix(users), mix(users)
+		for _, v := range []*v8Spec{mailbox, all} {
+			v.sites, v.teams = users/20, users/50
+		}
+		mailbox.growthBase, all.growthBase = "v8-10k-wl-mailbox", "v8-10k-wl-all"
+		all.workloads, all.pair = workloadNames, size+"-mailbox"
+		list = append(list,
+			scenario{name: size + "-mailbox", v8: mailbox, pageSize: 1000, concurrency: 8},
+			scenario{name: size + "-all", v8: all, pageSize: 1000, concurrency: 8})
 	}
 	if !o.quick {
 		list = append(list,
@@ -174,6 +195,38 @@ func checkV8(m exposition, model *v8Model) error {
 		if int(boxes[id]) != t.Mailboxes || int(backed[id]) != t.BackedUp {
 			return fmt.Errorf("job %q: %v mailboxes, %v backed up; the simulator's truth is %d, %d",
 				t.JobName, boxes[id], backed[id], t.Mailboxes, t.BackedUp)
+		}
+	}
+	return checkWorkloads(m, model)
+}
+
+// checkWorkloads checks each job's figures of each workload of the
+// exporter's setting against the simulator's WorkloadTruth, and that no
+// other workload has any: with `workloads: []` there is no
+// vbo365_job_objects series at all.
+func checkWorkloads(m exposition, model *v8Model) error {
+	type key struct{ job, workload string }
+	byKey := func(name string) map[key]float64 {
+		out := map[key]float64{}
+		for _, s := range m[name] {
+			out[key{strings.ToLower(label(s.labels, "job_id")), label(s.labels, "workload")}] = s.value
+		}
+		return out
+	}
+	ok, objects := byKey("vbo365_job_workload_scrape_success"), byKey("vbo365_job_objects")
+	backed, unresolved := byKey("vbo365_job_objects_backed_up"), byKey("vbo365_job_objects_unresolved")
+	if len(objects) != len(model.workloadTruth) || len(ok) != len(model.workloadTruth) {
+		return fmt.Errorf("%d vbo365_job_objects and %d vbo365_job_workload_scrape_success series; want %d (%d jobs × workloads %s)",
+			len(objects), len(ok), len(model.workloadTruth), len(model.truth), model.spec.workloadsText())
+	}
+	for _, t := range model.workloadTruth {
+		k := key{strings.ToLower(t.JobID), t.Workload}
+		if ok[k] != 1 {
+			return fmt.Errorf("job %q, workload %s: vbo365_job_workload_scrape_success %v", t.JobName, t.Workload, ok[k])
+		}
+		if int(objects[k]) != t.InScope || int(backed[k]) != t.BackedUp || int(unresolved[k]) != t.Unresolved {
+			return fmt.Errorf("job %q, workload %s: %v objects, %v backed up, %v unresolved; the simulator's truth is %d, %d, %d",
+				t.JobName, t.Workload, objects[k], backed[k], unresolved[k], t.InScope, t.BackedUp, t.Unresolved)
 		}
 	}
 	return nil

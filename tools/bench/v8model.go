@@ -5,28 +5,50 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/vbo365-exporter/vbo365_exporter/config"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
 
 // v8Spec is the tenant of a v8 scenario, as the simulator's --tenant.*
-// flags set it. The partial-organization job is always off: the scenarios
-// are entire-organization, group and user jobs only.
+// flags set it, and the exporter's workloads setting. The
+// partial-organization job is always off: the scenarios are
+// entire-organization, group and user jobs only, and with sites or teams
+// the three workload jobs of --tenant.workloads.
 type v8Spec struct {
 	orgs, users         int // organizations, users per organization
 	groupJobs, userJobs int // per organization; 0 means none (not the simulator's default)
+	// sites and teams, when either is positive, make it the workload
+	// tenant (--tenant.workloads) with that many sites and teams per
+	// organization.
+	sites, teams int
+	// workloads is the exporter's `workloads:` setting, written out
+	// whatever it is: empty is `workloads: []`, the mailbox series alone
+	// (the default is every workload).
+	workloads []string
+	// pair names, for a scenario with workloads, the scenario of the same
+	// tenant with `workloads: []`, which the report compares it with.
+	pair string
+	// growthBase is the scenario the peak RSS growth per user is taken
+	// against; empty: v8GrowthBaseline.
+	growthBase string
 }
+
+// workloadTenant reports whether the tenant has sites and teams.
+func (v v8Spec) workloadTenant() bool { return v.sites > 0 || v.teams > 0 }
 
 // simArgs are the simulator flags that build this tenant.
 func (v v8Spec) simArgs() []string {
 	// "=" keeps a negative count from reading as a flag.
-	return []string{
+	args := []string{
 		"--api-versions=v6,v7,v8",
 		"--tenant.organizations=" + strconv.Itoa(v.orgs),
 		"--tenant.users=" + strconv.Itoa(v.users),
@@ -34,6 +56,27 @@ func (v v8Spec) simArgs() []string {
 		"--tenant.user-jobs=" + strconv.Itoa(noneAsNegative(v.userJobs)),
 		"--no-tenant.partial-org-job",
 	}
+	if v.workloadTenant() {
+		args = append(args, "--tenant.workloads",
+			"--tenant.sites="+strconv.Itoa(v.sites), "--tenant.teams="+strconv.Itoa(v.teams))
+	}
+	return args
+}
+
+// workloadsYAML is the server entry's workloads line.
+func (v v8Spec) workloadsYAML() string {
+	return "    workloads: [" + strings.Join(v.workloads, ", ") + "]\n"
+}
+
+// workloadsText names the setting in the report.
+func (v v8Spec) workloadsText() string {
+	if len(v.workloads) == 0 {
+		return "[] (mailbox only)"
+	}
+	if len(v.workloads) == len(workloadNames) {
+		return "all six"
+	}
+	return strings.Join(v.workloads, ", ")
 }
 
 // options are the same tenant for simulator.New, with the command's
@@ -48,8 +91,95 @@ func (v v8Spec) options() simulator.Options {
 			Organizations: v.orgs, Users: v.users,
 			GroupJobs: noneAsNegative(v.groupJobs), UserJobs: noneAsNegative(v.userJobs),
 			NoPartialOrgJob: true,
+			Workloads:       v.workloadTenant(), Sites: v.sites, Teams: v.teams,
 		},
 	}
+}
+
+// wset is a set of workloads: bit i is config.Workloads[i].
+type wset uint8
+
+var (
+	workloadNames = config.Workloads
+	wMailbox      = wsetOf("mailbox")
+	wArchive      = wsetOf("archive")
+	wOneDrive     = wsetOf("onedrive")
+	wPersonal     = wsetOf("personal_site")
+	wSite         = wsetOf("site")
+	wTeam         = wsetOf("team")
+	// wUsers are the workloads of users: their items, the
+	// organization's users and the groups' members give them.
+	wUsers = wMailbox | wArchive | wOneDrive | wPersonal
+)
+
+func wsetOf(names ...string) wset {
+	var s wset
+	for _, n := range names {
+		i := slices.Index(workloadNames, n)
+		if i < 0 {
+			panic("bench: unknown workload " + n)
+		}
+		s |= 1 << i
+	}
+	return s
+}
+
+// want is what the exporter computes: the mailbox always (its figures do
+// not depend on the setting), and the workloads of the setting.
+func (v v8Spec) want() wset { return wMailbox | wsetOf(v.workloads...) }
+
+func (s wset) has(w wset) bool { return s&w != 0 }
+
+// adds is the set of workloads an item adds to its list's scope, by the
+// table of docs/protection-v6-v8.md ("Other workloads").
+func (it *wireItem) adds() wset {
+	var s wset
+	on := func(w wset, flags ...*bool) {
+		for _, f := range flags {
+			if !isTrue(f) {
+				return
+			}
+		}
+		s |= w
+	}
+	switch it.Type {
+	case "User":
+		if it.User == nil {
+			return 0
+		}
+		on(wMailbox, it.Mailbox)
+		on(wArchive, it.ArchiveMailbox)
+		on(wOneDrive, it.OneDrive)
+		on(wPersonal, it.PersonalSite)
+	case "Group":
+		if it.Group == nil {
+			return 0
+		}
+		on(wMailbox, it.Members, it.MemberMailbox)
+		on(wArchive, it.Members, it.MemberArchiveMailbox)
+		on(wOneDrive, it.Members, it.MemberOneDrive)
+		on(wPersonal, it.Members, it.MemberSite)
+		if it.Group.Site != "" {
+			on(wSite, it.GroupSite)
+		}
+	case "PartialOrganization":
+		on(wMailbox, it.Mailbox)
+		on(wArchive, it.ArchiveMailbox)
+		on(wOneDrive, it.OneDrive)
+		on(wPersonal|wSite, it.Sites)
+		on(wTeam, it.Teams)
+	case "Site":
+		if it.Site != nil {
+			s |= wSite
+		}
+	case "Team":
+		if it.Team != nil {
+			s |= wTeam
+		}
+	case "PersonalSites":
+		s |= wPersonal
+	}
+	return s
 }
 
 func noneAsNegative(n int) int {
@@ -66,17 +196,31 @@ type need struct {
 	endpoint string // route template, as the exporter's endpoint label
 	path     string // path and query, for the HTTP floor (no setId)
 	items    int    // results returned: the latency model's per-item term
-	after    int    // the request whose answer this one needs first; -1: the job list
+	after    int    // the request whose answer this one needs first; -1: the job list; afterItems: every item list
+}
+
+// afterItems is need.after for a request that waits for every job's item
+// lists.
+const afterItems = -2
+
+// isItemList reports whether the endpoint is a job's selected or excluded
+// items.
+func isItemList(endpoint string) bool {
+	return endpoint == "/v8/Jobs/{id}/SelectedItems" || endpoint == "/v8/Jobs/{id}/ExcludedItems"
 }
 
 // v8Model is what the algorithm needs, read from an in-process simulator
 // with the scenario's tenant and no latency.
 type v8Model struct {
-	needs     []need // the token is not among them: a warm exporter reuses it
-	truth     []simulator.ProtectionTruth
-	orgUsers  int              // users of every organization
-	scopeSum  int              // Σ mailboxes over every job's scope
-	listSizes map[string][]int // endpoint -> sizes of the lists read, for the report
+	spec  v8Spec
+	needs []need // the token is not among them: a warm exporter reuses it
+	truth []simulator.ProtectionTruth
+	// workloadTruth is the simulator's truth of each job for each
+	// workload of the exporter's setting.
+	workloadTruth []simulator.WorkloadTruth
+	orgUsers      int              // users of every organization
+	scopeSum      int              // Σ mailboxes over every job's scope
+	listSizes     map[string][]int // endpoint -> sizes of the lists read, for the report
 }
 
 // count is the number of needed requests per endpoint.
@@ -99,12 +243,15 @@ func cost(items int, base, perItem time.Duration) time.Duration {
 func (m *v8Model) ideal(base, perItem time.Duration, c int, cold bool) (ideal, work, chain time.Duration) {
 	finish := make([]time.Duration, len(m.needs))
 	var jobList time.Duration // the job list's answer, which every other list waits for
+	var items time.Duration   // the last item list's answer (the needs list them before anything that waits for them)
 	for i, n := range m.needs {
 		d := cost(n.items, base, perItem)
 		work += d
 		var start time.Duration
 		switch {
 		case n.endpoint == "/v8/Jobs" || n.endpoint == "/v8/ServiceInstance":
+		case n.after == afterItems:
+			start = max(jobList, items)
 		case n.after < 0:
 			start = jobList
 		default:
@@ -113,6 +260,9 @@ func (m *v8Model) ideal(base, perItem time.Duration, c int, cold bool) (ideal, w
 		finish[i] = start + d
 		if n.endpoint == "/v8/Jobs" {
 			jobList = max(jobList, finish[i])
+		}
+		if isItemList(n.endpoint) {
+			items = max(items, finish[i])
 		}
 		chain = max(chain, finish[i])
 	}
@@ -157,18 +307,36 @@ func buildV8Model(spec v8Spec, pageSize int) (*v8Model, error) {
 		org, id string
 		after   int
 	}
+	want := spec.want()
 	var groups []groupRef
 	usersOf := map[string]bool{}
+	// sitesOf and teamsOf: the organizations whose site or team list is
+	// needed, and the request after which it can be asked (-1: the job
+	// list, for an entire-organization job).
+	sitesOf, teamsOf := map[string]int{}, map[string]int{}
+	need := func(m map[string]int, org string, after int) {
+		if old, ok := m[org]; !ok || after < old {
+			m[org] = after
+		}
+	}
 	repos := []string{}
-	seenRepo := map[string]bool{}
+	active := map[string]wset{} // workloads some job writing to the repository may have in scope
 	for _, j := range jobs {
-		if !seenRepo[j.RepositoryID] {
-			seenRepo[j.RepositoryID] = true
+		if _, ok := active[j.RepositoryID]; !ok {
 			repos = append(repos, j.RepositoryID)
+			active[j.RepositoryID] = 0
 		}
 		lists := []string{"ExcludedItems"}
+		adds := wMailbox // of the selected items: what the job's repository may hold
 		if j.BackupType == "EntireOrganization" {
+			adds = want
 			usersOf[j.OrganizationID] = true
+			if want.has(wSite) {
+				need(sitesOf, j.OrganizationID, -1)
+			}
+			if want.has(wTeam) {
+				need(teamsOf, j.OrganizationID, -1)
+			}
 		} else {
 			lists = []string{"SelectedItems", "ExcludedItems"}
 		}
@@ -186,15 +354,30 @@ func buildV8Model(spec v8Spec, pageSize int) (*v8Model, error) {
 				return nil, err
 			}
 			for _, it := range items {
-				switch {
-				case it.Type == "Group" && isTrue(it.Members) && isTrue(it.MemberMailbox) && it.Group != nil:
-					groups = append(groups, groupRef{j.OrganizationID, it.Group.ID, last})
-					usersOf[j.OrganizationID] = true
-				case it.Type == "PartialOrganization" && isTrue(it.Mailbox):
-					usersOf[j.OrganizationID] = true
+				a := it.adds() & want
+				if which == "SelectedItems" {
+					adds |= a
+				}
+				switch it.Type {
+				case "Group":
+					if a.has(wUsers) {
+						groups = append(groups, groupRef{j.OrganizationID, it.Group.ID, last})
+						usersOf[j.OrganizationID] = true
+					}
+				case "PartialOrganization", "PersonalSites":
+					if a.has(wUsers) {
+						usersOf[j.OrganizationID] = true
+					}
+					if a.has(wSite) {
+						need(sitesOf, j.OrganizationID, last)
+					}
+					if a.has(wTeam) {
+						need(teamsOf, j.OrganizationID, last)
+					}
 				}
 			}
 		}
+		active[j.RepositoryID] |= adds & want
 	}
 	for org := range usersOf {
 		if _, err := w.pages("/v8/Organizations/{id}/Users", "/v8/Organizations/"+org+"/Users", w.pageSize, -1, true, nil); err != nil {
@@ -283,13 +466,46 @@ func buildV8Model(spec v8Spec, pageSize int) (*v8Model, error) {
 			}
 		}
 	}
-	for _, r := range repos {
-		if _, err := w.pages("/v8/BackupRepositories/{id}/UserData", "/v8/BackupRepositories/"+r+"/UserData", w.pageSize, -1, false, nil); err != nil {
+	for _, org := range slices.Sorted(maps.Keys(sitesOf)) {
+		if _, err := w.pages("/v8/Organizations/{id}/Sites", "/v8/Organizations/"+org+"/Sites", w.pageSize, sitesOf[org], true, nil); err != nil {
 			return nil, err
 		}
 	}
+	for _, org := range slices.Sorted(maps.Keys(teamsOf)) {
+		if _, err := w.pages("/v8/Organizations/{id}/Teams", "/v8/Organizations/"+org+"/Teams", w.pageSize, teamsOf[org], true, nil); err != nil {
+			return nil, err
+		}
+	}
+	// With workloads beyond the mailbox the exporter reads the repositories
+	// only once every job's items are read (docs/protection-v6-v8.md,
+	// "Cost"), to know what to keep of each.
+	repoAfter := -1
+	if want != wMailbox {
+		repoAfter = afterItems
+	}
+	for _, r := range repos {
+		if _, err := w.pages("/v8/BackupRepositories/{id}/UserData", "/v8/BackupRepositories/"+r+"/UserData", w.pageSize, repoAfter, false, nil); err != nil {
+			return nil, err
+		}
+		if active[r].has(wSite) {
+			if _, err := w.pages("/v8/BackupRepositories/{id}/SiteData", "/v8/BackupRepositories/"+r+"/SiteData", w.pageSize, repoAfter, false, nil); err != nil {
+				return nil, err
+			}
+		}
+		if active[r].has(wTeam) {
+			if _, err := w.pages("/v8/BackupRepositories/{id}/TeamData", "/v8/BackupRepositories/"+r+"/TeamData", w.pageSize, repoAfter, false, nil); err != nil {
+				return nil, err
+			}
+		}
+	}
 	m := w.m
+	m.spec = spec
 	m.truth = sim.ProtectionTruth()
+	for _, t := range sim.WorkloadTruth() {
+		if slices.Contains(spec.workloads, t.Workload) {
+			m.workloadTruth = append(m.workloadTruth, t)
+		}
+	}
 	for _, t := range m.truth {
 		m.scopeSum += t.Mailboxes
 	}
@@ -300,9 +516,13 @@ func buildV8Model(spec v8Spec, pageSize int) (*v8Model, error) {
 type wireItem struct {
 	Type  string
 	User  *struct{ ID, Name string }
-	Group *struct{ ID, Name string }
+	Group *struct{ ID, Name, Site string }
+	Site  *struct{ ID, URL string }
+	Team  *struct{ ID string }
 	// Flags: absent and null are false, as in the rule.
-	Mailbox, Members, MemberMailbox *bool
+	Mailbox, ArchiveMailbox, OneDrive, PersonalSite, Sites, Teams       *bool
+	Members, MemberMailbox, MemberArchiveMailbox, MemberSite, GroupSite *bool
+	MemberOneDrive                                                      *bool `json:"memberOnedrive"`
 }
 
 func isTrue(b *bool) bool { return b != nil && *b }
@@ -404,8 +624,12 @@ func (w *walker) pagesAt(endpoint, path string, limit, after int, setID bool, ea
 	first, total := -1, 0
 	for off := 0; ; off += limit {
 		q := url.Values{"offset": {strconv.Itoa(off)}, "limit": {strconv.Itoa(limit)}}
-		if strings.HasSuffix(endpoint, "/Users") || strings.HasSuffix(endpoint, "/Members") {
+		switch {
+		case strings.HasSuffix(endpoint, "/Users"), strings.HasSuffix(endpoint, "/Members"), strings.HasSuffix(endpoint, "/Teams"):
 			q.Set("dataSource", "PreferLocal")
+		case strings.HasSuffix(endpoint, "/Sites"):
+			q.Set("dataSource", "PreferLocal")
+			q.Set("parentId", "root")
 		}
 		pq := path + "?" + q.Encode()
 		body, err := w.do(pq)
