@@ -196,6 +196,15 @@ func (r *refresh) scopeOf(j *vboapi.Job) (scope, error) {
 // workload, less what the organization's other jobs hold of it.
 func (r *refresh) entireOrganization(j *vboapi.Job) (scope, error) {
 	var sc scope
+	// The site and team lists do not wait for the users, nor for each
+	// other; the loop below takes what these read.
+	var lists sync.WaitGroup
+	defer lists.Wait()
+	for _, w := range []Workload{WorkloadSite, WorkloadTeam} {
+		if r.want.Has(w) {
+			lists.Go(func() { _, _ = r.orgObjects(w, j.OrganizationID) })
+		}
+	}
 	all, err := r.orgUsers(j.OrganizationID)
 	if err != nil {
 		return scope{}, err
