@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
 
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
@@ -300,4 +301,51 @@ func TestWorkloadNames(t *testing.T) {
 	if len(got) != NumWorkloads {
 		t.Errorf("%d workloads, NumWorkloads %d", len(got), NumWorkloads)
 	}
+}
+
+// meetingAPI holds the organization's users until its sites and its teams
+// have both been asked for, and the sites until the teams have: the
+// three lists only meet when they are read side by side.
+type meetingAPI struct {
+	*fakeAPI
+	sitesAsked, teamsAsked chan struct{}
+}
+
+func (m *meetingAPI) OrganizationUsers(ctx context.Context, org string, n int, each func(*vboapi.User) error) error {
+	<-m.sitesAsked
+	<-m.teamsAsked
+	return m.fakeAPI.OrganizationUsers(ctx, org, n, each)
+}
+
+func (m *meetingAPI) OrganizationSites(ctx context.Context, org string, n int, each func(*vboapi.Site) error) error {
+	close(m.sitesAsked)
+	<-m.teamsAsked
+	return m.fakeAPI.OrganizationSites(ctx, org, n, each)
+}
+
+func (m *meetingAPI) OrganizationTeams(ctx context.Context, org string, n int, each func(*vboapi.Team) error) error {
+	close(m.teamsAsked)
+	return m.fakeAPI.OrganizationTeams(ctx, org, n, each)
+}
+
+// TestEntireOrganizationReadsListsSideBySide: the site and team lists of
+// an entire-organization job wait neither for the users nor for each
+// other (a refresh read one after the other would block for ever, which
+// the bubble reports as a deadlock), and the figures are those of a
+// refresh that reads them in turn.
+func TestEntireOrganizationReadsListsSideBySide(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f, jobs := workTenant()
+		jobs = jobs[3:] // the entire-organization job alone
+		m := &meetingAPI{fakeAPI: f, sitesAsked: make(chan struct{}), teamsAsked: make(chan struct{})}
+		want := []*vboapi.Job{&jobs[0]}
+		got := Compute(context.Background(), m, jobs, want, Options{PageSize: 10, KeepUnprotected: 10, Workloads: AllWorkloads})
+		f2, _ := workTenant()
+		serial := computeWork(f2, jobs, AllWorkloads)
+		for w := range NumWorkloads {
+			if g, s := brief(got[0].Workloads[w]), brief(serial[0].Workloads[w]); g != s {
+				t.Errorf("%s: %s side by side, %s in turn", Workload(w), g, s)
+			}
+		}
+	})
 }
