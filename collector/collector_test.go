@@ -303,12 +303,7 @@ func TestScrapeDeadlineFailsJobs(t *testing.T) {
 		s, _, n := memSimServer(t, "east", simulator.Options{Jobs: 1, MailboxesPerJob: []int{500}, BaseDelay: 100 * time.Millisecond})
 		s.PageSize = 10
 		s.MaxConcurrentRequests = 1
-		e := New(log.NewNopLogger(), nil, "test")
-		useMemNet(t, e, n)
-		if err := e.ApplyConfig(&config.Config{Servers: []config.Server{s}}); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(e.Close)
+		e := memExporter(t, n, nil, s)
 		ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
 		defer cancel()
 		start := time.Now()

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-kit/log"
 	promconfig "github.com/prometheus/common/config"
 	"github.com/prometheus/common/model"
 
@@ -14,6 +15,22 @@ import (
 	"github.com/vbo365-exporter/vbo365_exporter/internal/memnet"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
+
+// memExporter is an exporter of server s whose clients dial n, closed
+// when the test ends; logger nil logs nothing.
+func memExporter(t *testing.T, n *memnet.Listener, logger log.Logger, s config.Server, opts ...Option) *Exporter {
+	t.Helper()
+	if logger == nil {
+		logger = log.NewNopLogger()
+	}
+	e := New(logger, nil, "test", opts...)
+	useMemNet(t, e, n)
+	if err := e.ApplyConfig(&config.Config{Servers: []config.Server{s}}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	return e
+}
 
 // useMemNet makes the clients e builds from now on dial n; set it before
 // ApplyConfig. At the end it checks that n was dialled, so that a client

@@ -9,7 +9,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	kitlog "github.com/go-kit/log"
 	promconfig "github.com/prometheus/common/config"
 	"github.com/prometheus/common/model"
 
@@ -90,25 +89,33 @@ func TestModernFaultMatrix(t *testing.T) {
 					// Backoffs and Retry-After pass at once on the bubble's
 					// fake clock, over an in-memory network.
 					synctest.Test(t, func(t *testing.T) {
-						s, sim, n := memModernServer(t, v, 3, simulator.TenantOptions{Users: 80, Organizations: 2})
-						s.MaxConcurrentRequests = conc
-						s.MaxResponseBytes = 1 << 20
-						s.RequestTimeout = model.Duration(2 * time.Second)
-						sim.AddFault(fc.fault)
-						e := New(kitlog.NewNopLogger(), nil, "test")
-						useMemNet(t, e, n)
-						if err := e.ApplyConfig(&config.Config{Servers: []config.Server{s}}); err != nil {
-							t.Fatal(err)
-						}
-						t.Cleanup(e.Close)
-						ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-						defer cancel()
-						checkModernNeverWrong(t, e.Poll(ctx)[0], sim, fc.want)
+						res, sim := pollUnderFault(t, v, simulator.TenantOptions{Users: 80, Organizations: 2}, fc.fault, conc, nil)
+						checkModernNeverWrong(t, res, sim, fc.want)
 					})
 				})
 			}
 		}
 	}
+}
+
+// pollUnderFault polls once, inside a synctest bubble, a v6–v8 server of
+// tenant with fault f, at conc requests in flight, a 2 s request timeout
+// and 1 MiB bodies; prepare, when not nil, sets more of the server entry.
+func pollUnderFault(t *testing.T, v string, tenant simulator.TenantOptions, f simulator.Fault, conc int,
+	prepare func(*config.Server)) (*ServerResult, *simulator.Simulator) {
+	t.Helper()
+	s, sim, n := memModernServer(t, v, 3, tenant)
+	s.MaxConcurrentRequests = conc
+	s.MaxResponseBytes = 1 << 20
+	s.RequestTimeout = model.Duration(2 * time.Second)
+	if prepare != nil {
+		prepare(&s)
+	}
+	sim.AddFault(f)
+	e := memExporter(t, n, nil, s)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return e.Poll(ctx)[0], sim
 }
 
 // memModernServer is modernServer on a memNet, without the schema check

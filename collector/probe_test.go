@@ -10,7 +10,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
@@ -205,12 +204,7 @@ func TestConcurrentProbesShareOnePoll(t *testing.T) {
 			}
 			sim.ServeHTTP(w, r)
 		}))
-		e := New(log.NewNopLogger(), nil, "test")
-		useMemNet(t, e, n)
-		if err := e.ApplyConfig(&config.Config{Servers: []config.Server{s}}); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(e.Close)
+		e := memExporter(t, n, nil, s)
 
 		ctx := context.Background()
 		const probes = 6

@@ -6,10 +6,8 @@ import (
 	"testing/synctest"
 	"time"
 
-	kitlog "github.com/go-kit/log"
 	"github.com/prometheus/common/model"
 
-	"github.com/vbo365-exporter/vbo365_exporter/config"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
 
@@ -19,12 +17,7 @@ func refreshingExporter(t *testing.T) (*Exporter, *simulator.Simulator) {
 	t.Helper()
 	s, sim, n := memModernServer(t, "v8", 5, simulator.TenantOptions{Users: 60})
 	s.ProtectionInterval = model.Duration(10 * time.Minute)
-	e := New(kitlog.NewNopLogger(), nil, "test")
-	useMemNet(t, e, n)
-	if err := e.ApplyConfig(&config.Config{Servers: []config.Server{s}}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Close)
+	e := memExporter(t, n, nil, s)
 	return e, sim
 }
 

@@ -53,16 +53,7 @@ func opsExporter(t *testing.T, newest string, tenant simulator.TenantOptions, c 
 		RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 4, PageSize: 50,
 		MaxResponseBytes: 64 << 20, APIVersion: "auto",
 	}
-	if logger == nil {
-		logger = log.NewNopLogger()
-	}
-	e := New(logger, nil, "test", WithCollectors(c))
-	useMemNet(t, e, n)
-	if err := e.ApplyConfig(&config.Config{Servers: []config.Server{s}}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Close)
-	return e, sim
+	return memExporter(t, n, logger, s, WithCollectors(c)), sim
 }
 
 // textOf renders metrics as the text format, for CollectAndCompare:

@@ -9,7 +9,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	kitlog "github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/common/model"
 
@@ -226,21 +225,8 @@ func TestWorkloadFaultMatrix(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/%s/concurrency=%d", v, fc.name, conc), func(t *testing.T) {
 					t.Parallel()
 					synctest.Test(t, func(t *testing.T) {
-						s, sim, n := memModernServer(t, v, 3, simulator.TenantOptions{Workloads: true, Users: 70, Organizations: 2})
-						s = everyWorkload(s)
-						s.MaxConcurrentRequests = conc
-						s.MaxResponseBytes = 1 << 20
-						s.RequestTimeout = model.Duration(2 * time.Second)
-						sim.AddFault(fc.fault)
-						e := New(kitlog.NewNopLogger(), nil, "test")
-						useMemNet(t, e, n)
-						if err := e.ApplyConfig(&config.Config{Servers: []config.Server{s}}); err != nil {
-							t.Fatal(err)
-						}
-						t.Cleanup(e.Close)
-						ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-						defer cancel()
-						res := e.Poll(ctx)[0]
+						tenant := simulator.TenantOptions{Workloads: true, Users: 70, Organizations: 2}
+						res, sim := pollUnderFault(t, v, tenant, fc.fault, conc, func(s *config.Server) { *s = everyWorkload(*s) })
 						only, local := siteOrTeamList(fc.fault.Endpoint)
 						want := fc.want
 						if local {
@@ -265,12 +251,7 @@ func TestFailedRefreshKeepsWorkloadFigures(t *testing.T) {
 		s, sim, n := memModernServer(t, "v8", 5, simulator.TenantOptions{Workloads: true, Users: 60})
 		s = everyWorkload(s)
 		s.ProtectionInterval = model.Duration(10 * time.Minute)
-		e := New(kitlog.NewNopLogger(), nil, "test")
-		useMemNet(t, e, n)
-		if err := e.ApplyConfig(&config.Config{Servers: []config.Server{s}}); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(e.Close)
+		e := memExporter(t, n, nil, s)
 		ctx := context.Background()
 		first := e.Poll(ctx)[0]
 		checkWorkloads(t, first, sim, protection.AllWorkloads, never)
