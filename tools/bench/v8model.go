@@ -288,9 +288,6 @@ func buildV8Model(spec v8Spec, pageSize int) (*v8Model, error) {
 	if err := w.object("/v8/ServiceInstance"); err != nil {
 		return nil, err
 	}
-	type wireJob struct {
-		ID, BackupType, OrganizationID, RepositoryID string
-	}
 	var jobs []wireJob
 	_, err := w.pages("/v8/Jobs", "/v8/Jobs", 10000, -1, false, func(raw json.RawMessage) error {
 		var j wireJob
@@ -303,39 +300,83 @@ func buildV8Model(spec v8Spec, pageSize int) (*v8Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	type groupRef struct {
-		org, id string
-		after   int
+	p, err := w.plan(jobs, spec.want())
+	if err != nil {
+		return nil, err
 	}
-	want := spec.want()
-	var groups []groupRef
-	usersOf := map[string]bool{}
+	for org := range p.usersOf {
+		if _, err := w.pages("/v8/Organizations/{id}/Users", "/v8/Organizations/"+org+"/Users", w.pageSize, -1, true, nil); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.readGroups(p.groups); err != nil {
+		return nil, err
+	}
+	if err := w.readLists(p, spec.want()); err != nil {
+		return nil, err
+	}
+	m := w.m
+	m.spec = spec
+	m.truth = sim.ProtectionTruth()
+	for _, t := range sim.WorkloadTruth() {
+		if slices.Contains(spec.workloads, t.Workload) {
+			m.workloadTruth = append(m.workloadTruth, t)
+		}
+	}
+	for _, t := range m.truth {
+		m.scopeSum += t.Mailboxes
+	}
+	m.orgUsers = spec.orgs * spec.users
+	return m, nil
+}
+
+// wireJob is what the model reads of a job.
+type wireJob struct {
+	ID, BackupType, OrganizationID, RepositoryID string
+}
+
+// v8Plan is what the job list and the jobs' items make a refresh read
+// next.
+type v8Plan struct {
+	groups  []groupRef      // the groups the items expand, in order
+	usersOf map[string]bool // the organizations whose users are read
 	// sitesOf and teamsOf: the organizations whose site or team list is
 	// needed, and the request after which it can be asked (-1: the job
 	// list, for an entire-organization job).
-	sitesOf, teamsOf := map[string]int{}, map[string]int{}
+	sitesOf, teamsOf map[string]int
+	repos            []string        // the repositories the jobs write to, in order
+	active           map[string]wset // workloads some job writing to the repository may have in scope
+}
+
+// groupRef is a group an item expands, and the request that named it.
+type groupRef struct {
+	org, id string
+	after   int
+}
+
+// plan reads each job's items and notes what they need read.
+func (w *walker) plan(jobs []wireJob, want wset) (*v8Plan, error) {
+	p := &v8Plan{usersOf: map[string]bool{}, sitesOf: map[string]int{}, teamsOf: map[string]int{}, active: map[string]wset{}}
 	need := func(m map[string]int, org string, after int) {
 		if old, ok := m[org]; !ok || after < old {
 			m[org] = after
 		}
 	}
-	repos := []string{}
-	active := map[string]wset{} // workloads some job writing to the repository may have in scope
 	for _, j := range jobs {
-		if _, ok := active[j.RepositoryID]; !ok {
-			repos = append(repos, j.RepositoryID)
-			active[j.RepositoryID] = 0
+		if _, ok := p.active[j.RepositoryID]; !ok {
+			p.repos = append(p.repos, j.RepositoryID)
+			p.active[j.RepositoryID] = 0
 		}
 		lists := []string{"ExcludedItems"}
 		adds := wMailbox // of the selected items: what the job's repository may hold
 		if j.BackupType == "EntireOrganization" {
 			adds = want
-			usersOf[j.OrganizationID] = true
+			p.usersOf[j.OrganizationID] = true
 			if want.has(wSite) {
-				need(sitesOf, j.OrganizationID, -1)
+				need(p.sitesOf, j.OrganizationID, -1)
 			}
 			if want.has(wTeam) {
-				need(teamsOf, j.OrganizationID, -1)
+				need(p.teamsOf, j.OrganizationID, -1)
 			}
 		} else {
 			lists = []string{"SelectedItems", "ExcludedItems"}
@@ -361,31 +402,30 @@ func buildV8Model(spec v8Spec, pageSize int) (*v8Model, error) {
 				switch it.Type {
 				case "Group":
 					if a.has(wUsers) {
-						groups = append(groups, groupRef{j.OrganizationID, it.Group.ID, last})
-						usersOf[j.OrganizationID] = true
+						p.groups = append(p.groups, groupRef{j.OrganizationID, it.Group.ID, last})
+						p.usersOf[j.OrganizationID] = true
 					}
 				case "PartialOrganization", "PersonalSites":
 					if a.has(wUsers) {
-						usersOf[j.OrganizationID] = true
+						p.usersOf[j.OrganizationID] = true
 					}
 					if a.has(wSite) {
-						need(sitesOf, j.OrganizationID, last)
+						need(p.sitesOf, j.OrganizationID, last)
 					}
 					if a.has(wTeam) {
-						need(teamsOf, j.OrganizationID, last)
+						need(p.teamsOf, j.OrganizationID, last)
 					}
 				}
 			}
 		}
-		active[j.RepositoryID] |= adds & want
+		p.active[j.RepositoryID] |= adds & want
 	}
-	for org := range usersOf {
-		if _, err := w.pages("/v8/Organizations/{id}/Users", "/v8/Organizations/"+org+"/Users", w.pageSize, -1, true, nil); err != nil {
-			return nil, err
-		}
-	}
-	// Groups breadth first from each expanded item, each group's members
-	// and each nested name read once over the whole refresh.
+	return p, nil
+}
+
+// readGroups reads the groups breadth first from each expanded item, each
+// group's members and each nested name once over the whole refresh.
+func (w *walker) readGroups(groups []groupRef) error {
 	readGroup := map[string]bool{}
 	lookedUp := map[string]string{} // org/lower name -> group id or ""
 	lookupAt := map[string]int{}
@@ -421,7 +461,7 @@ func buildV8Model(spec v8Spec, pageSize int) (*v8Model, error) {
 					return nil
 				})
 			if err != nil {
-				return nil, err
+				return err
 			}
 			for k, m := range members {
 				if m.Type != "Group" {
@@ -445,7 +485,7 @@ func buildV8Model(spec v8Spec, pageSize int) (*v8Model, error) {
 						return nil
 					})
 					if err != nil {
-						return nil, err
+						return err
 					}
 					matches := 0
 					for _, f := range found {
@@ -466,14 +506,20 @@ func buildV8Model(spec v8Spec, pageSize int) (*v8Model, error) {
 			}
 		}
 	}
-	for _, org := range slices.Sorted(maps.Keys(sitesOf)) {
-		if _, err := w.pages("/v8/Organizations/{id}/Sites", "/v8/Organizations/"+org+"/Sites", w.pageSize, sitesOf[org], true, nil); err != nil {
-			return nil, err
+	return nil
+}
+
+// readLists reads the organizations' site and team lists and each
+// repository's data.
+func (w *walker) readLists(p *v8Plan, want wset) error {
+	for _, org := range slices.Sorted(maps.Keys(p.sitesOf)) {
+		if _, err := w.pages("/v8/Organizations/{id}/Sites", "/v8/Organizations/"+org+"/Sites", w.pageSize, p.sitesOf[org], true, nil); err != nil {
+			return err
 		}
 	}
-	for _, org := range slices.Sorted(maps.Keys(teamsOf)) {
-		if _, err := w.pages("/v8/Organizations/{id}/Teams", "/v8/Organizations/"+org+"/Teams", w.pageSize, teamsOf[org], true, nil); err != nil {
-			return nil, err
+	for _, org := range slices.Sorted(maps.Keys(p.teamsOf)) {
+		if _, err := w.pages("/v8/Organizations/{id}/Teams", "/v8/Organizations/"+org+"/Teams", w.pageSize, p.teamsOf[org], true, nil); err != nil {
+			return err
 		}
 	}
 	// With workloads beyond the mailbox the exporter reads the repositories
@@ -483,34 +529,22 @@ func buildV8Model(spec v8Spec, pageSize int) (*v8Model, error) {
 	if want != wMailbox {
 		repoAfter = afterItems
 	}
-	for _, r := range repos {
+	for _, r := range p.repos {
 		if _, err := w.pages("/v8/BackupRepositories/{id}/UserData", "/v8/BackupRepositories/"+r+"/UserData", w.pageSize, repoAfter, false, nil); err != nil {
-			return nil, err
+			return err
 		}
-		if active[r].has(wSite) {
+		if p.active[r].has(wSite) {
 			if _, err := w.pages("/v8/BackupRepositories/{id}/SiteData", "/v8/BackupRepositories/"+r+"/SiteData", w.pageSize, repoAfter, false, nil); err != nil {
-				return nil, err
+				return err
 			}
 		}
-		if active[r].has(wTeam) {
+		if p.active[r].has(wTeam) {
 			if _, err := w.pages("/v8/BackupRepositories/{id}/TeamData", "/v8/BackupRepositories/"+r+"/TeamData", w.pageSize, repoAfter, false, nil); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	m := w.m
-	m.spec = spec
-	m.truth = sim.ProtectionTruth()
-	for _, t := range sim.WorkloadTruth() {
-		if slices.Contains(spec.workloads, t.Workload) {
-			m.workloadTruth = append(m.workloadTruth, t)
-		}
-	}
-	for _, t := range m.truth {
-		m.scopeSum += t.Mailboxes
-	}
-	m.orgUsers = spec.orgs * spec.users
-	return m, nil
+	return nil
 }
 
 type wireItem struct {
