@@ -199,11 +199,7 @@ func (v *vreq) users() *reply {
 	}
 	userName, byName := param(v.q, "userName")
 	display, byDisplay := param(v.q, "displayName")
-	win, rep := v.paging()
-	if rep != nil {
-		return rep
-	}
-	setID, rep := v.set(v.org.id)
+	win, setID, rep := v.snapshotPage(v.org.id)
 	if rep != nil {
 		return rep
 	}
@@ -240,11 +236,7 @@ func (v *vreq) groups() *reply {
 	}
 	name, byName := param(v.q, "groupName")
 	display, byDisplay := param(v.q, "displayName")
-	win, rep := v.paging()
-	if rep != nil {
-		return rep
-	}
-	setID, rep := v.set(v.org.id)
+	win, setID, rep := v.snapshotPage(v.org.id)
 	if rep != nil {
 		return rep
 	}
@@ -261,11 +253,7 @@ func (v *vreq) members() *reply {
 	if rep := v.dataSource(); rep != nil {
 		return rep
 	}
-	win, rep := v.paging()
-	if rep != nil {
-		return rep
-	}
-	setID, rep := v.set(v.group.id)
+	win, setID, rep := v.snapshotPage(v.group.id)
 	if rep != nil {
 		return rep
 	}

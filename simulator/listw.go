@@ -19,11 +19,7 @@ func (v *vreq) orgSites() *reply {
 			return rep
 		}
 	}
-	win, rep := v.paging()
-	if rep != nil {
-		return rep
-	}
-	setID, rep := v.set(v.org.id)
+	win, setID, rep := v.snapshotPage(v.org.id)
 	if rep != nil {
 		return rep
 	}
@@ -50,11 +46,7 @@ func (v *vreq) orgTeams() *reply {
 	if rep := v.dataSource(); rep != nil {
 		return rep
 	}
-	win, rep := v.paging()
-	if rep != nil {
-		return rep
-	}
-	setID, rep := v.set(v.org.id)
+	win, setID, rep := v.snapshotPage(v.org.id)
 	if rep != nil {
 		return rep
 	}

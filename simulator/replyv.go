@@ -259,8 +259,19 @@ func (v *vreq) paging() (window, *reply) {
 	return window{offset, limit}, nil
 }
 
-// set returns the setId for a users, groups or members page: the one sent,
-// if it was issued for this very list, or a fresh one.
+// snapshotPage is the window asked of a paged list read through one
+// snapshot (setId) of the object id, and that snapshot's id.
+func (v *vreq) snapshotPage(id string) (window, string, *reply) {
+	win, rep := v.paging()
+	if rep != nil {
+		return window{}, "", rep
+	}
+	setID, rep := v.set(id)
+	return win, setID, rep
+}
+
+// set returns the setId for a users, groups, members, sites or teams page:
+// the one sent, if it was issued for this very list, or a fresh one.
 func (v *vreq) set(id string) (string, *reply) {
 	key := v.rt.endpoint + "/" + strings.ToLower(id)
 	sent, ok := param(v.q, "setId")
