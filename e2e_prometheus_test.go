@@ -859,16 +859,23 @@ func TestE2EPrometheusV8(t *testing.T) {
 	if got := jobSet(vector(expr)); !maps.Equal(got, want) {
 		t.Errorf("Vbo365MailboxBackupTooOld's expr selects jobs %v of server %s, want %v\n\texpr: %s", got, e2eHarnessV8Server, want, expr)
 	}
+	h.waitPending(t, "Vbo365MailboxBackupTooOld", jobSet, want)
+}
+
+// waitPending waits up to 10 s for Prometheus to hold alert pending for
+// exactly want, as key names each of its series, and fails t otherwise.
+func (h *e2ePromHarness) waitPending(t *testing.T, alert string, key func([]e2ePromSample) map[string]bool, want map[string]bool) {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		r, err := h.query(`ALERTS{alertname="Vbo365MailboxBackupTooOld",alertstate="pending"}`)
-		got := jobSet(r.vector())
+		r, err := h.query(`ALERTS{alertname="` + alert + `",alertstate="pending"}`)
+		got := key(r.vector())
 		if err == nil && maps.Equal(got, want) {
-			break
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Errorf("Vbo365MailboxBackupTooOld pending for jobs %v of server %s, want %v (%v)", got, e2eHarnessV8Server, want, err)
-			break
+			t.Errorf("%s pending for %v of server %s, want %v (%v)", alert, got, e2eHarnessV8Server, want, err)
+			return
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
@@ -1085,19 +1092,7 @@ func TestE2EPrometheusV8Workloads(t *testing.T) {
 	if got := keySet(vector(expr)); !maps.Equal(got, failed) {
 		t.Errorf("Vbo365WorkloadScrapeFailing's expr selects %v of server %s, want %v\n\texpr: %s", got, e2eHarnessV8Server, failed, expr)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		r, err := h.query(`ALERTS{alertname="Vbo365WorkloadScrapeFailing",alertstate="pending"}`)
-		got := keySet(r.vector())
-		if err == nil && maps.Equal(got, failed) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Errorf("Vbo365WorkloadScrapeFailing pending for %v of server %s, want %v (%v)", got, e2eHarnessV8Server, failed, err)
-			break
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+	h.waitPending(t, "Vbo365WorkloadScrapeFailing", keySet, failed)
 }
 
 // e2eAlertExpr reads the expression of one alert from a rule file.
