@@ -146,9 +146,6 @@ func (d *decoder) validateWorkloads(s *Server, p string) error {
 		}
 		first[w] = d.lineOf(wp)
 	}
-	if s.Workloads == nil {
-		s.Workloads = []string{} // so Equal does not tell `workloads: []` from `workloads:`
-	}
 	return nil
 }
 
