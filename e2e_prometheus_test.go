@@ -686,14 +686,7 @@ func TestE2EPrometheusV8(t *testing.T) {
 
 	at := h.v8Settled(t)
 	sel := fmt.Sprintf(`{job="vbo365",server=%q}`, e2eHarnessV8Server)
-	vector := func(expr string) []e2ePromSample {
-		t.Helper()
-		r, err := h.queryAt(expr, at)
-		if err != nil || r.Status != "success" {
-			t.Fatalf("%s: %v %+v", expr, err, r)
-		}
-		return r.vector()
-	}
+	vector := func(expr string) []e2ePromSample { return h.vectorAt(t, expr, at) }
 	byJob := func(name string) map[string]e2ePromSample {
 		t.Helper()
 		out := map[string]e2ePromSample{}
@@ -862,6 +855,17 @@ func TestE2EPrometheusV8(t *testing.T) {
 	h.waitPending(t, "Vbo365MailboxBackupTooOld", jobSet, want)
 }
 
+// vectorAt is the instant vector of expr at the time at; any failure
+// fails t at once.
+func (h *e2ePromHarness) vectorAt(t *testing.T, expr string, at time.Time) []e2ePromSample {
+	t.Helper()
+	r, err := h.queryAt(expr, at)
+	if err != nil || r.Status != "success" {
+		t.Fatalf("%s: %v %+v", expr, err, r)
+	}
+	return r.vector()
+}
+
 // waitPending waits up to 10 s for Prometheus to hold alert pending for
 // exactly want, as key names each of its series, and fails t otherwise.
 func (h *e2ePromHarness) waitPending(t *testing.T, alert string, key func([]e2ePromSample) map[string]bool, want map[string]bool) {
@@ -923,14 +927,7 @@ func TestE2EPrometheusV8Workloads(t *testing.T) {
 
 	at := h.v8Settled(t)
 	sel := fmt.Sprintf(`{job="vbo365",server=%q}`, e2eHarnessV8Server)
-	vector := func(expr string) []e2ePromSample {
-		t.Helper()
-		r, err := h.queryAt(expr, at)
-		if err != nil || r.Status != "success" {
-			t.Fatalf("%s: %v %+v", expr, err, r)
-		}
-		return r.vector()
-	}
+	vector := func(expr string) []e2ePromSample { return h.vectorAt(t, expr, at) }
 	key := func(s e2ePromSample) string { return s.labels["job_id"] + "/" + s.labels["workload"] }
 	keySet := func(vs []e2ePromSample) map[string]bool {
 		out := map[string]bool{}
