@@ -80,6 +80,18 @@ func renderV8(o *options, all []*v8Runs) string {
 		return b.String()
 	}
 
+	renderV8Wall(o, p, groups)
+	renderV8CPU(p, groups, byName)
+	for _, g := range groups {
+		renderV8Requests(p, g)
+	}
+	renderV8Pairs(o, p, groups, byName)
+	renderV8Targets(o, p, groups, byName)
+	return b.String()
+}
+
+// renderV8Wall is the table of a refresh's wall time against the ideal.
+func renderV8Wall(o *options, p func(string, ...any), groups []*v8Runs) {
 	p("#### Wall time of one refresh\n\n")
 	p("Ideal = max(Σ request time / C, chain); CPU bound = (exporter + simulator CPU of a warm refresh) / %d cores: "+
 		"on this machine the two processes share the cores, so no refresh can be faster than that either. "+
@@ -100,7 +112,10 @@ func renderV8(o *options, all []*v8Runs) string {
 			ideal.Seconds(), wall, g.each(func(r *v8Result) float64 { return r.wallMedian().Seconds() }, "%.3f"),
 			wall/ideal.Seconds(), cpuBound, floorWall, wall/floorWall, cold, coldIdeal.Seconds(), cold/coldIdeal.Seconds())
 	}
+}
 
+// renderV8CPU is the table of the exporter's CPU and memory.
+func renderV8CPU(p func(string, ...any), groups []*v8Runs, byName map[string]*v8Runs) {
 	p("\n#### Exporter CPU and memory\n\n")
 	p("CPU is utime+stime from `/proc/<pid>/stat` around each warm scrape; per user means per user of the organizations " +
 		"(the users list and, through the scopes, the user data are read for each); per scope mailbox divides by Σ over the jobs of " +
@@ -127,73 +142,76 @@ func renderV8(o *options, all []*v8Runs) string {
 			g.med(func(r *v8Result) float64 { return float64(r.rss) })/mib, growth, vs,
 			g.each(func(r *v8Result) float64 { return medianF(r.others) }, "%.2f"))
 	}
+}
 
-	for _, g := range groups {
-		p("\n#### Requests per refresh by endpoint (%s)\n\n", g.sc.name)
-		p("Needed: what the rule reads, from the tenant's list sizes (⌊n/L⌋+1 pages per list of n). Issued: the exporter's " +
-			"`vbo365_api_requests_total` delta and, independently, the simulator's request log; warm figures span every warm scrape of every run.\n\n")
-		p("| endpoint | lists | needed | cold, counter | cold, simulator log | cold − needed | warm, counter | warm, simulator log | warm − needed |\n")
-		p("|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
-		need := g.model().count()
-		eps := map[string]bool{}
-		for e := range need {
-			eps[e] = true
-		}
-		for _, r := range g.runs {
-			for _, c := range append(slices.Clone(r.counter), r.simLog...) {
-				for e := range c {
-					eps[e] = true
-				}
+// renderV8Requests is the table of g's requests per refresh by endpoint:
+// needed, and issued by both counts.
+func renderV8Requests(p func(string, ...any), g *v8Runs) {
+	p("\n#### Requests per refresh by endpoint (%s)\n\n", g.sc.name)
+	p("Needed: what the rule reads, from the tenant's list sizes (⌊n/L⌋+1 pages per list of n). Issued: the exporter's " +
+		"`vbo365_api_requests_total` delta and, independently, the simulator's request log; warm figures span every warm scrape of every run.\n\n")
+	p("| endpoint | lists | needed | cold, counter | cold, simulator log | cold − needed | warm, counter | warm, simulator log | warm − needed |\n")
+	p("|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	need := g.model().count()
+	eps := map[string]bool{}
+	for e := range need {
+		eps[e] = true
+	}
+	for _, r := range g.runs {
+		for _, c := range append(slices.Clone(r.counter), r.simLog...) {
+			for e := range c {
+				eps[e] = true
 			}
-		}
-		order := slices.Sorted(func(yield func(string) bool) {
-			for e := range eps {
-				if !yield(e) {
-					return
-				}
-			}
-		})
-		var totNeed int
-		var totCold, totColdLog, totWarm, totWarmLog []int
-		for _, e := range order {
-			var cold, coldLog, warm, warmLog []int
-			for _, r := range g.runs {
-				cold = append(cold, r.counter[0][e])
-				coldLog = append(coldLog, r.simLog[0][e])
-				for _, c := range r.counter[1:] {
-					warm = append(warm, c[e])
-				}
-				for _, c := range r.simLog[1:] {
-					warmLog = append(warmLog, c[e])
-				}
-			}
-			coldNeed := need[e]
-			if e == "/v8/token" {
-				coldNeed++ // a cold exporter logs in; a warm one reuses its token
-			}
-			totNeed += need[e]
-			totCold, totColdLog = addInts(totCold, cold), addInts(totColdLog, coldLog)
-			totWarm, totWarmLog = addInts(totWarm, warm), addInts(totWarmLog, warmLog)
-			needText := fmt.Sprint(need[e])
-			if coldNeed != need[e] {
-				needText = fmt.Sprintf("%d (cold: %d)", need[e], coldNeed)
-			}
-			p("| `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n", e, listsOf(g.model(), e), needText,
-				span(cold), span(coldLog), overshoot(coldLog, coldNeed), span(warm), span(warmLog), overshoot(warmLog, need[e]))
-		}
-		p("| all | | %d (cold: %d) | %s | %s | %s | %s | %s | %s |\n", totNeed, totNeed+1, span(totCold), span(totColdLog),
-			overshoot(totColdLog, totNeed+1), span(totWarm), span(totWarmLog), overshoot(totWarmLog, totNeed))
-		var errs []string
-		for _, r := range g.runs {
-			errs = append(errs, r.errors...)
-		}
-		if len(errs) > 0 {
-			p("\nAnswers other than 200: %s.\n", strings.Join(errs, "; "))
 		}
 	}
+	order := slices.Sorted(func(yield func(string) bool) {
+		for e := range eps {
+			if !yield(e) {
+				return
+			}
+		}
+	})
+	var totNeed int
+	var totCold, totColdLog, totWarm, totWarmLog []int
+	for _, e := range order {
+		var cold, coldLog, warm, warmLog []int
+		for _, r := range g.runs {
+			cold = append(cold, r.counter[0][e])
+			coldLog = append(coldLog, r.simLog[0][e])
+			for _, c := range r.counter[1:] {
+				warm = append(warm, c[e])
+			}
+			for _, c := range r.simLog[1:] {
+				warmLog = append(warmLog, c[e])
+			}
+		}
+		coldNeed := need[e]
+		if e == "/v8/token" {
+			coldNeed++ // a cold exporter logs in; a warm one reuses its token
+		}
+		totNeed += need[e]
+		totCold, totColdLog = addInts(totCold, cold), addInts(totColdLog, coldLog)
+		totWarm, totWarmLog = addInts(totWarm, warm), addInts(totWarmLog, warmLog)
+		needText := fmt.Sprint(need[e])
+		if coldNeed != need[e] {
+			needText = fmt.Sprintf("%d (cold: %d)", need[e], coldNeed)
+		}
+		p("| `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n", e, listsOf(g.model(), e), needText,
+			span(cold), span(coldLog), overshoot(coldLog, coldNeed), span(warm), span(warmLog), overshoot(warmLog, need[e]))
+	}
+	p("| all | | %d (cold: %d) | %s | %s | %s | %s | %s | %s |\n", totNeed, totNeed+1, span(totCold), span(totColdLog),
+		overshoot(totColdLog, totNeed+1), span(totWarm), span(totWarmLog), overshoot(totWarmLog, totNeed))
+	var errs []string
+	for _, r := range g.runs {
+		errs = append(errs, r.errors...)
+	}
+	if len(errs) > 0 {
+		p("\nAnswers other than 200: %s.\n", strings.Join(errs, "; "))
+	}
+}
 
-	renderV8Pairs(o, p, groups, byName)
-
+// renderV8Targets is the table of the v8 targets, met or not.
+func renderV8Targets(o *options, p func(string, ...any), groups []*v8Runs, byName map[string]*v8Runs) {
 	p("\n#### Targets (v8)\n\n")
 	p("| target | measured | met |\n|---|---|---|\n")
 	if g := byName[v8TargetScenario]; g != nil {
@@ -228,7 +246,6 @@ func renderV8(o *options, all []*v8Runs) string {
 				g.sc.name, base.sc.name, orNone(other), yesNo(len(other) == 0))
 		}
 	}
-	return b.String()
 }
 
 // growthBase is the scenario whose peak RSS g's growth per user is taken
