@@ -107,22 +107,7 @@ func run(o *options) error {
 	var opsResults []*opsRuns
 	selected := selectScenarios(scenarios(o), o.only)
 	if o.interleave {
-		// Run 1 of every v8 scenario, then run 2 of every one, and so on:
-		// a change in the shared machine's load falls on all of them.
-		var groups []*v8Runs
-		for _, sc := range selected {
-			if sc.v8 != nil {
-				groups = append(groups, &v8Runs{sc: sc})
-			}
-		}
-		for rep := range o.repeat {
-			for _, g := range groups {
-				if g.failed == "" {
-					runV8Once(o, g, rep, tmp)
-				}
-			}
-		}
-		v8Results = groups
+		v8Results = runInterleaved(o, selected, tmp)
 	}
 	for _, sc := range selected {
 		if sc.ops != nil {
@@ -186,6 +171,26 @@ func selectScenarios(all []scenario, only string) []scenario {
 		}
 	}
 	return out
+}
+
+// runInterleaved runs run 1 of every selected v8 scenario, then run 2 of
+// every one, and so on: a change in the shared machine's load falls on all
+// of them.
+func runInterleaved(o *options, selected []scenario, tmp string) []*v8Runs {
+	var groups []*v8Runs
+	for _, sc := range selected {
+		if sc.v8 != nil {
+			groups = append(groups, &v8Runs{sc: sc})
+		}
+	}
+	for rep := range o.repeat {
+		for _, g := range groups {
+			if g.failed == "" {
+				runV8Once(o, g, rep, tmp)
+			}
+		}
+	}
+	return groups
 }
 
 // runV8Once runs repetition rep of g's scenario and adds it to g; a
