@@ -17,7 +17,8 @@ import (
 
 // validate returns the schema path template the exchange routed to ("" if
 // none) and its violations, each starting with "request: " or "response: ".
-func (v *Validator) validate(s *spec, ex *exchange) (string, []string) {
+// strict also reports properties the schema does not declare.
+func (v *Validator) validate(s *spec, ex *exchange, strict bool) (string, []string) {
 	req, err := http.NewRequest(ex.method, ex.url.String(), bytes.NewReader(ex.reqBody))
 	if err != nil {
 		return "", []string{"request: cannot rebuild request: " + err.Error()}
@@ -36,8 +37,8 @@ func (v *Validator) validate(s *spec, ex *exchange) (string, []string) {
 		return "", []string{fmt.Sprintf("request: operation not in Veeam's schema%s (answered %d)", why, ex.status)}
 	}
 	var out []string
-	out = append(out, prefixed("request: ", v.checkRequest(route, pathParams, req, ex))...)
-	out = append(out, prefixed("response: ", v.checkResponse(route, pathParams, req, ex))...)
+	out = append(out, prefixed("request: ", v.checkRequest(route, pathParams, req, ex, strict))...)
+	out = append(out, prefixed("response: ", v.checkResponse(route, pathParams, req, ex, strict))...)
 	return route.Path, out
 }
 
@@ -48,7 +49,7 @@ func prefixed(p string, lines []string) []string {
 	return lines
 }
 
-func (v *Validator) checkRequest(route *routers.Route, pathParams map[string]string, req *http.Request, ex *exchange) []string {
+func (v *Validator) checkRequest(route *routers.Route, pathParams map[string]string, req *http.Request, ex *exchange, strict bool) []string {
 	var out []string
 	out = append(out, unknownQuery(route, ex)...)
 	opts := &openapi3filter.Options{
@@ -68,7 +69,7 @@ func (v *Validator) checkRequest(route *routers.Route, pathParams map[string]str
 	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
 		out = append(out, flatten(err, secretOperation(route))...)
 	}
-	if v.StrictProperties && !ex.reqTooLarge {
+	if strict && !ex.reqTooLarge {
 		out = append(out, strictRequestBody(route, ex)...)
 	}
 	return out
@@ -142,7 +143,7 @@ func secretOperation(route *routers.Route) bool {
 	return strings.HasSuffix(route.Path, "/token")
 }
 
-func (v *Validator) checkResponse(route *routers.Route, pathParams map[string]string, req *http.Request, ex *exchange) []string {
+func (v *Validator) checkResponse(route *routers.Route, pathParams map[string]string, req *http.Request, ex *exchange, strict bool) []string {
 	st := ex.status
 	responses := route.Operation.Responses
 	switch {
@@ -180,7 +181,7 @@ func (v *Validator) checkResponse(route *routers.Route, pathParams map[string]st
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
 		out = append(out, flatten(err, secretOperation(route))...)
 	}
-	if v.StrictProperties {
+	if strict {
 		out = append(out, strictResponseBody(responseFor(responses, st), ex.respHeader.Get("Content-Type"), ex.respBody)...)
 	}
 	return out

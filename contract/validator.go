@@ -14,8 +14,8 @@ import (
 // on every item of every page, and ten thousand lines already say it.
 const maxViolations = 10000
 
-// Validator checks HTTP exchanges against Veeam's schema of the API version
-// in their path. It is safe for concurrent use.
+// Validator checks HTTP exchanges against Veeam's schemas of the API version
+// in their path (both v8 files for /v8). It is safe for concurrent use.
 type Validator struct {
 	// StrictProperties also reports object properties of request and
 	// response bodies that the schema does not declare. Veeam's schemas
@@ -27,6 +27,12 @@ type Validator struct {
 	// past it is passed on whole but reported "not validated: too large".
 	// New sets DefaultMaxBody; change it only before the first exchange.
 	MaxBody int64
+	// V8Schema names the v8 file of the minor release the server under
+	// test serves: "v8" (8.4, the default) or "v8.0". /v8 exchanges are
+	// checked against both files, but undeclared properties only against
+	// this one: the other release's added fields are not a defect.
+	// Change it only before the first exchange.
+	V8Schema string
 
 	specs map[string]*spec
 
@@ -49,6 +55,7 @@ func New() (*Validator, error) {
 		StrictProperties: true,
 		specs:            specs,
 		MaxBody:          DefaultMaxBody,
+		V8Schema:         "v8",
 		checked:          map[string]int{},
 		skipped:          map[string]int{},
 		covered:          map[string]int{},
@@ -64,7 +71,18 @@ func (v *Validator) record(ex *exchange) {
 		v.mu.Unlock()
 		return
 	}
-	tmpl, reasons := v.validate(v.specs[version], ex)
+	var tmpl string
+	var reasons []string
+	for _, name := range Schemas[version] {
+		strict := v.StrictProperties && (len(Schemas[version]) == 1 || name == v.V8Schema)
+		t, rs := v.validate(v.specs[name], ex, strict)
+		if tmpl == "" {
+			tmpl = t
+		}
+		for _, r := range rs {
+			reasons = append(reasons, schemaLabel(version, name)+r)
+		}
+	}
 	target := ex.url.EscapedPath()
 	if ex.url.RawQuery != "" {
 		target += "?" + ex.url.RawQuery
