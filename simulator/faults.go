@@ -88,8 +88,13 @@ type Fault struct {
 	// Status is the HTTP status for StatusError (default 500) and
 	// HTMLError (default 200).
 	Status int
-	// RetryAfter is sent with TooManyRequests (default 1s).
+	// RetryAfter is sent with TooManyRequests (default 1s); a negative
+	// one sends no Retry-After at all.
 	RetryAfter time.Duration
+	// EmptyBody answers StatusError, TooManyRequests and Revoked with no
+	// body at all (Content-Length 0, no Content-Type), as IIS does for a
+	// 401 of an expired token.
+	EmptyBody bool
 	// Size is the HugeBody length in bytes (default 64 MiB).
 	Size int64
 }

@@ -21,7 +21,8 @@ const maxSpecRequests = 100000
 // every endpoint; job= takes the id Fault.JobID describes. Keys: kind (a FaultKind name such as slow-drip), status (alone
 // it implies status-error, or too-many-requests for 429), requests (1-based
 // numbers and ranges: 1,3,5-7), probability (0..1), job (a job id),
-// retry-after (a Go duration) and size (bytes, suffix k/m/g or KiB/MiB/GiB).
+// retry-after (a Go duration, or none for no header), empty-body (true
+// or false) and size (bytes, suffix k/m/g or KiB/MiB/GiB).
 // Examples: "mailboxes:status=503:requests=1,2",
 // "mailboxes:kind=slow-drip:probability=0.1".
 func ParseFault(spec string) (Fault, error) {
@@ -64,7 +65,13 @@ func ParseFault(spec string) (Fault, error) {
 		case "job":
 			f.JobID = v
 		case "retry-after":
-			f.RetryAfter, err = time.ParseDuration(v)
+			if strings.EqualFold(v, "none") {
+				f.RetryAfter = -1
+			} else {
+				f.RetryAfter, err = time.ParseDuration(v)
+			}
+		case "empty-body":
+			f.EmptyBody, err = strconv.ParseBool(v)
 		case "size":
 			f.Size, err = parseSize(v)
 		default:

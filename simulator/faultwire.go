@@ -24,17 +24,19 @@ func (s *Simulator) faultReply(f *fired, r *http.Request, tok string, rt routed,
 		if status >= 500 {
 			msg = "An error has occurred."
 		}
-		return messageReply(status, msg)
+		return bodyless(messageReply(status, msg), f.EmptyBody)
 	case TooManyRequests:
 		rep := messageReply(http.StatusTooManyRequests, "Quota exceeded.")
-		secs := int64((orDefaultDur(f.RetryAfter, time.Second) + time.Second - 1) / time.Second)
-		rep.header["Retry-After"] = strconv.FormatInt(secs, 10)
-		return rep
+		if f.RetryAfter >= 0 {
+			secs := int64((orDefaultDur(f.RetryAfter, time.Second) + time.Second - 1) / time.Second)
+			rep.header["Retry-After"] = strconv.FormatInt(secs, 10)
+		}
+		return bodyless(rep, f.EmptyBody)
 	case Revoked:
 		if tok != "" {
 			s.revoke(tok)
 		}
-		return unauthorized()
+		return bodyless(unauthorized(), f.EmptyBody)
 	case HTMLError:
 		rep := bytesReply(orDefault(f.Status, http.StatusOK), []byte("<!DOCTYPE html>\n<html><head><title>Service Unavailable</title></head>"+
 			"<body><h1>Service Unavailable</h1><p>The server is temporarily unable to service your request.</p></body></html>\n"))
@@ -150,4 +152,20 @@ func drip(w io.Writer, r *http.Request, opening string) error {
 		case <-t.C:
 		}
 	}
+}
+
+// bodyless drops rep's body when empty is set, keeping its status and
+// headers other than the body's own.
+func bodyless(rep *reply, empty bool) *reply {
+	if !empty {
+		return rep
+	}
+	out := bytesReply(rep.status, nil)
+	for k, v := range rep.header {
+		if k != "Content-Length" {
+			out.header[k] = v
+		}
+	}
+	out.bare = true
+	return out
 }

@@ -13,6 +13,7 @@ import (
 type reply struct {
 	status      int
 	contentType string
+	bare        bool // no Content-Type: the body is empty
 	header      map[string]string
 	items       int // result items, for PerItemDelay
 	body        func(w io.Writer) error
@@ -67,7 +68,9 @@ func (s *Simulator) emit(w http.ResponseWriter, r *http.Request, rep *reply) {
 	if ct == "" {
 		ct = jsonType
 	}
-	h.Set("Content-Type", ct)
+	if !rep.bare {
+		h.Set("Content-Type", ct)
+	}
 	for k, v := range rep.header {
 		h.Set(k, v)
 	}

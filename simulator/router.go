@@ -53,6 +53,14 @@ func (s *Simulator) route(r *http.Request) routed {
 	return checkMethod(r, rt, method)
 }
 
+// isTokenRequest reports whether r is POST /vN/token of any version, the one
+// request a server that authenticates before routing lets through.
+func isTokenRequest(r *http.Request) bool {
+	seg := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	return r.Method == http.MethodPost && len(seg) == 2 && len(seg[0]) == 2 &&
+		(seg[0][0] == 'v' || seg[0][0] == 'V') && strings.EqualFold(seg[1], "token")
+}
+
 // checkMethod answers 405 with Allow for a known path and another method.
 func checkMethod(r *http.Request, rt routed, method string) routed {
 	if r.Method != method {

@@ -63,6 +63,11 @@ type Options struct {
 	// "v8" (default ["v1"]; unknown ones are dropped). A real 8.x server
 	// serves v6, v7 and v8 and no v1. Other prefixes answer 404.
 	Versions []string
+	// AuthBeforeRouting answers 401 to every request without a valid
+	// bearer token, whatever its path (a version not served, a path no
+	// version has), except POST /vN/token: a server, or a proxy in front
+	// of it, that authenticates before it routes.
+	AuthBeforeRouting bool
 	// Tenant sizes the tenant served on v6–v8; it is generated only when
 	// one of them is served.
 	Tenant TenantOptions
@@ -290,6 +295,11 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.active.Add(-1)
 
 	rt := s.route(r)
+	if s.opts.AuthBeforeRouting && !isTokenRequest(r) {
+		if _, ok := s.authorize(r); !ok {
+			rt = routed{err: unauthorized()}
+		}
+	}
 	if rt.err == nil {
 		rt.n, rt.perJob = s.count(rt.endpoint, rt.jobID)
 	}

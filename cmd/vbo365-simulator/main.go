@@ -65,6 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	app.Flag("public-url", "scheme://host:port used in _links hrefs.").Default(simulator.DefaultPublicURL).StringVar(&c.opts.PublicURL)
 	app.Flag("bools-as-json", "Render booleans as JSON true/false instead of quoted strings.").BoolVar(&c.opts.BoolsAsJSON)
 	app.Flag("backed-up-spelling", "Mailbox field name.").Default("isBackedUp").EnumVar(&c.opts.BackedUpSpelling, "isBackedUp", "isBackedup")
+	app.Flag("auth-before-routing", "Answer 401 to every request without a valid token, whatever its path, except POST /vN/token: a server or proxy that authenticates before it routes.").BoolVar(&c.opts.AuthBeforeRouting)
 	app.Flag("api-versions", "Comma-separated API prefixes served, from v1, v6, v7, v8 (a real 8.x server, as in make demo: v6,v7,v8).").Default("v1").StringVar(&c.apiVersions)
 	t := &c.opts.Tenant
 	app.Flag("tenant.organizations", "v6+ tenant: Microsoft 365 organizations.").Default("1").IntVar(&t.Organizations)
