@@ -182,8 +182,11 @@ var faultMatrix = []faultCase{
 		want: serverDown, errIs: vboapi.ErrBadCredentials, errHas: []string{"POST " + tokenEndpoint, "HTTP 400"}, tokenRequests: 1},
 	{name: "token/403", fault: simulator.Fault{Endpoint: "token", Kind: simulator.StatusError, Status: 403},
 		want: serverDown, errHas: []string{"POST " + tokenEndpoint, "HTTP 403"}, tokenRequests: 1},
+	// A 429 is not retried within the poll; it is counted once, for the
+	// login the next poll makes after the Retry-After (TestLoginLimitedBy429).
 	{name: "token/429", fault: simulator.Fault{Endpoint: "token", Kind: simulator.TooManyRequests, RetryAfter: time.Second},
-		want: serverDown, errHas: []string{"POST " + tokenEndpoint, "HTTP 429"}, tokenRequests: 1, maxElapsed: 500 * time.Millisecond},
+		want: serverDown, errIs: vboapi.ErrLoginFailed, errHas: []string{"POST " + tokenEndpoint, "HTTP 429"}, tokenRequests: 1,
+		retryEndpoint: tokenEndpoint, retryReason: "429", retries: 1, maxElapsed: 500 * time.Millisecond},
 	{name: "token/500 once", fault: simulator.Fault{Endpoint: "token", Kind: simulator.StatusError, Status: 500, Requests: []int{1}},
 		want: allExact, retryEndpoint: tokenEndpoint, retryReason: "500", retries: 1, tokenRequests: 2},
 	{name: "token/500 always", fault: simulator.Fault{Endpoint: "token", Kind: simulator.StatusError, Status: 500},

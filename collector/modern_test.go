@@ -29,8 +29,18 @@ var modernVersions = []string{"v6", "v7", "v8"}
 // checked against Veeam's schema of its version when the test ends.
 func modernServer(t *testing.T, newest string, seed int64, tenant simulator.TenantOptions) (config.Server, *simulator.Simulator) {
 	t.Helper()
+	return modernServerWith(t, newest, seed, tenant, nil)
+}
+
+// modernServerWith is modernServer with the simulator's options edited
+// before it starts.
+func modernServerWith(t *testing.T, newest string, seed int64, tenant simulator.TenantOptions, edit func(*simulator.Options)) (config.Server, *simulator.Simulator) {
+	t.Helper()
 	versions := modernVersions[:slices.Index(modernVersions, newest)+1]
 	opts := simulator.Options{Username: "svc-monitor", Password: "sim-password-1", Versions: versions, Seed: seed, Tenant: tenant}
+	if edit != nil {
+		edit(&opts)
+	}
 	sim := simulator.New(opts)
 	v, err := contract.New()
 	if err != nil {

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -17,6 +18,12 @@ import (
 func (p *poller) readServiceInstance(ctx context.Context, res *ServerResult) bool {
 	si, err := p.client.ServiceInstance(ctx)
 	if err != nil {
+		if errors.Is(err, vboapi.ErrLoginFailed) {
+			// Going on would only make a second login in this poll, which a
+			// server that limits logins counts against the next one.
+			p.serverDown(res, "cannot log in", err)
+			return false
+		}
 		if vboapi.StatusCode(err) == http.StatusNotFound {
 			p.client.ForgetVersion()
 			p.serverDown(res, "cannot read the service instance", err)

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -157,7 +158,11 @@ func (p *poller) pollNow(ctx context.Context) *ServerResult {
 
 	v, err := p.client.APIVersion(ctx)
 	if err != nil {
-		p.serverDown(res, "cannot tell which REST API version the server serves", err)
+		what := "cannot tell which REST API version the server serves"
+		if errors.Is(err, vboapi.ErrLoginFailed) {
+			what = "cannot log in"
+		}
+		p.serverDown(res, what, err)
 		return res
 	}
 	res.APIVersion = v

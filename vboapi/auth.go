@@ -48,7 +48,14 @@ type tokenSource struct {
 	pending  chan struct{} // closed when the login under way ends
 	lastErr  error         // outcome of the last login, for its waiters
 	replaced []string      // earlier tokens, kept only to redact them
+	// notBefore is when the next token request may be sent: the server
+	// answered 429 to the last one. Zero when logins are not limited.
+	notBefore time.Time
 }
+
+// DefaultLoginRetryAfter is how long logins wait after a 429 on the token
+// endpoint that came without a Retry-After.
+const DefaultLoginRetryAfter = 30 * time.Second
 
 func newTokenSource(c *Client) *tokenSource { return &tokenSource{c: c} }
 
@@ -103,6 +110,47 @@ func (ts *tokenSource) get(ctx context.Context) (string, error) {
 	}
 }
 
+// fresh reports whether a token that need not be replaced is held.
+func (ts *tokenSource) fresh() bool {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return ts.current != nil && !ts.current.stale(time.Now())
+}
+
+// install makes t the current token: one issued by a login made to detect
+// the version, which the requests that follow use.
+func (ts *tokenSource) install(t *token) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.current != nil {
+		ts.retire(ts.current)
+	}
+	ts.current, ts.lastErr = t, nil
+}
+
+// deferred returns ErrLoginDeferred, with when the next login may be made,
+// while the server's Retry-After after a 429 on the token endpoint runs.
+func (ts *tokenSource) deferred(now time.Time) error {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if now.Before(ts.notBefore) {
+		return fmt.Errorf("%w: the server answered HTTP 429 to the last login; the next one is not before %s (in %s)",
+			ErrLoginDeferred, ts.notBefore.UTC().Format(time.RFC3339), ts.notBefore.Sub(now).Round(time.Second))
+	}
+	return nil
+}
+
+// limited records a 429 on the token endpoint: no token request is sent
+// until its Retry-After (DefaultLoginRetryAfter without one) has passed.
+func (ts *tokenSource) limited(retryAfter time.Duration) {
+	if retryAfter <= 0 {
+		retryAfter = DefaultLoginRetryAfter
+	}
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	ts.notBefore = time.Now().Add(retryAfter)
+}
+
 // invalidate drops the token if it is still the current one, so that the
 // next get logs in again; a token another caller already replaced is kept.
 func (ts *tokenSource) invalidate(access string) {
@@ -146,10 +194,54 @@ func (ts *tokenSource) secrets() []string {
 }
 
 // login refreshes prev when it carries a refresh token, and falls back to the
-// password grant when there is none or the refresh is refused. The login is
-// shared by every waiting request, so it is not bound to the caller's
-// cancellation, only to the request timeout and the caller's deadline.
+// password grant when there is none or the refresh is refused, on the
+// version in use. A refresh deferred or answered 429 is not followed by a
+// password login: the server limits logins, and one attempt per Retry-After
+// is all it gets.
 func (ts *tokenSource) login(ctx context.Context, prev *token) (*token, error) {
+	ctx, cancel := ts.loginContext(ctx)
+	defer cancel()
+	v := ts.c.currentVersion()
+	logger := level.Debug(ts.c.opts.Logger)
+	if prev != nil && prev.refresh != "" {
+		tok, err := ts.requestToken(ctx, v, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {prev.refresh}})
+		if err == nil {
+			logger.Log("msg", "refreshed the access token")
+			return tok, nil
+		}
+		if errors.Is(err, ErrLoginDeferred) || StatusCode(err) == http.StatusTooManyRequests {
+			return nil, err
+		}
+		logger.Log("msg", "refreshing the access token failed, logging in again", "err", err)
+	}
+	return ts.passwordLogin(ctx, v)
+}
+
+// loginAt logs in with the password on version v, whatever the version in
+// use: the login that tells which version a server serves.
+func (ts *tokenSource) loginAt(ctx context.Context, v Version) (*token, error) {
+	ctx, cancel := ts.loginContext(ctx)
+	defer cancel()
+	return ts.passwordLogin(ctx, v)
+}
+
+func (ts *tokenSource) passwordLogin(ctx context.Context, v Version) (*token, error) {
+	tok, err := ts.requestToken(ctx, v, url.Values{
+		"grant_type": {"password"},
+		"username":   {ts.c.opts.Username},
+		"password":   {ts.c.opts.Password},
+	})
+	if err != nil {
+		return nil, err
+	}
+	level.Debug(ts.c.opts.Logger).Log("msg", "logged in", "user", ts.c.opts.Username)
+	return tok, nil
+}
+
+// loginContext bounds a login. It is shared by every waiting request, so it
+// is not bound to the caller's cancellation, only to the request timeout
+// and the caller's deadline.
+func (ts *tokenSource) loginContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	base := context.WithoutCancel(ctx)
 	// Keep the caller's deadline, though: the caller waits for this login,
 	// so a token endpoint that never answers would otherwise hold the scrape
@@ -158,29 +250,10 @@ func (ts *tokenSource) login(ctx context.Context, prev *token) (*token, error) {
 	if deadline, ok := ctx.Deadline(); ok {
 		var cancelDeadline context.CancelFunc
 		base, cancelDeadline = context.WithDeadline(base, deadline)
-		defer cancelDeadline()
+		ctx, cancel := context.WithTimeout(base, ts.c.opts.RequestTimeout)
+		return ctx, func() { cancel(); cancelDeadline() }
 	}
-	ctx, cancel := context.WithTimeout(base, ts.c.opts.RequestTimeout)
-	defer cancel()
-	logger := level.Debug(ts.c.opts.Logger)
-	if prev != nil && prev.refresh != "" {
-		tok, err := ts.requestToken(ctx, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {prev.refresh}})
-		if err == nil {
-			logger.Log("msg", "refreshed the access token")
-			return tok, nil
-		}
-		logger.Log("msg", "refreshing the access token failed, logging in again", "err", err)
-	}
-	tok, err := ts.requestToken(ctx, url.Values{
-		"grant_type": {"password"},
-		"username":   {ts.c.opts.Username},
-		"password":   {ts.c.opts.Password},
-	})
-	if err != nil {
-		return nil, err
-	}
-	logger.Log("msg", "logged in", "user", ts.c.opts.Username)
-	return tok, nil
+	return context.WithTimeout(base, ts.c.opts.RequestTimeout)
 }
 
 // tokenResponse is the OWIN OAuth response; expires_in is a number in the
@@ -192,12 +265,13 @@ type tokenResponse struct {
 	Expires      string          `json:".expires"`
 }
 
-func (ts *tokenSource) requestToken(ctx context.Context, form url.Values) (*token, error) {
-	v := ts.c.currentVersion()
-	endpoint := "/" + string(v) + "/token"
-	if v == V1 {
-		endpoint = "/v1/Token"
+// requestToken sends one token request to version v, unless the server's
+// login limit defers it. Every error it returns wraps ErrLoginFailed.
+func (ts *tokenSource) requestToken(ctx context.Context, v Version, form url.Values) (*token, error) {
+	if err := ts.deferred(time.Now()); err != nil {
+		return nil, loginError{fmt.Errorf("login as %q: %w", ts.c.opts.Username, err)}
 	}
+	endpoint := tokenPath(v)
 	if v == V7 || v == V8 {
 		// Without it v7 and later expect an antiforgery cookie, as a
 		// browser session would carry.
@@ -215,12 +289,26 @@ func (ts *tokenSource) requestToken(ctx context.Context, form url.Values) (*toke
 		},
 	})
 	if err != nil {
-		if code := StatusCode(err); code == http.StatusBadRequest || code == http.StatusUnauthorized {
-			return nil, fmt.Errorf("login as %q refused: %w: %w", ts.c.opts.Username, ErrBadCredentials, err)
+		switch code := StatusCode(err); code {
+		case http.StatusBadRequest, http.StatusUnauthorized:
+			return nil, loginError{fmt.Errorf("login as %q refused: %w: %w", ts.c.opts.Username, ErrBadCredentials, err)}
+		case http.StatusTooManyRequests:
+			var apiErr *APIError
+			errors.As(err, &apiErr)
+			ts.limited(apiErr.RetryAfter)
+			ts.c.opts.Metrics.retried(ts.c.opts.Server, endpoint, "429")
 		}
-		return nil, fmt.Errorf("login as %q: %w", ts.c.opts.Username, err)
+		return nil, loginError{fmt.Errorf("login as %q: %w", ts.c.opts.Username, err)}
 	}
 	return body.token(sent), nil
+}
+
+// tokenPath is the token endpoint of version v.
+func tokenPath(v Version) string {
+	if v == V1 {
+		return "/v1/Token"
+	}
+	return "/" + string(v) + "/token"
 }
 
 // decodeTokenResponse is separate from the request so that it can be fuzzed.

@@ -9,6 +9,10 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
 
 func TestLoginOnceForConcurrentRequests(t *testing.T) {
@@ -122,4 +126,66 @@ func TestTokenExpiryFromDotExpires(t *testing.T) {
 	if got := b.token(sent).expires; !got.Equal(sent.Add(3599 * time.Second)) {
 		t.Fatalf("expires = %v", got)
 	}
+}
+
+// TestEmptyBody401OnV1: on v1 too, a 401 with no body on a page drops the
+// token, logs in once more and reads the page again; the count is exact.
+func TestEmptyBody401OnV1(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// One request in flight, so that no other page meets the revoked token.
+		c, sim, m := memSimClient(t, simulator.Options{Jobs: 1, MailboxesPerJob: []int{250}}, func(o *Options) { o.MaxConcurrent = 1 })
+		sim.AddFault(simulator.Fault{Endpoint: simulator.EndpointMailboxes, Kind: simulator.Revoked, EmptyBody: true, Requests: []int{2}})
+		job := sim.Truth()[0]
+		counts, err := c.SelectedMailboxes(context.Background(), job.ID, 100, 0)
+		if err != nil || counts.Mailboxes != job.Mailboxes || counts.BackedUp != job.BackedUp {
+			t.Fatalf("%d/%d, %v; want %d/%d", counts.BackedUp, counts.Mailboxes, err, job.BackedUp, job.Mailboxes)
+		}
+		if n := sim.Requests(simulator.EndpointToken); n != 2 {
+			t.Errorf("%d logins, want 2", n)
+		}
+		if n := testutil.ToFloat64(m.retries.WithLabelValues("east", "/v1/Jobs/{id}/SelectedMailboxes", "unauthorized")); n != 1 {
+			t.Errorf("%v retries with reason unauthorized, want 1", n)
+		}
+	})
+}
+
+// TestLogin429OneAttemptForConcurrentRequests: requests that wait for the
+// same login share its 429, and those that come after it are refused
+// without a request until the Retry-After has passed; a refresh answered
+// 429 is not followed by a password login.
+func TestLogin429OneAttemptForConcurrentRequests(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, sim, _ := memSimClient(t, simulator.Options{Jobs: 2, MailboxesPerJob: []int{5}}, nil)
+		sim.AddFault(simulator.Fault{Endpoint: simulator.EndpointToken, Kind: simulator.TooManyRequests, RetryAfter: 10 * time.Second})
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Go(func() {
+				if _, err := c.Jobs(context.Background()); !errors.Is(err, ErrLoginFailed) {
+					t.Errorf("err = %v, want a failed login", err)
+				}
+			})
+		}
+		wg.Wait()
+		if _, err := c.Jobs(context.Background()); !errors.Is(err, ErrLoginDeferred) {
+			t.Errorf("a request after the 429: %v, want the login deferred", err)
+		}
+		if n := sim.Requests(simulator.EndpointToken); n != 1 {
+			t.Fatalf("%d login attempts, want 1", n)
+		}
+
+		// A token that needs refreshing meets a 429 again: no password login.
+		time.Sleep(11 * time.Second)
+		sim.ClearFaults()
+		if _, err := c.Jobs(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		sim.AddFault(simulator.Fault{Endpoint: simulator.EndpointToken, Kind: simulator.TooManyRequests, RetryAfter: 10 * time.Second})
+		time.Sleep(time.Hour) // the simulator's tokens live an hour
+		if _, err := c.Jobs(context.Background()); !errors.Is(err, ErrLoginFailed) || StatusCode(err) != http.StatusTooManyRequests {
+			t.Errorf("refresh answered 429: %v", err)
+		}
+		if n := sim.Requests(simulator.EndpointToken); n != 3 {
+			t.Errorf("%d token requests, want 3: the 429, the login, and one refresh", n)
+		}
+	})
 }

@@ -96,13 +96,17 @@ func sniffJSON(body io.Reader) (io.Reader, bool) {
 // apiError reads what the API said, within a small limit, into an APIError.
 func (c *Client) apiError(req request, resp *http.Response, body io.Reader) *APIError {
 	raw, _ := io.ReadAll(io.LimitReader(body, 16<<10))
-	return &APIError{
+	e := &APIError{
 		Method:      req.method,
 		Endpoint:    req.endpoint,
 		StatusCode:  resp.StatusCode,
 		ContentType: resp.Header.Get("Content-Type"),
 		Message:     c.redact(messageOf(raw)),
 	}
+	if e.StatusCode == http.StatusTooManyRequests || e.StatusCode == http.StatusServiceUnavailable {
+		e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"))
+	}
+	return e
 }
 
 var (

@@ -66,21 +66,34 @@ func probePath(v Version) string {
 	return "/" + string(v) + "/ServiceInstance"
 }
 
+// controlPath is a path of a version no server has. A server that answers 401
+// there too authenticates before it routes, and its 401s say nothing about
+// which versions it serves.
+const controlPath = "/v0/ServiceInstance"
+
 // APIVersion returns the version in use: the configured one, or the one
-// found by probing. It probes only when no version is known, which is at the
-// first call and after ForgetVersion.
+// detected. It detects only when no version is known, which is at the first
+// call and after ForgetVersion. A detected version is the one whose token
+// endpoint answered a login, so the login is part of the detection; when
+// the server refused it, the version is still kept and the login's error
+// (wrapping ErrLoginFailed) returned.
 func (c *Client) APIVersion(ctx context.Context) (Version, error) {
 	c.versionMu.Lock()
 	defer c.versionMu.Unlock()
 	if c.version != "" {
 		return c.version, nil
 	}
-	v, why, err := c.detect(ctx)
+	p, err := c.probeVersions(ctx)
 	if err != nil {
 		return "", err
 	}
-	level.Info(c.opts.Logger).Log("msg", "REST API version chosen", "server", c.opts.Server, "version", v, "why", why)
-	c.setVersion(v)
+	v, why, err := c.chooseByLogin(ctx, p)
+	if v != "" {
+		level.Info(c.opts.Logger).Log("msg", "REST API version chosen", "server", c.opts.Server, "version", v, "why", why)
+	}
+	if err != nil {
+		return "", err
+	}
 	return v, nil
 }
 
@@ -114,33 +127,95 @@ func (c *Client) currentVersion() Version {
 	return V1
 }
 
-// detect probes the versions newest first without credentials, so that no
-// login is spent (v6 limits logins per minute): 401 means served, 404 not.
-// Anything else stops the detection, since the answer would be a guess.
-func (c *Client) detect(ctx context.Context) (Version, string, error) {
+// probed is what the probes without credentials found: the versions still
+// possible, newest first, and why.
+type probed struct {
+	candidates []Version
+	why        string
+}
+
+// probeVersions probes the versions newest first without credentials, so
+// that no login is spent on a version the server lacks (v6 limits logins
+// per minute): 404 rules a version out, and the first 401 makes it the
+// first candidate. A 401 counts only if the control path answers 404; a
+// server that answers 401 there too leaves every version not ruled out to
+// the login. Anything else stops the detection, since the answer would be
+// a guess.
+func (c *Client) probeVersions(ctx context.Context) (probed, error) {
 	var notServed []string
-	for _, v := range Versions {
+	for i, v := range Versions {
 		path := probePath(v)
-		err := c.do(ctx, request{
-			method:   http.MethodGet,
-			endpoint: path,
-			path:     path,
-			decode:   func(_ io.Reader) error { return nil },
-		})
-		switch code := StatusCode(err); {
+		switch code, err := c.probe(ctx, path); {
 		case code == http.StatusUnauthorized:
-			why := fmt.Sprintf("GET %s answered 401 without credentials", path)
+			p := probed{candidates: Versions[i:], why: fmt.Sprintf("GET %s answered 401 without credentials", path)}
 			if len(notServed) > 0 {
-				why += "; 404 for " + strings.Join(notServed, ", ")
+				p.why += " (404 for " + strings.Join(notServed, ", ") + ")"
 			}
-			return v, why, nil
+			switch code, err := c.probe(ctx, controlPath); {
+			case code == http.StatusNotFound:
+				p.why += " and GET " + controlPath + " 404"
+			case err == nil:
+				p.why = fmt.Sprintf("GET %s answered 200 without credentials, so the login tells", controlPath)
+			case code != 0:
+				p.why = fmt.Sprintf("every path answers 401 without credentials (GET %s %d), so the login tells", controlPath, code)
+			default:
+				return probed{}, fmt.Errorf("detecting the API version: %w", err)
+			}
+			return p, nil
 		case code == http.StatusNotFound:
 			notServed = append(notServed, path)
 		case err == nil:
-			return "", "", fmt.Errorf("detecting the API version: GET %s answered 200 without credentials; pin servers[].api_version", path)
+			return probed{}, fmt.Errorf("detecting the API version: GET %s answered 200 without credentials; pin servers[].api_version", path)
 		default:
-			return "", "", fmt.Errorf("detecting the API version: %w", err)
+			return probed{}, fmt.Errorf("detecting the API version: %w", err)
 		}
 	}
-	return "", "", fmt.Errorf("%w (404 for %s)", ErrNoVersion, strings.Join(notServed, ", "))
+	return probed{}, fmt.Errorf("%w (404 for %s)", ErrNoVersion, strings.Join(notServed, ", "))
+}
+
+// probe sends GET path without credentials and returns the status of an
+// answer that is not a success (0 with the error when none came).
+func (c *Client) probe(ctx context.Context, path string) (int, error) {
+	err := c.do(ctx, request{
+		method:   http.MethodGet,
+		endpoint: path,
+		path:     path,
+		decode:   func(_ io.Reader) error { return nil },
+	})
+	return StatusCode(err), err
+}
+
+// chooseByLogin logs in on the candidates in turn. A 404 on the token
+// endpoint rules a version out; any other answer settles it, and its token
+// is kept for the requests that follow. The password goes to token
+// endpoints only. A token already held for the first candidate settles it
+// without a login.
+func (c *Client) chooseByLogin(ctx context.Context, p probed) (Version, string, error) {
+	var notServed []string
+	for _, v := range p.candidates {
+		if c.currentVersion() == v && c.tokens.fresh() {
+			c.setVersion(v)
+			return v, p.why + "; a token of it is held", nil
+		}
+		tok, err := c.tokens.loginAt(ctx, v)
+		code := StatusCode(err)
+		if code == http.StatusNotFound {
+			notServed = append(notServed, "POST "+tokenPath(v))
+			continue
+		}
+		if err != nil && code == 0 {
+			return "", "", err // no answer, or a login deferred: nothing learnt
+		}
+		why := p.why
+		if len(notServed) > 0 {
+			why += "; 404 for " + strings.Join(notServed, ", ")
+		}
+		c.setVersion(v)
+		if err != nil {
+			return v, fmt.Sprintf("%s; POST %s answered %d", why, tokenPath(v), code), err
+		}
+		c.tokens.install(tok)
+		return v, fmt.Sprintf("%s; POST %s issued a token", why, tokenPath(v)), nil
+	}
+	return "", "", fmt.Errorf("%w (%s; 404 for %s)", ErrNoVersion, p.why, strings.Join(notServed, ", "))
 }

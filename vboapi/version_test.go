@@ -52,7 +52,18 @@ func (s *versionServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func newVersionClient(t *testing.T, s *versionServer, pinned Version) *Client {
 	t.Helper()
-	srv := httptest.NewServer(s)
+	return newPinnedClient(t, s, pinned)
+}
+
+// newVersionClientFor is a client that detects the version of h.
+func newVersionClientFor(t *testing.T, h http.Handler) *Client {
+	t.Helper()
+	return newPinnedClient(t, h, Auto)
+}
+
+func newPinnedClient(t *testing.T, h http.Handler, pinned Version) *Client {
+	t.Helper()
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
 	c, err := New(Options{Server: "east", BaseURL: u, Username: "svc", Password: "pw-secret-1", APIVersion: pinned, RequestTimeout: 2 * time.Second})
@@ -80,16 +91,19 @@ func TestDetectNewestServedWithoutCredentials(t *testing.T) {
 		if err != nil || v != tc.want {
 			t.Fatalf("served %v: got %q, %v; want %q", tc.served, v, err, tc.want)
 		}
-		if len(s.seen) != tc.probes {
-			t.Fatalf("served %v: %d requests %v, want %d probes", tc.served, len(s.seen), s.seen, tc.probes)
+		// The probes, the control probe, and the login that settles it.
+		want := len(s.seen) == tc.probes+2 && s.seen[tc.probes] == "GET "+controlPath+" auth=no" &&
+			s.seen[tc.probes+1] == "POST "+tokenPath(tc.want)+" auth=no"
+		if !want {
+			t.Fatalf("served %v: requests %v, want %d probes, the control probe and one login", tc.served, s.seen, tc.probes)
 		}
-		for _, line := range s.seen {
+		for _, line := range s.seen[:tc.probes+1] {
 			if !strings.HasSuffix(line, "auth=no") || !strings.HasPrefix(line, "GET ") {
 				t.Errorf("a probe carried credentials or was not a GET: %s", line)
 			}
 		}
-		// The version is kept: a second call asks nothing.
-		if v, _ := c.APIVersion(context.Background()); v != tc.want || len(s.seen) != tc.probes {
+		// The version and the token are kept: a second call asks nothing.
+		if v, _ := c.APIVersion(context.Background()); v != tc.want || len(s.seen) != tc.probes+2 {
 			t.Errorf("a second call probed again (%d requests)", len(s.seen))
 		}
 	}
