@@ -18,7 +18,7 @@ type syncWire struct {
 		Error                            *string
 	} `json:"lastSyncState"`
 	CurrentSyncState *struct {
-		Type, Status           string
+		Type, Status             string
 		ScheduledTime, StartTime *string
 	} `json:"currentSyncState"`
 }
