@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	promconfig "github.com/prometheus/common/config"
 	"github.com/prometheus/common/expfmt"
@@ -258,4 +259,96 @@ func TestSyncLog(t *testing.T) {
 		}
 		before = n
 	}
+}
+
+// TestOrganizationSyncFaultMatrix puts each fault the simulator has on
+// the sync state endpoints: a retried one leaves every series exact; a
+// lasting one fails the collector and leaves out what it spoiled, never a
+// wrong value, and the organizations' own series stay.
+func TestOrganizationSyncFaultMatrix(t *testing.T) {
+	kinds := []struct {
+		name    string
+		fault   simulator.Fault
+		retried bool
+	}{
+		{"503 once", simulator.Fault{Kind: simulator.StatusError, Status: 503, Requests: []int{1}}, true},
+		{"429 once", simulator.Fault{Kind: simulator.TooManyRequests, RetryAfter: 10 * time.Millisecond, Requests: []int{1}}, true},
+		{"reset mid-body once", simulator.Fault{Kind: simulator.ResetMidBody, Requests: []int{1}}, true},
+		{"truncated once", simulator.Fault{Kind: simulator.Truncated, Requests: []int{1}}, true},
+		{"revoked once", simulator.Fault{Kind: simulator.Revoked, Requests: []int{1}}, true},
+		{"500 always", simulator.Fault{Kind: simulator.StatusError, Status: 500}, false},
+		{"malformed JSON", simulator.Fault{Kind: simulator.MalformedJSON}, false},
+		{"HTML error page", simulator.Fault{Kind: simulator.HTMLError}, false},
+	}
+	endpoints := map[string]string{"v7": simulator.EndpointOrganizationSyncState, "v8": simulator.EndpointOrganizationsSyncState}
+	for _, v := range []string{"v7", "v8"} {
+		for _, k := range kinds {
+			t.Run(v+"/"+k.name, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					e, sim := syncExporter(t, v, syncTenant, nil, nil)
+					f := k.fault
+					f.Endpoint = endpoints[v]
+					sim.AddFault(f)
+					got, want := syncValues(t, e), truthValues(v, sim.SyncTruth())
+					for key, g := range got {
+						if w, ok := want[key]; !ok || w != g {
+							t.Errorf("%s = %v, want %v (present %v)", key, g, w, ok)
+						}
+					}
+					s := successes(t, e)["organizations"]
+					if k.retried && (len(got) != len(want) || s != 1) {
+						t.Errorf("a retried fault left %d of %d series, success %v", len(got), len(want), s)
+					}
+					if !k.retried && (s != 0 || len(got) == len(want)) {
+						t.Errorf("a lasting fault left %d of %d series, success %v", len(got), len(want), s)
+					}
+					if n := seriesCounts(t, e)["vbo365_organization_info"]; n != 3 {
+						t.Errorf("%d vbo365_organization_info series, want 3", n)
+					}
+				})
+			})
+		}
+	}
+}
+
+// syncValues are the sync state series of a scrape of e, by name and
+// organization id.
+func syncValues(t *testing.T, e *Exporter) map[string]float64 {
+	t.Helper()
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(e.Collector(context.Background()))
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, mf := range mfs {
+		if !slices.Contains(syncSeries, mf.GetName()) {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "organization_id" {
+					out[mf.GetName()+" "+l.GetValue()] = m.GetGauge().GetValue()
+				}
+			}
+		}
+	}
+	return out
+}
+
+// truthValues are the sync state series a server of version v serving
+// truth must lead to.
+func truthValues(v string, truth []simulator.SyncTruth) map[string]float64 {
+	out := map[string]float64{}
+	for _, st := range truth {
+		if st.Finished {
+			out["vbo365_organization_last_sync_success "+st.OrganizationID] = b2f(st.Result == "Success")
+			out["vbo365_organization_last_sync_end_timestamp_seconds "+st.OrganizationID] = float64(st.End.UnixNano()) / 1e9
+		}
+		if v == "v8" {
+			out["vbo365_organization_sync_running "+st.OrganizationID] = b2f(st.Current != "")
+		}
+	}
+	return out
 }
