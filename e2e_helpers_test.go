@@ -577,6 +577,10 @@ type e2eTenant struct {
 	// teams per organization.
 	workloads    bool
 	sites, teams int
+	// syncFailed makes the organization's last synchronization with the
+	// organization cache fail (--ops.sync-failed=0), so that the sync
+	// state panels and alerts have a failure to show.
+	syncFailed bool
 	// faults are --fault specs for the process alone: the twin serves
 	// without them, so its truth is what a fault-free server reports.
 	faults []string
@@ -607,6 +611,9 @@ func (s e2eTenant) args() []string {
 	if s.workloads {
 		args = append(args, "--tenant.workloads", "--tenant.sites="+n(s.sites), "--tenant.teams="+n(s.teams))
 	}
+	if s.syncFailed {
+		args = append(args, "--ops.sync-failed=0")
+	}
 	for _, f := range s.faults {
 		args = append(args, "--fault="+f)
 	}
@@ -624,8 +631,17 @@ func (s e2eTenant) options(username, password string) simulator.Options {
 			LargeGroupSize: s.largeGroupSize, Repositories: s.repositories,
 			GroupJobs: s.groupJobs, UserJobs: s.userJobs, UsersPerJob: s.perJob,
 			Workloads: s.workloads, Sites: s.sites, Teams: s.teams,
+			Ops: simulator.OpsOptions{Sync: simulator.SyncOptions{Failed: e2eOrgs(s.syncFailed)}},
 		},
 	}
+}
+
+// e2eOrgs is the tenant's one organization when on, else none.
+func e2eOrgs(on bool) simulator.OrgSet {
+	if on {
+		return simulator.OrgsOf(0)
+	}
+	return 0
 }
 
 // e2eSimProcess is a running vbo365-simulator and its in-process twin.

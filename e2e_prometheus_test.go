@@ -87,11 +87,12 @@ const (
 // It is a workload tenant: sites, teams, the jobs that select them and
 // users' archives, OneDrives and personal sites, so that every workload
 // has figures, objects not backed up and, where one repository's site data
-// fails (startV8), a workload that cannot be read while its job can.
+// fails (startV8), a workload that cannot be read while its job can. Its
+// organization's last synchronization with the organization cache failed.
 var e2eHarnessTenant = e2eTenant{
 	seed: 29, users: 150, groups: 0, groupSize: 20, largeGroupSize: 100,
 	repositories: 2, groupJobs: 3, userJobs: 4, perJob: 5, backedUp: 0.9,
-	workloads: true, sites: 12, teams: 6,
+	workloads: true, sites: 12, teams: 6, syncFailed: true,
 }
 
 // e2eHarnessUnprotectedSeries is unprotected_mailbox_series of the
@@ -893,6 +894,63 @@ var e2eWorkloadCountAlerts = map[string]string{
 	"Vbo365PersonalSitesNotBackedUp": "personal_site",
 	"Vbo365SitesNotBackedUp":         "site",
 	"Vbo365TeamsNotBackedUp":         "team",
+}
+
+// TestE2EOrganizationSync: the 8.x server's organization failed its last
+// synchronization with the organization cache; Prometheus holds that, the
+// time it ended as the simulator served it, and the failing alert's query
+// selects it while the stale one does not. The v1 server has no sync state.
+func TestE2EOrganizationSync(t *testing.T) {
+	h := e2eSharedPrometheus(t)
+	truth := h.v8.twin.SyncTruth()
+	if len(truth) != 1 || truth[0].Result != "Error" {
+		t.Fatalf("the v8 tenant's sync state is %+v, want one organization whose last synchronization failed; change e2eHarnessTenant", truth)
+	}
+	st := truth[0]
+	at := h.v8Settled(t)
+	one := func(expr string) e2ePromSample {
+		t.Helper()
+		vs := h.vectorAt(t, expr, at)
+		if len(vs) != 1 {
+			t.Fatalf("%s: %d series, want 1: %+v", expr, len(vs), vs)
+		}
+		if id := vs[0].labels["organization_id"]; id != st.OrganizationID {
+			t.Errorf("%s: organization_id %q, want %q", expr, id, st.OrganizationID)
+		}
+		return vs[0]
+	}
+	sel := fmt.Sprintf(`{server=%q}`, e2eHarnessV8Server)
+	if s := one("vbo365_organization_last_sync_success" + sel); s.value != 0 {
+		t.Errorf("vbo365_organization_last_sync_success = %s, want 0", s.raw)
+	}
+	if s := one("vbo365_organization_last_sync_end_timestamp_seconds" + sel); s.value != float64(st.End.Unix()) {
+		t.Errorf("vbo365_organization_last_sync_end_timestamp_seconds = %s, want %d", s.raw, st.End.Unix())
+	}
+	if s := one("vbo365_organization_sync_running" + sel); s.value != 0 {
+		t.Errorf("vbo365_organization_sync_running = %s, want 0", s.raw)
+	}
+	rules := map[string]string{}
+	qs, err := e2eRuleQueries(filepath.Join(e2eDeployDir, "prometheus", "vbo365-rules.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qs {
+		for _, name := range []string{"Vbo365OrganizationSyncFailing", "Vbo365OrganizationSyncStale"} {
+			if strings.HasSuffix(q.source, fmt.Sprintf("alert %q", name)) {
+				rules[name] = q.expr
+			}
+		}
+	}
+	if len(rules) != 2 {
+		t.Fatalf("found the queries of %v in the rules file, want both sync alerts", rules)
+	}
+	one("(" + rules["Vbo365OrganizationSyncFailing"] + ")" + ` and on (server) vbo365_up{server="` + e2eHarnessV8Server + `"}`)
+	if vs := h.vectorAt(t, rules["Vbo365OrganizationSyncStale"], at); len(vs) != 0 {
+		t.Errorf("Vbo365OrganizationSyncStale selects %+v; the last synchronization ended under an hour ago", vs)
+	}
+	if vs := h.vectorAt(t, fmt.Sprintf(`{__name__=~"vbo365_organization_(last_sync_.*|sync_running)",server=%q}`, e2eHarnessServer), at); len(vs) != 0 {
+		t.Errorf("the v1 server has sync state series: %+v", vs)
+	}
 }
 
 // TestE2EPrometheusV8Workloads checks the per-workload figures a real

@@ -47,6 +47,11 @@ type ServerResult struct {
 	License      *vboapi.License
 	Repositories []vboapi.Repository
 	Proxies      []vboapi.Proxy
+	// OrganizationSync is what the organizations collector read of the
+	// organizations' synchronization with the organization cache (v7 and
+	// later), in list order: those whose state it could read. Nil on v6,
+	// or when the collector is off or could not read the list.
+	OrganizationSync []OrganizationSync
 }
 
 // collector returns the outcome of the named collector, nil when it is off.

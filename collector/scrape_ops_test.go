@@ -170,6 +170,17 @@ func TestOrganizationsCollector(t *testing.T) {
 			want.timestamp(organizationLastBackupDesc, o.LastBackup, labels...)
 			want.gauge(organizationInfoDesc, 1, with(labels, o.Name, "Office365", "Worldwide")...)
 		}
+		for _, st := range sim.SyncTruth() {
+			if v == "v6" {
+				break
+			}
+			labels := []string{"east", st.OrganizationID, st.OrganizationName}
+			want.gauge(organizationSyncSuccessDesc, b2f(st.Result == "Success"), labels...)
+			want.timestamp(organizationSyncEndDesc, st.End, labels...)
+			if v == "v8" {
+				want.gauge(organizationSyncRunningDesc, 0, labels...)
+			}
+		}
 		compareScraper(t, e, organizationsScraper{}, want)
 	})
 }
@@ -229,6 +240,8 @@ func TestFailingCollectorIsLocal(t *testing.T) {
 		{simulator.EndpointCopyJobs, "copyjobs", modernVersions},
 		{simulator.EndpointJobSessions, "sessions", modernVersions},
 		{simulator.EndpointProcessedObjects, "sessions", []string{"v7", "v8"}},
+		{simulator.EndpointOrganizationSyncState, "organizations", []string{"v7"}},
+		{simulator.EndpointOrganizationsSyncState, "organizations", []string{"v8"}},
 	} {
 		for _, v := range tc.versions {
 			t.Run(tc.endpoint+"/"+v, func(t *testing.T) {

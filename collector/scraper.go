@@ -54,6 +54,17 @@ type Target struct {
 	// proxies scrapers keep a typed copy of what they read (each its own
 	// field, so they may run at once); nil outside a poll.
 	res *ServerResult
+	// Logger, with the server's name, is for what a scraper reports
+	// besides its error; nil logs nothing.
+	Logger log.Logger
+}
+
+// logger is t.Logger, or one that discards when there is none.
+func (t *Target) logger() log.Logger {
+	if t.Logger == nil {
+		return log.NewNopLogger()
+	}
+	return t.Logger
 }
 
 // TargetJob is a job a per-job series is labelled with.
@@ -86,7 +97,7 @@ var scrapers = []struct {
 	{true, func(Collectors) Scraper { return repositoriesScraper{} }},
 	{true, func(c Collectors) Scraper { return proxiesScraper{extendedView: c.ProxyExtendedView} }},
 	{true, func(Collectors) Scraper { return healthScraper{} }},
-	{true, func(Collectors) Scraper { return organizationsScraper{} }},
+	{true, newOrganizationsScraper},
 	{true, func(Collectors) Scraper { return copyJobsScraper{} }},
 }
 
@@ -294,7 +305,8 @@ func with(labels []string, extra ...string) []string {
 // list (jobs, which took listTook), concurrently: they share the client's
 // request slots. A panic fails its collector only.
 func (p *poller) runCollectors(ctx context.Context, res *ServerResult, jobs []vboapi.Job, listTook time.Duration) {
-	t := &Target{Server: p.cfg.Name, Client: p.client, Version: res.APIVersion, PageSize: p.cfg.PageSize, ServerJobs: jobs, res: res}
+	t := &Target{Server: p.cfg.Name, Client: p.client, Version: res.APIVersion, PageSize: p.cfg.PageSize, ServerJobs: jobs, res: res,
+		Logger: log.With(p.logger, "server", p.cfg.Name)}
 	for _, j := range res.Jobs {
 		if j.Job != nil {
 			t.Jobs = append(t.Jobs, TargetJob{ID: j.ID, Name: j.Name})

@@ -16,6 +16,7 @@ func walkOperations(c *apiClient) {
 	walkCopyJobs(c)
 	walkSessions(c)
 	walkObjectStorage(c)
+	walkSyncStates(c)
 	c.expect(http.StatusNotFound, http.MethodGet, "/JobSessions/"+absentID, nil, true)
 	c.expect(http.StatusNotFound, http.MethodGet, "/CopyJobs/"+absentID, nil, true)
 	c.expect(http.StatusNotFound, http.MethodGet, "/Proxies/"+absentID, nil, true)
@@ -150,6 +151,7 @@ func expectedOpsOps(ver string) []string {
 		p + "/CopyJobs 200", p + "/CopyJobs/{id} 200", p + "/CopyJobs/{id} 404",
 		p + "/JobSessions 200", p + "/JobSessions/{jobSessionsId} 200", p + "/JobSessions/{jobSessionsId} 404",
 	}
+	ops = append(ops, expectedSyncOps(ver)...)
 	if ver != "v8" {
 		ops = append(ops, p+"/objectstoragerepositories 200", p+"/objectstoragerepositories/{repositoryId} 200",
 			p+"/objectstoragerepositories/{repositoryId} 404")

@@ -75,7 +75,8 @@ type Fault struct {
 	// JobID restricts the fault to requests for this id; Requests then
 	// count that id's requests only. It is the job id on job endpoints
 	// (job, mailboxes, selected-items, excluded-items), the organization id
-	// on organization, organization-jobs, users and groups, the group id on
+	// on organization, organization-jobs, users, groups and
+	// organization-sync-state, the group id on
 	// group-members and the repository id on repository and user-data.
 	JobID string
 	// Kind is how the selected requests are spoiled.

@@ -35,6 +35,8 @@ type OpsOptions struct {
 	// TenantOptions.Now (default 200 days). A negative value means it
 	// expired that long ago, and its status is Expired.
 	LicenseExpiresIn time.Duration
+	// Sync shapes the organizations' synchronization state (v7, v8).
+	Sync SyncOptions
 }
 
 func (o *OpsOptions) applyDefaults() {

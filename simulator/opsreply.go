@@ -67,6 +67,10 @@ func (v *vreq) handleOps() (rep *reply, ok bool) {
 		return v.proxies(), true
 	case EndpointObjectStorages, EndpointObjectStorage:
 		return v.objectStorages(), true
+	case EndpointOrganizationSyncState:
+		return v.syncState(), true
+	case EndpointOrganizationsSyncState:
+		return v.syncStates(), true
 	}
 	return nil, false
 }

@@ -34,6 +34,8 @@ func routeV(r *http.Request, v int, seg []string) routed {
 		rt.endpoint, rt.jobID = EndpointExcludedItems, seg[1]
 	case n == 1 && is(0, "Organizations"):
 		rt.endpoint = EndpointOrganizations
+	case n == 2 && is(0, "Organizations") && is(1, "SyncState") && v >= 8, n == 3 && is(0, "Organizations") && id(1) && is(2, "SyncState") && v >= 7:
+		rt.endpoint, rt.jobID, rt.orgID = syncRoute(seg)
 	case n == 2 && is(0, "Organizations") && id(1):
 		rt.endpoint, rt.jobID, rt.orgID = EndpointOrganization, seg[1], seg[1]
 	case n == 3 && is(0, "Organizations") && id(1) && is(2, "Jobs") && v <= 7:

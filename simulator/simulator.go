@@ -147,6 +147,12 @@ const (
 	EndpointProxy                = "proxy"
 	EndpointObjectStorages       = "object-storages" // v6, v7
 	EndpointObjectStorage        = "object-storage"  // v6, v7
+
+	// The organizations' synchronization with the organization cache:
+	// one organization's (v7, v8; Fault.JobID selects the organization),
+	// every organization's at once (v8).
+	EndpointOrganizationSyncState  = "organization-sync-state"
+	EndpointOrganizationsSyncState = "organizations-sync-state"
 )
 
 // Endpoints lists every endpoint name, for parsers and help texts.
@@ -158,7 +164,8 @@ var Endpoints = []string{EndpointToken, EndpointJobs, EndpointJob, EndpointMailb
 	EndpointSites, EndpointTeams, EndpointSiteData, EndpointTeamData,
 	EndpointLicense, EndpointLicensingInformation, EndpointJobSessions, EndpointJobSessionsByJob,
 	EndpointJobSession, EndpointProcessedObjects, EndpointCopyJobs, EndpointCopyJob,
-	EndpointProxies, EndpointProxy, EndpointObjectStorages, EndpointObjectStorage}
+	EndpointProxies, EndpointProxy, EndpointObjectStorages, EndpointObjectStorage,
+	EndpointOrganizationSyncState, EndpointOrganizationsSyncState}
 
 // DefaultPublicURL is the host every _links href points at unless
 // Options.PublicURL says otherwise.

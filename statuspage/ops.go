@@ -29,7 +29,8 @@ type opsRow struct {
 	Alarm bool
 }
 
-// opsViews are the licence, proxies and repositories tables of r, from
+// opsViews are the licence, proxies, repositories and organization sync
+// tables of r, from
 // what the last poll kept: none of them calls the API.
 func opsViews(now time.Time, r *collector.ServerResult) []opsView {
 	lic := opsView{Collector: "license", Title: "licence", Columns: []string{"status", "type", "expires", "units used"}}
@@ -49,7 +50,8 @@ func opsViews(now time.Time, r *collector.ServerResult) []opsView {
 			proxies.Rows = append(proxies.Rows, proxyRow(p))
 		}
 	}
-	for _, v := range []*opsView{&lic, &repos, &proxies} {
+	sync := syncView(now, r)
+	for _, v := range []*opsView{&lic, &repos, &proxies, &sync} {
 		if len(v.Rows) == 0 && v.Note == "" {
 			v.Note = "none"
 			if v.Err != "" {
@@ -58,7 +60,7 @@ func opsViews(now time.Time, r *collector.ServerResult) []opsView {
 		}
 	}
 	// The two small tables first, so that they fit side by side.
-	return []opsView{lic, proxies, repos}
+	return []opsView{lic, proxies, repos, sync}
 }
 
 // outcome fills v's note or error from the outcome of its collector in r,

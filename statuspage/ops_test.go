@@ -121,11 +121,38 @@ func checkOps(t *testing.T, page string, sim *simulator.Simulator) {
 		t.Errorf("%d of %d proxies offline; the page should show both", offline, len(inv.Proxies))
 	}
 
-	for coll, what := range map[string]string{"license": "licence", "repositories": "repositories", "proxies": "proxies"} {
+	checkSyncTable(t, page, sim)
+
+	for coll, what := range map[string]string{"license": "licence", "repositories": "repositories", "proxies": "proxies", "organizations": "organization sync state"} {
 		want := "not read: REST API v1 has no " + what + " (collector skipped)"
 		if got := visible(opsTable(t, page, "east", coll)); !strings.HasSuffix(got, want) {
 			t.Errorf("east's %s: %q, want it to end in %q", coll, got, want)
 		}
+	}
+}
+
+// checkSyncTable checks west's organization cache table against the
+// simulator's truth: time, result and state, and marked when it failed.
+func checkSyncTable(t *testing.T, page string, sim *simulator.Simulator) {
+	t.Helper()
+	sync := opsTable(t, page, "west", "organizations")
+	var failed []string
+	for _, st := range sim.SyncTruth() {
+		got, alarm := opsRowText(t, sync, st.OrganizationID)
+		prefix := st.OrganizationName + " " + st.End.UTC().Format(time.RFC3339) + " ("
+		suffix := " ago) " + map[string]string{"Success": "Success", "Error": "Error (message in the exporter log)"}[st.Result] + " no"
+		if !strings.HasPrefix(got, prefix) || !strings.HasSuffix(got, suffix) || alarm != (st.Result != "Success") {
+			t.Errorf("sync row = %q (marked %v)\nwant %q…%q", got, alarm, prefix, suffix)
+		}
+		if st.Result != "Success" {
+			failed = append(failed, st.OrganizationID)
+		}
+	}
+	if len(failed) == 0 {
+		t.Error("no organization of west failed to synchronize; the page should show one")
+	}
+	if strings.Contains(page, simulator.DefaultSyncError) {
+		t.Error("the page shows a synchronization's error message, which is for the log")
 	}
 }
 
@@ -299,5 +326,69 @@ func TestSizeAndPercent(t *testing.T) {
 		if got := percent(tc.part, tc.whole); got != tc.want {
 			t.Errorf("percent(%d, %d) = %q, want %q", tc.part, tc.whole, got, tc.want)
 		}
+	}
+}
+
+// TestStatusPageSync renders the organization cache table of made-up
+// polls: every state of a synchronization on v8 and v7, v6 that has none,
+// and the collector failed or off.
+func TestStatusPageSync(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	const head = "organization cache synchronization organization last finished result under way"
+	at := func(d time.Duration) time.Time { return now.Add(-d) }
+	sync := func(id, name string, st vboapi.OrganizationSyncState) collector.OrganizationSync {
+		return collector.OrganizationSync{ID: id, Name: name, State: st}
+	}
+	v8 := []collector.OrganizationSync{
+		sync("o1", "contoso", vboapi.OrganizationSyncState{LastResult: "Success", LastEnd: at(30 * time.Minute), RunningKnown: true}),
+		sync("o2", "fabrikam", vboapi.OrganizationSyncState{LastResult: "Error", LastEnd: at(time.Hour), LastError: "secret-ish tenant detail",
+			CurrentStatus: "Queued", RunningKnown: true}),
+		sync("o3", "northwind", vboapi.OrganizationSyncState{CurrentStatus: "Running", RunningKnown: true}),
+		sync("o4", "tailspin", vboapi.OrganizationSyncState{LastResult: "Success", LastEnd: at(27 * time.Hour), RunningKnown: true}),
+		sync("o5", "<litware>", vboapi.OrganizationSyncState{LastResult: "Cancelled", LastEnd: at(time.Minute), RunningKnown: true}),
+	}
+	v7 := []collector.OrganizationSync{sync("o1", "contoso", vboapi.OrganizationSyncState{LastResult: "Success", LastEnd: at(2 * time.Hour)})}
+	ran := []*collector.CollectorResult{{Name: "jobs"}, {Name: "organizations"}}
+	failed := []*collector.CollectorResult{{Name: "jobs"}, {Name: "organizations", Err: errors.New("sync state of organization \"fabrikam\": HTTP 500")}}
+	for _, tc := range []struct {
+		name   string
+		res    collector.ServerResult
+		want   string
+		alarms []string
+	}{
+		{"v8", collector.ServerResult{APIVersion: vboapi.V8, Collectors: ran, OrganizationSync: v8}, head +
+			" contoso 2026-03-01T11:30:00Z (30m0s ago) Success no" +
+			" fabrikam 2026-03-01T11:00:00Z (1h0m0s ago) Error (message in the exporter log) queued" +
+			" northwind never – running" +
+			" tailspin 2026-02-28T09:00:00Z (27h0m0s ago) Success no" +
+			" <litware> 2026-03-01T11:59:00Z (1m0s ago) Cancelled (not documented) no",
+			[]string{"o2", "o3", "o4", "o5"}},
+		{"v7", collector.ServerResult{APIVersion: vboapi.V7, Collectors: ran, OrganizationSync: v7}, head +
+			" contoso 2026-03-01T10:00:00Z (2h0m0s ago) Success – (v7 does not say)", nil},
+		{"v7 partly read", collector.ServerResult{APIVersion: vboapi.V7, Collectors: failed, OrganizationSync: v7},
+			`organization cache synchronization Failed: sync state of organization "fabrikam": HTTP 500 organization last finished result under way` +
+				" contoso 2026-03-01T10:00:00Z (2h0m0s ago) Success – (v7 does not say)", nil},
+		{"v8 not read", collector.ServerResult{APIVersion: vboapi.V8, Collectors: failed},
+			`organization cache synchronization Failed: sync state of organization "fabrikam": HTTP 500 not read`, nil},
+		{"v6", collector.ServerResult{APIVersion: vboapi.V6, Collectors: ran},
+			"organization cache synchronization not read: REST API v6 has no synchronization state (it reads the live directory)", nil},
+		{"off", collector.ServerResult{APIVersion: vboapi.V8, Collectors: ran[:1]},
+			"organization cache synchronization not read: the organizations collector is off (--no-collector.organizations)", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := tc.res
+			res.Server, res.Up, res.Start = "north", true, now.Add(-time.Minute)
+			page := render(t, now, &res)
+			table := opsTable(t, page, "north", "organizations")
+			if got, want := visible(table[strings.Index(table, ">")+1:]), "north "+tc.want; got != want {
+				t.Errorf("\n got %q\nwant %q", got, want)
+			}
+			if got := alarms(table); !slices.Equal(got, tc.alarms) {
+				t.Errorf("marked %v, want %v", got, tc.alarms)
+			}
+			if strings.Contains(page, "secret-ish") || strings.Contains(page, "<litware>") {
+				t.Error("the page shows a synchronization's message, or an unescaped name")
+			}
+		})
 	}
 }

@@ -72,7 +72,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type serverView struct {
 	Name, Up, Polled, Duration, LastError, LastErrorAt string
 	Jobs                                               []jobView
-	Ops                                                []opsView // licence, proxies, repositories
+	Ops                                                []opsView // licence, proxies, repositories, organization sync
 }
 
 type jobView struct {

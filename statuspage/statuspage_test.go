@@ -32,7 +32,8 @@ const password = "status-page-password-7f3a"
 
 // fixture is the status page of an exporter of two simulators: west, a v8
 // server with a near-full repository, an immutable archive repository and
-// an offline proxy; east, a v1 server (whose version has no licence,
+// an offline proxy, and whose organization's last synchronization failed;
+// east, a v1 server (whose version has no licence,
 // repositories or proxies) with one failing job. reg holds the exporter's
 // own metrics.
 type fixture struct {
@@ -45,7 +46,8 @@ type fixture struct {
 // v8Tenant is west's: three jobs, and every state the operations tables
 // show.
 var v8Tenant = simulator.TenantOptions{Users: 30, GroupJobs: 1, UserJobs: 1, Workloads: true,
-	Ops: simulator.OpsOptions{ArchiveRepositories: 1, NearFullRepository: true, OfflineProxy: true}}
+	Ops: simulator.OpsOptions{ArchiveRepositories: 1, NearFullRepository: true, OfflineProxy: true,
+		Sync: simulator.SyncOptions{Failed: simulator.OrgsOf(0)}}}
 
 func pageUnderTest(t *testing.T) *fixture {
 	t.Helper()

@@ -80,6 +80,8 @@ var fixtureOps = []struct {
 	{"job_sessions", []string{"/JobSessions"}, []Version{V6, V7, V8}},
 	{"job_sessions", []string{"/Jobs/{jobId}/JobSessions"}, []Version{V6}},
 	{"processed_objects", []string{"/JobSessions/{sessionId}/ProcessedObjects"}, []Version{V7, V8}},
+	{"syncstate", []string{"/Organizations/{organizationId}/SyncState"}, []Version{V7}},
+	{"syncstate", []string{"/Organizations/SyncState"}, []Version{V8}},
 }
 
 // maxFixtureBytes keeps the fixtures readable.

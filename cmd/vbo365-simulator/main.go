@@ -35,6 +35,7 @@ type config struct {
 	tls, entireOrg, partialOrg                        bool
 	mailboxes, logLevel, logFormat, apiVersions       string
 	faults                                            []string
+	syncFailed, syncNever, syncRunning, syncQueued    []int
 	opts                                              simulator.Options
 }
 
@@ -92,6 +93,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	app.Flag("ops.offline-proxy", "v6+ operations: the last proxy is Offline (and, on v8, in maintenance mode).").BoolVar(&ops.OfflineProxy)
 	app.Flag("ops.unhealthy", "v8 operations: GET /v8/Health reports the PostgreSQL configuration database Unhealthy.").BoolVar(&ops.Unhealthy)
 	app.Flag("ops.license-expires-in", "v6+ operations: when the licence expires, from the minute the simulator starts, e.g. 20d; negative: it expired that long ago, with status Expired (0 = 200d).").Default("0s").DurationVar(&ops.LicenseExpiresIn)
+	c.addSyncFlags(app)
 	app.Flag("fault", "Fault spec, repeatable: [ENDPOINT:]KEY=VALUE[:KEY=VALUE...], e.g. mailboxes:status=503:requests=1,2 or mailboxes:kind=slow-drip:probability=0.1.").StringsVar(&c.faults)
 	app.Flag("log.level", "Log level; debug logs every request.").Default("info").EnumVar(&c.logLevel, "debug", "info", "warn", "error")
 	app.Flag("log.format", "Log format.").Default("logfmt").EnumVar(&c.logFormat, "logfmt", "json")
@@ -109,6 +111,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, err
 	}
 	c.opts.Tenant.NoEntireOrgJob, c.opts.Tenant.NoPartialOrgJob = !c.entireOrg, !c.partialOrg
+	if err := c.applySync(); err != nil {
+		return nil, err
+	}
 	c.opts.Username, c.opts.Password = c.username, c.password
 	if c.passwordFile != "" {
 		b, err := os.ReadFile(c.passwordFile)
@@ -284,4 +289,30 @@ func logRequests(next http.Handler, logger log.Logger) http.Handler {
 		}()
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// addSyncFlags adds the --ops.sync-* flags, which name organizations by
+// index: simulator.SyncOptions keeps them as sets for applySync to fill.
+func (c *config) addSyncFlags(app *kingpin.Application) {
+	ops := &c.opts.Tenant.Ops
+	app.Flag("ops.sync-failed", "v7/v8 operations: index (from 0) of an organization whose last synchronization with the organization cache failed; repeatable.").IntsVar(&c.syncFailed)
+	app.Flag("ops.sync-error", "v7/v8 operations: the failed synchronizations' error message (empty: a Microsoft Graph permissions failure).").StringVar(&ops.Sync.Error)
+	app.Flag("ops.sync-never", "v7/v8 operations: index of an organization that has never finished a synchronization; repeatable.").IntsVar(&c.syncNever)
+	app.Flag("ops.sync-running", "v8 operations: index of an organization whose synchronization is running; repeatable.").IntsVar(&c.syncRunning)
+	app.Flag("ops.sync-queued", "v8 operations: index of an organization whose synchronization is queued; repeatable.").IntsVar(&c.syncQueued)
+}
+
+// applySync turns the --ops.sync-* indices into simulator.SyncOptions.
+func (c *config) applySync() error {
+	for _, set := range [][]int{c.syncFailed, c.syncNever, c.syncRunning, c.syncQueued} {
+		for _, i := range set {
+			if i < 0 || i >= 64 {
+				return fmt.Errorf("--ops.sync-*: organization index %d is not between 0 and 63", i)
+			}
+		}
+	}
+	sync := &c.opts.Tenant.Ops.Sync
+	sync.Failed, sync.Never = simulator.OrgsOf(c.syncFailed...), simulator.OrgsOf(c.syncNever...)
+	sync.Running, sync.Queued = simulator.OrgsOf(c.syncRunning...), simulator.OrgsOf(c.syncQueued...)
+	return nil
 }

@@ -54,12 +54,15 @@ func TestParseFlagsOps(t *testing.T) {
 	}
 
 	c, err = parseFlags([]string{"--api-versions=v6,v7,v8", "--ops.sessions-per-job=3", "--ops.archive-repositories=2",
-		"--ops.near-full-repository", "--ops.offline-proxy", "--ops.unhealthy", "--ops.license-expires-in=20d"}, io.Discard)
+		"--ops.near-full-repository", "--ops.offline-proxy", "--ops.unhealthy", "--ops.license-expires-in=20d",
+		"--ops.sync-failed=1", "--ops.sync-failed=2", "--ops.sync-error=denied", "--ops.sync-never=0", "--ops.sync-running=0", "--ops.sync-queued=3"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := simulator.OpsOptions{Sessions: 3, ArchiveRepositories: 2, NearFullRepository: true, OfflineProxy: true,
-		Unhealthy: true, LicenseExpiresIn: 20 * 24 * time.Hour}
+		Unhealthy: true, LicenseExpiresIn: 20 * 24 * time.Hour,
+		Sync: simulator.SyncOptions{Failed: simulator.OrgsOf(1, 2), Error: "denied", Never: simulator.OrgsOf(0),
+			Running: simulator.OrgsOf(0), Queued: simulator.OrgsOf(3)}}
 	if c.opts.Tenant.Ops != want {
 		t.Fatalf("parsed %+v, want %+v", c.opts.Tenant.Ops, want)
 	}
@@ -102,6 +105,14 @@ func TestParseFlagsOps(t *testing.T) {
 	for _, bad := range []string{"--ops.sessions-per-job=many", "--ops.license-expires-in=soon"} {
 		if _, err := parseFlags([]string{bad}, io.Discard); err == nil {
 			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+func TestParseFlagsSyncIndex(t *testing.T) {
+	for _, arg := range []string{"--ops.sync-failed=64", "--ops.sync-queued=-1"} {
+		if _, err := parseFlags([]string{arg}, io.Discard); err == nil {
+			t.Errorf("%s accepted", arg)
 		}
 	}
 }
