@@ -130,7 +130,7 @@ func (l *tlicense) status(now time.Time) string {
 // buildProxies makes one proxy per repository, under the proxyId the
 // repository already names.
 func (o *ops) buildProxies(s *Simulator, t *tenant, rng *rand.Rand) {
-	build := builds[s.newest()]
+	build := s.build()
 	for i, r := range t.repos {
 		p := &tproxy{
 			id:     r.proxyID,

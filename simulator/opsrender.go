@@ -314,6 +314,9 @@ func (v *vreq) renderSession(w *jw, s *tsession) {
 		w.tri("jobWillBeRetried", s.willRetry)
 	}
 	w.num("progress", int64(s.objects))
+	if v.v8Is80() {
+		w.num("total", int64(s.job.scope.users.count()))
+	}
 	if ver >= 7 {
 		w.str("jobType", pick(s.copy != nil, "Copy", "Backup"))
 	}
