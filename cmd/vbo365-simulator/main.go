@@ -66,6 +66,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	app.Flag("bools-as-json", "Render booleans as JSON true/false instead of quoted strings.").BoolVar(&c.opts.BoolsAsJSON)
 	app.Flag("backed-up-spelling", "Mailbox field name.").Default("isBackedUp").EnumVar(&c.opts.BackedUpSpelling, "isBackedUp", "isBackedup")
 	app.Flag("api-versions", "Comma-separated API prefixes served, from v1, v6, v7, v8 (a real 8.x server, as in make demo: v6,v7,v8).").Default("v1").StringVar(&c.apiVersions)
+	app.Flag("v8-release", "Minor release of 8.x whose shapes /v8 serves, with a build number of it on every prefix: 8.4 (dataLocation on users, groups, sites and teams) or 8.0 (jobs with totalObjects and processedObjects, sessions with total).").
+		Default(simulator.V8Release84).EnumVar(&c.opts.V8Release, simulator.V8Release80, simulator.V8Release84)
 	t := &c.opts.Tenant
 	app.Flag("tenant.organizations", "v6+ tenant: Microsoft 365 organizations.").Default("1").IntVar(&t.Organizations)
 	app.Flag("tenant.users", "v6+ tenant: users per organization, shared and public mailboxes included.").Default("200").IntVar(&t.Users)
@@ -90,6 +92,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	app.Flag("ops.near-full-repository", "v6+ operations: the first repository reports 2% free space.").BoolVar(&ops.NearFullRepository)
 	app.Flag("ops.offline-proxy", "v6+ operations: the last proxy is Offline (and, on v8, in maintenance mode).").BoolVar(&ops.OfflineProxy)
 	app.Flag("ops.unhealthy", "v8 operations: GET /v8/Health reports the PostgreSQL configuration database Unhealthy.").BoolVar(&ops.Unhealthy)
+	app.Flag("ops.unknown-values", "v6+ operations: serve values Veeam's schemas do not list, as real servers do: licence type Free and status Grace, a job and a copy job Paused, a proxy in status Maintenance, an OracleCloud object storage, a Degraded NATS health entry (v8).").BoolVar(&ops.UnknownValues)
 	app.Flag("ops.license-expires-in", "v6+ operations: when the licence expires, from the minute the simulator starts, e.g. 20d; negative: it expired that long ago, with status Expired (0 = 200d).").Default("0s").DurationVar(&ops.LicenseExpiresIn)
 	app.Flag("fault", "Fault spec, repeatable: [ENDPOINT:]KEY=VALUE[:KEY=VALUE...], e.g. mailboxes:status=503:requests=1,2 or mailboxes:kind=slow-drip:probability=0.1.").StringsVar(&c.faults)
 	app.Flag("log.level", "Log level; debug logs every request.").Default("info").EnumVar(&c.logLevel, "debug", "info", "warn", "error")
