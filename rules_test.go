@@ -299,7 +299,7 @@ func TestDeployRulesContent(t *testing.T) {
 		"Vbo365LicenseExceeded", "Vbo365LicenseExpiring", "Vbo365LicenseExpired",
 		"Vbo365OrganizationNotBackedUp", "Vbo365ServerUnhealthy", "Vbo365ProxyOffline",
 		"Vbo365ProxyInMaintenance", "Vbo365RepositoryLowFreeSpace", "Vbo365RepositoryVeryLowFreeSpace",
-		"Vbo365RepositoryImmutabilityShortened",
+		"Vbo365RepositoryImmutabilityShortened", "Vbo365UnknownStatus",
 	}
 	// So do the workload alerts (docs/alerts-workloads.md).
 	workloads := []string{
