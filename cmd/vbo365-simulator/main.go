@@ -84,16 +84,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	app.Flag("tenant.sites", "v6+ tenant with --tenant.workloads: sites per organization, its groups' sites included (0 = 12).").Default("0").IntVar(&t.Sites)
 	app.Flag("tenant.teams", "v6+ tenant with --tenant.workloads: teams per organization (0 = 6).").Default("0").IntVar(&t.Teams)
 	app.Flag("tenant.backed-up-fraction", "v6+ tenant: share of in-scope mailboxes backed up, 0..1 (unset or 0: --backed-up-fraction; negative: none).").Float64Var(&t.BackedUpFraction)
-	// The operations data beside the tenant (simulator.OpsOptions); each
-	// default leaves it as the library's defaults make it.
-	ops := &t.Ops
-	app.Flag("ops.sessions-per-job", "v6+ operations: scheduled runs in every job's session history, retries not counted (0 = 10, -1 = none).").Default("0").IntVar(&ops.Sessions)
-	app.Flag("ops.archive-repositories", "v6+ operations: archive-tier object storage repositories, each with a backup copy job; the first is immutable for 30 days and 2% short of its size limit (0 = none, and no copy jobs).").Default("0").IntVar(&ops.ArchiveRepositories)
-	app.Flag("ops.near-full-repository", "v6+ operations: the first repository reports 2% free space.").BoolVar(&ops.NearFullRepository)
-	app.Flag("ops.offline-proxy", "v6+ operations: the last proxy is Offline (and, on v8, in maintenance mode).").BoolVar(&ops.OfflineProxy)
-	app.Flag("ops.unhealthy", "v8 operations: GET /v8/Health reports the PostgreSQL configuration database Unhealthy.").BoolVar(&ops.Unhealthy)
-	app.Flag("ops.unknown-values", "v6+ operations: serve values Veeam's schemas do not list, as real servers do: licence type Free and status Grace, a job and a copy job Paused, a proxy in status Maintenance, an OracleCloud object storage, a Degraded NATS health entry (v8).").BoolVar(&ops.UnknownValues)
-	app.Flag("ops.license-expires-in", "v6+ operations: when the licence expires, from the minute the simulator starts, e.g. 20d; negative: it expired that long ago, with status Expired (0 = 200d).").Default("0s").DurationVar(&ops.LicenseExpiresIn)
+	opsFlags(app, &t.Ops)
 	app.Flag("fault", "Fault spec, repeatable: [ENDPOINT:]KEY=VALUE[:KEY=VALUE...], e.g. mailboxes:status=503:requests=1,2 or mailboxes:kind=slow-drip:probability=0.1.").StringsVar(&c.faults)
 	app.Flag("log.level", "Log level; debug logs every request.").Default("info").EnumVar(&c.logLevel, "debug", "info", "warn", "error")
 	app.Flag("log.format", "Log format.").Default("logfmt").EnumVar(&c.logFormat, "logfmt", "json")
@@ -120,6 +111,19 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		c.opts.Password = strings.TrimRight(string(b), "\r\n")
 	}
 	return c, nil
+}
+
+// opsFlags adds the --ops.* flags, for the operations data beside the
+// tenant (simulator.OpsOptions); each default leaves it as the library's
+// defaults make it.
+func opsFlags(app *kingpin.Application, ops *simulator.OpsOptions) {
+	app.Flag("ops.sessions-per-job", "v6+ operations: scheduled runs in every job's session history, retries not counted (0 = 10, -1 = none).").Default("0").IntVar(&ops.Sessions)
+	app.Flag("ops.archive-repositories", "v6+ operations: archive-tier object storage repositories, each with a backup copy job; the first is immutable for 30 days and 2% short of its size limit (0 = none, and no copy jobs).").Default("0").IntVar(&ops.ArchiveRepositories)
+	app.Flag("ops.near-full-repository", "v6+ operations: the first repository reports 2% free space.").BoolVar(&ops.NearFullRepository)
+	app.Flag("ops.offline-proxy", "v6+ operations: the last proxy is Offline (and, on v8, in maintenance mode).").BoolVar(&ops.OfflineProxy)
+	app.Flag("ops.unhealthy", "v8 operations: GET /v8/Health reports the PostgreSQL configuration database Unhealthy.").BoolVar(&ops.Unhealthy)
+	app.Flag("ops.unknown-values", "v6+ operations: serve values Veeam's schemas do not list, as real servers do: licence type Free and status Grace, a job and a copy job Paused, a proxy in status Maintenance, an OracleCloud object storage, a Degraded NATS health entry (v8).").BoolVar(&ops.UnknownValues)
+	app.Flag("ops.license-expires-in", "v6+ operations: when the licence expires, from the minute the simulator starts, e.g. 20d; negative: it expired that long ago, with status Expired (0 = 200d).").Default("0s").DurationVar(&ops.LicenseExpiresIn)
 }
 
 // parseVersions reads --api-versions; unlike Options, which drops unknown
