@@ -300,6 +300,7 @@ func TestDeployRulesContent(t *testing.T) {
 		"Vbo365OrganizationNotBackedUp", "Vbo365ServerUnhealthy", "Vbo365ProxyOffline",
 		"Vbo365ProxyInMaintenance", "Vbo365RepositoryLowFreeSpace", "Vbo365RepositoryVeryLowFreeSpace",
 		"Vbo365RepositoryImmutabilityShortened", "Vbo365OrganizationSyncFailing", "Vbo365OrganizationSyncStale",
+		"Vbo365UnknownStatus",
 	}
 	// So do the workload alerts (docs/alerts-workloads.md).
 	workloads := []string{

@@ -134,15 +134,12 @@ func emitJobFacts(ch chan<- prometheus.Metric, labels []string, j *JobResult) {
 	if !job.LastBackup.IsZero() {
 		gauge(ch, jobLastBackupDesc, float64(job.LastBackup.UnixNano())/1e9, labels...)
 	}
-	if job.LastStatus != "" {
-		known := false
-		for _, st := range knownStatuses {
-			known = known || st == job.LastStatus
-			gauge(ch, jobLastStatusDesc, boolValue(st == job.LastStatus), append(labels, st)...)
-		}
-		if !known {
-			gauge(ch, jobLastStatusDesc, 1, append(labels, job.LastStatus)...)
-		}
+	// A status the schema does not list passes through as the API spelled
+	// it, beside the known ones at 0, as metricList.oneHot does.
+	var status metricList
+	status.oneHot(jobLastStatusDesc, knownStatuses, job.LastStatus, labels...)
+	for _, m := range status {
+		ch <- m
 	}
 	allMailboxes := ""
 	if job.AllMailboxes != nil {

@@ -14,7 +14,6 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
-	"github.com/vbo365-exporter/vbo365_exporter/contract"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
@@ -23,29 +22,68 @@ import (
 // items and repository data.
 var modernVersions = []string{"v6", "v7", "v8"}
 
+// versionRun is a server the truth tests run against: an API version and,
+// for v8, the minor release whose shapes it serves ("" for the others).
+type versionRun struct{ version, release string }
+
+// String names the run in subtest names: v6, v7, v8@8.0, v8@8.4.
+func (r versionRun) String() string {
+	if r.release == "" {
+		return r.version
+	}
+	return r.version + "@" + r.release
+}
+
+// versionRuns are modernVersions with v8 once per minor release: 8.4
+// dropped fields of 8.0 and added others (the two v8 schemas), and a
+// server of either answers on /v8, so the exporter must be exact on both.
+func versionRuns() []versionRun {
+	var out []versionRun
+	for _, v := range modernVersions {
+		if v != "v8" {
+			out = append(out, versionRun{version: v})
+			continue
+		}
+		for _, r := range []string{simulator.V8Release80, simulator.V8Release84} {
+			out = append(out, versionRun{version: v, release: r})
+		}
+	}
+	return out
+}
+
 // modernServer starts a simulator serving the versions a real server of
 // the newest one serves (8.x: v6, v7 and v8) and a config for it on auto.
 // Every request the exporter sends and every answer the simulator gives is
 // checked against Veeam's schema of its version when the test ends.
 func modernServer(t *testing.T, newest string, seed int64, tenant simulator.TenantOptions) (config.Server, *simulator.Simulator) {
 	t.Helper()
-	return modernServerWith(t, newest, seed, tenant, nil)
+	return modernServerRun(t, versionRun{version: newest}, seed, tenant)
 }
 
 // modernServerWith is modernServer with the simulator's options edited
 // before it starts.
 func modernServerWith(t *testing.T, newest string, seed int64, tenant simulator.TenantOptions, edit func(*simulator.Options)) (config.Server, *simulator.Simulator) {
 	t.Helper()
-	versions := modernVersions[:slices.Index(modernVersions, newest)+1]
-	opts := simulator.Options{Username: "svc-monitor", Password: "sim-password-1", Versions: versions, Seed: seed, Tenant: tenant}
+	return newModernServer(t, versionRun{version: newest}, seed, tenant, edit)
+}
+
+// modernServerRun is modernServer on run's release, whose v8 schema the
+// check of undeclared properties uses.
+func modernServerRun(t *testing.T, run versionRun, seed int64, tenant simulator.TenantOptions) (config.Server, *simulator.Simulator) {
+	t.Helper()
+	return newModernServer(t, run, seed, tenant, nil)
+}
+
+func newModernServer(t *testing.T, run versionRun, seed int64, tenant simulator.TenantOptions, edit func(*simulator.Options)) (config.Server, *simulator.Simulator) {
+	t.Helper()
+	versions := modernVersions[:slices.Index(modernVersions, run.version)+1]
+	opts := simulator.Options{Username: "svc-monitor", Password: "sim-password-1", Versions: versions, Seed: seed, Tenant: tenant,
+		V8Release: run.release}
 	if edit != nil {
 		edit(&opts)
 	}
 	sim := simulator.New(opts)
-	v, err := contract.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := newReleaseValidator(t, run.release)
 	srv := httptest.NewServer(v.Handler(sim))
 	// Cleanups run last in, first out: the exporter (registered later)
 	// closes first, then the server, which waits for the last exchange,
@@ -98,8 +136,8 @@ func checkTruth(t *testing.T, res *ServerResult, sim *simulator.Simulator) {
 }
 
 // TestModernMatchesTruth compares every job's figures with the simulator's
-// truth over randomized tenants, on each version, at one request in flight
-// and at sixteen.
+// truth over randomized tenants, on each version (v8 of both minor
+// releases), at one request in flight and at sixteen.
 func TestModernMatchesTruth(t *testing.T) {
 	tenants := []simulator.TenantOptions{
 		{},
@@ -108,16 +146,16 @@ func TestModernMatchesTruth(t *testing.T) {
 		{Users: 12, GroupSize: 3},
 		{Organizations: 3, Users: 60, GroupJobs: 5, UserJobs: 2, UsersPerJob: 9, BackedUpFraction: 0.5},
 	}
-	for _, v := range modernVersions {
+	for _, run := range versionRuns() {
 		for k, tenant := range tenants {
 			for _, conc := range []int{1, 16} {
 				seed := int64(100*k + conc)
-				t.Run(fmt.Sprintf("%s/tenant=%d/seed=%d/concurrency=%d", v, k, seed, conc), func(t *testing.T) {
-					s, sim := modernServer(t, v, seed, tenant)
+				t.Run(fmt.Sprintf("%s/tenant=%d/seed=%d/concurrency=%d", run, k, seed, conc), func(t *testing.T) {
+					s, sim := modernServerRun(t, run, seed, tenant)
 					s.MaxConcurrentRequests = conc
 					res := newTestExporter(t, s).Poll(context.Background())[0]
-					if res.APIVersion != vboapi.Version(v) {
-						t.Fatalf("API version %q, want %q", res.APIVersion, v)
+					if res.APIVersion != vboapi.Version(run.version) {
+						t.Fatalf("API version %q, want %q", res.APIVersion, run.version)
 					}
 					checkTruth(t, res, sim)
 				})

@@ -20,14 +20,15 @@ var opsTenant = simulator.TenantOptions{Organizations: 2, Users: 40, Repositorie
 	Ops: simulator.OpsOptions{ArchiveRepositories: 2, OfflineProxy: true, NearFullRepository: true}}
 
 // forEachVersion runs test in a synctest bubble against a simulator of
-// each version, running only the named collectors with settings c.
+// each version (v8 of both minor releases, test seeing "v8" for either),
+// running only the named collectors with settings c.
 func forEachVersion(t *testing.T, tenant simulator.TenantOptions, c Collectors, name string,
 	test func(t *testing.T, v string, e *Exporter, sim *simulator.Simulator)) {
-	for _, v := range modernVersions {
-		t.Run(v, func(t *testing.T) {
+	for _, run := range versionRuns() {
+		t.Run(run.String(), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				e, sim := opsExporter(t, v, tenant, c.Only(name), nil, true)
-				test(t, v, e, sim)
+				e, sim := opsExporterRun(t, run.version, tenant, c.Only(name), nil, true, opsRun{release: run.release})
+				test(t, run.version, e, sim)
 			})
 		})
 	}
@@ -105,6 +106,7 @@ func TestProxiesCollector(t *testing.T) {
 				for _, p := range sim.InventoryTruth().Proxies {
 					labels := []string{"east", p.ID, p.HostName}
 					want.gauge(proxyOnlineDesc, b2f(p.Online), labels...)
+					want.oneHot(proxyStatusDesc, knownProxyStatuses, p.Status, labels...)
 					fqdn, version, os := p.FQDN, "", ""
 					switch {
 					case v == "v8":
@@ -129,11 +131,15 @@ func TestProxiesCollector(t *testing.T) {
 }
 
 func TestHealthCollector(t *testing.T) {
-	for _, unhealthy := range []bool{false, true} {
-		t.Run(fmt.Sprintf("unhealthy=%v", unhealthy), func(t *testing.T) {
+	for _, tc := range []struct {
+		unhealthy bool
+		release   string
+	}{{false, simulator.V8Release84}, {true, simulator.V8Release84}, {false, simulator.V8Release80}} {
+		t.Run(fmt.Sprintf("unhealthy=%v/release=%s", tc.unhealthy, tc.release), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
+				unhealthy := tc.unhealthy
 				tenant := simulator.TenantOptions{Users: 20, Ops: simulator.OpsOptions{Unhealthy: unhealthy}}
-				e, sim := opsExporter(t, "v8", tenant, DefaultCollectors().Only("health"), nil, true)
+				e, sim := opsExporterRun(t, "v8", tenant, DefaultCollectors().Only("health"), nil, true, opsRun{release: tc.release})
 				status := "Healthy"
 				if !sim.OpsTruth().Healthy {
 					status = "Unhealthy"

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"slices"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -10,7 +11,9 @@ var proxyLabels = []string{"server", "proxy_id", "proxy_name"}
 
 var (
 	proxyOnlineDesc = newDesc("proxy_online",
-		"v6 and later: 1 if the server last saw the backup proxy online (status Online), else 0.", proxyLabels)
+		"v6 and later: 1 if the server last saw the backup proxy online (status Online), 0 if offline (status Offline); absent for any other status, which vbo365_proxy_status shows.", proxyLabels)
+	proxyStatusDesc = newDesc("proxy_status",
+		"v6 and later: 1 for the proxy's status as the server spells it (Online, Offline, or a value Veeam's schema does not list), 0 for the other known statuses.", proxyLabels, "status")
 	proxyMaintenanceDesc = newDesc("proxy_maintenance_mode",
 		"v8: 1 for the proxy's maintenance mode state (Disabled, Enabling or Enabled), 0 for the others.", proxyLabels, "state")
 	proxyThreadsDesc = newDesc("proxy_threads",
@@ -24,7 +27,10 @@ var (
 		proxyLabels, "fqdn", "version", "operating_system", "proxy_pool_id")
 )
 
-var knownMaintenanceStates = []string{"Disabled", "Enabling", "Enabled"}
+var (
+	knownMaintenanceStates = []string{"Disabled", "Enabling", "Enabled"}
+	knownProxyStatuses     = []string{"Online", "Offline"}
+)
 
 // proxiesScraper reads the backup proxies: one list.
 type proxiesScraper struct {
@@ -39,7 +45,7 @@ func (proxiesScraper) Help() string {
 }
 
 func (proxiesScraper) Descs() []*prometheus.Desc {
-	return []*prometheus.Desc{proxyOnlineDesc, proxyMaintenanceDesc, proxyThreadsDesc, proxyCPUDesc, proxyMemoryDesc, proxyInfoDesc}
+	return []*prometheus.Desc{proxyOnlineDesc, proxyStatusDesc, proxyMaintenanceDesc, proxyThreadsDesc, proxyCPUDesc, proxyMemoryDesc, proxyInfoDesc}
 }
 
 func (s proxiesScraper) Scrape(ctx context.Context, t *Target) ([]prometheus.Metric, error) {
@@ -50,7 +56,13 @@ func (s proxiesScraper) Scrape(ctx context.Context, t *Target) ([]prometheus.Met
 	var out metricList
 	for _, p := range proxies {
 		labels := []string{t.Server, p.ID, p.HostName}
-		out.gauge(proxyOnlineDesc, boolValue(p.Online()), labels...)
+		// A status the schema does not list (say, a maintenance state of
+		// a later release) is neither online nor offline: counting it
+		// offline would raise Vbo365ProxyOffline for a proxy that may work.
+		if slices.Contains(knownProxyStatuses, p.Status) {
+			out.gauge(proxyOnlineDesc, boolValue(p.Online()), labels...)
+		}
+		out.oneHot(proxyStatusDesc, knownProxyStatuses, p.Status, labels...)
 		out.oneHot(proxyMaintenanceDesc, knownMaintenanceStates, p.MaintenanceMode, labels...)
 		if p.ThreadsNumber != nil {
 			out.gauge(proxyThreadsDesc, float64(*p.ThreadsNumber), labels...)

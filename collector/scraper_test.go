@@ -32,15 +32,31 @@ import (
 // contract on purpose, pass false.
 func opsExporter(t *testing.T, newest string, tenant simulator.TenantOptions, c Collectors, logger log.Logger, checked bool) (*Exporter, *simulator.Simulator) {
 	t.Helper()
+	return opsExporterRun(t, newest, tenant, c, logger, checked, opsRun{})
+}
+
+// opsRun is what opsExporterRun varies beyond opsExporter's arguments.
+type opsRun struct {
+	// release is the v8 minor release the simulator serves (its
+	// V8Release) and the validator checks undeclared properties against;
+	// "" is the simulator's default, 8.4.
+	release string
+	// server, if not nil, edits the server's configuration once the
+	// simulator exists, say to pick jobs from its truth.
+	server func(*config.Server, *simulator.Simulator)
+}
+
+// opsExporterRun is opsExporter with the settings of run.
+func opsExporterRun(t *testing.T, newest string, tenant simulator.TenantOptions, c Collectors, logger log.Logger, checked bool,
+	run opsRun) (*Exporter, *simulator.Simulator) {
+	t.Helper()
 	versions := modernVersions[:slices.Index(modernVersions, newest)+1]
-	opts := simulator.Options{Username: "svc-monitor", Password: "sim-password-1", Versions: versions, Seed: 11, Tenant: tenant}
+	opts := simulator.Options{Username: "svc-monitor", Password: "sim-password-1", Versions: versions, Seed: 11, Tenant: tenant,
+		V8Release: run.release}
 	sim := simulator.New(opts)
 	var n *memnet.Listener
 	if checked {
-		v, err := contract.New()
-		if err != nil {
-			t.Fatal(err)
-		}
+		v := newReleaseValidator(t, run.release)
 		// Cleanups run last in, first out: the exporter closes first,
 		// then the server, then the check.
 		t.Cleanup(func() { v.Check(t) })
@@ -53,7 +69,24 @@ func opsExporter(t *testing.T, newest string, tenant simulator.TenantOptions, c 
 		RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 4, PageSize: 50,
 		MaxResponseBytes: 64 << 20, APIVersion: "auto",
 	}
+	if run.server != nil {
+		run.server(&s, sim)
+	}
 	return memExporter(t, n, logger, s, WithCollectors(c)), sim
+}
+
+// newReleaseValidator returns a contract validator whose strict check of
+// /v8 uses the schema of release ("" and "8.4": the 8.4-era file).
+func newReleaseValidator(t *testing.T, release string) *contract.Validator {
+	t.Helper()
+	v, err := contract.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if release == simulator.V8Release80 {
+		v.V8Schema = "v8.0"
+	}
+	return v
 }
 
 // textOf renders metrics as the text format, for CollectAndCompare:

@@ -80,7 +80,7 @@ func never(protection.Workload) bool { return false }
 
 // TestWorkloadsMatchTruth compares every workload of every job with the
 // simulator's truth over randomized tenants with sites and teams, on each
-// version, at one request in flight and at sixteen; the mailbox series
+// version (v8 of both minor releases), at one request in flight and at sixteen; the mailbox series
 // stay exactly what they are without workloads.
 func TestWorkloadsMatchTruth(t *testing.T) {
 	tenants := []simulator.TenantOptions{
@@ -88,12 +88,12 @@ func TestWorkloadsMatchTruth(t *testing.T) {
 		{Workloads: true, Organizations: 2, Users: 90, Repositories: 3, Sites: 25, Teams: 8},
 		{Workloads: true, Users: 40, NoEntireOrgJob: true, GroupSize: 4, BackedUpFraction: 0.5},
 	}
-	for _, v := range modernVersions {
+	for _, run := range versionRuns() {
 		for k, tenant := range tenants {
 			for _, conc := range []int{1, 16} {
 				seed := int64(40*k + conc)
-				t.Run(fmt.Sprintf("%s/tenant=%d/seed=%d/concurrency=%d", v, k, seed, conc), func(t *testing.T) {
-					s, sim := modernServer(t, v, seed, tenant)
+				t.Run(fmt.Sprintf("%s/tenant=%d/seed=%d/concurrency=%d", run, k, seed, conc), func(t *testing.T) {
+					s, sim := modernServerRun(t, run, seed, tenant)
 					s = everyWorkload(s)
 					s.MaxConcurrentRequests = conc
 					res := newTestExporter(t, s).Poll(context.Background())[0]

@@ -251,3 +251,58 @@ func TestOpsFaultsAndLatency(t *testing.T) {
 		t.Errorf("a page of 7 sessions counts %d items for the latency model", rep.items)
 	}
 }
+
+// TestUnknownValues: OpsOptions.UnknownValues serves on the wire the
+// values off the schemas' enums that the truths report, and the Paused
+// job's newest session is Paused too.
+func TestUnknownValues(t *testing.T) {
+	sim := New(Options{Versions: allV, Seed: 5, Tenant: TenantOptions{Now: tenantNow,
+		Ops: OpsOptions{UnknownValues: true, ArchiveRepositories: 1}}})
+	c := newVClient(t, newServerFor(t, sim), "v8")
+	inv, ot := sim.InventoryTruth(), sim.OpsTruth()
+	var lic struct{ Type, Status string }
+	c.getJSON("/License", &lic)
+	var health struct {
+		Entries map[string]struct{ Status string }
+	}
+	c.getJSON("/Health", &health)
+	var proxies, copies, jobs, repos struct {
+		Results []struct {
+			ID, Status, LastStatus string
+			ObjectStorage          *struct{ Type string }
+		}
+	}
+	c.getJSON("/Proxies", &proxies)
+	c.getJSON("/CopyJobs", &copies)
+	c.getJSON("/Jobs", &jobs)
+	c.getJSON("/BackupRepositories", &repos)
+	storage := ""
+	for _, r := range repos.Results {
+		if r.ObjectStorage != nil {
+			storage = r.ObjectStorage.Type
+		}
+	}
+	got := []string{lic.Type, lic.Status, health.Entries["NATS"].Status, proxies.Results[0].Status,
+		copies.Results[0].LastStatus, storage}
+	want := []string{inv.License.Type, ot.LicenseStatus, ot.NATSStatus, inv.Proxies[0].Status,
+		inv.CopyJobs[0].LastStatus, inv.Repositories[len(inv.Repositories)-1].StorageType}
+	if !slices.Equal(got, want) || !slices.Equal(want, []string{"Free", "Grace", "Degraded", "Maintenance", "Paused", "OracleCloud"}) {
+		t.Errorf("served %v, truth %v", got, want)
+	}
+	paused := ""
+	for _, j := range jobs.Results {
+		if j.LastStatus == "Paused" {
+			paused = j.ID
+			break
+		}
+	}
+	for _, s := range ot.Sessions {
+		if s.JobID == paused {
+			if s.Status != "Paused" {
+				t.Errorf("the Paused job's newest session is %s", s.Status)
+			}
+			return
+		}
+	}
+	t.Errorf("no session of a Paused job (%q)", paused)
+}

@@ -26,13 +26,16 @@ type ops struct {
 type tlicense struct {
 	id, email, licensedTo, contact string
 	supportID                      string
+	kind                           string // its type
 	expires                        time.Time
 	total, used                    int
+	unknown                        bool // OpsOptions.UnknownValues
 }
 
 type tproxy struct {
 	id, host, fqdn   string
 	online           bool
+	status           string // "": Online or Offline, as online says
 	cpu, memory      float64
 	threads          int64
 	orchestrator     bool // the v8 roles of the first proxy
@@ -70,8 +73,9 @@ const (
 )
 
 // buildOps derives the operations data from the tenant. The storage knobs
-// are the only changes it makes to the tenant itself: archive
-// repositories appended, one repository's free space lowered.
+// and UnknownValues are the only changes it makes to the tenant itself:
+// archive repositories appended, one repository's free space lowered, one
+// job's last status.
 func (s *Simulator) buildOps(t *tenant) *ops {
 	o := &ops{opts: s.opts.Tenant.Ops, archives: map[int]*tarchive{}, byID: map[string]*tsession{}}
 	rng := rand.New(rand.NewPCG(uint64(s.opts.Seed), 0x0b5da7a5e55))
@@ -82,8 +86,36 @@ func (s *Simulator) buildOps(t *tenant) *ops {
 		t.repos[0].free = t.repos[0].capacity / 50
 	}
 	o.buildArchives(s, t, now)
+	if o.opts.UnknownValues {
+		o.unknownValues(t)
+	}
 	o.buildSessions(s, t, rng)
 	return o
+}
+
+// unknownValues gives one object of each kind a value its enum in Veeam's
+// schemas lacks (OpsOptions.UnknownValues), before the sessions are drawn
+// so that a Paused job's newest session is Paused too.
+func (o *ops) unknownValues(t *tenant) {
+	o.license.kind, o.license.unknown = "Free", true
+	for _, j := range t.jobs {
+		if !j.lastRun.IsZero() && j.lastStatus == "Success" {
+			j.lastStatus = "Paused"
+			break
+		}
+	}
+	if len(o.copies) > 0 {
+		o.copies[0].lastStatus = "Paused"
+	}
+	if len(o.proxies) > 0 {
+		o.proxies[0].status = "Maintenance"
+	}
+	for _, r := range t.repos {
+		if a := o.archiveOf(r); a != nil {
+			a.kind = "OracleCloud"
+			break
+		}
+	}
 }
 
 // buildLicense licenses every regular user in some job's scope, the units
@@ -114,6 +146,7 @@ func (o *ops) buildLicense(s *Simulator, t *tenant, now time.Time) {
 		licensedTo: strings.ToUpper(first.officeName[:1]) + first.officeName[1:] + " Ltd",
 		contact:    "Megan Bowen",
 		supportID:  fmt.Sprintf("%08d", mix64(uint64(s.opts.Seed)^0x5a9907)%100000000),
+		kind:       licenseType,
 		expires:    now.Add(o.opts.LicenseExpiresIn).Truncate(24 * time.Hour),
 		used:       used,
 		total:      (used/50 + 2) * 50,
@@ -121,16 +154,30 @@ func (o *ops) buildLicense(s *Simulator, t *tenant, now time.Time) {
 }
 
 func (l *tlicense) status(now time.Time) string {
-	if now.Before(l.expires) {
-		return "Valid"
+	switch {
+	case !now.Before(l.expires):
+		return "Expired"
+	case l.unknown:
+		return "Grace"
 	}
-	return "Expired"
+	return "Valid"
+}
+
+// natsStatus is the status of the health report's NATS entry.
+func (o *ops) natsStatus() string { return pick(o.opts.UnknownValues, "Degraded", "Healthy") }
+
+// statusName is the proxy's status as served.
+func (p *tproxy) statusName() string {
+	if p.status != "" {
+		return p.status
+	}
+	return pick(p.online, "Online", "Offline")
 }
 
 // buildProxies makes one proxy per repository, under the proxyId the
 // repository already names.
 func (o *ops) buildProxies(s *Simulator, t *tenant, rng *rand.Rand) {
-	build := builds[s.newest()]
+	build := s.build()
 	for i, r := range t.repos {
 		p := &tproxy{
 			id:     r.proxyID,

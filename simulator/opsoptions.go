@@ -31,6 +31,14 @@ type OpsOptions struct {
 	// Unhealthy makes GET /v8/Health report the PostgreSQL configuration
 	// database Unhealthy.
 	Unhealthy bool
+	// UnknownValues serves values the schemas' enums do not list, as real
+	// servers do: the licence's type is Free and, unless it expired, its
+	// status Grace; the first backup job that succeeded last (and so its
+	// newest session) and the first copy job are Paused; the first proxy's
+	// status is Maintenance; the first archive repository's object
+	// storage is OracleCloud; on v8 the health report's NATS entry is
+	// Degraded. The truths report the same values.
+	UnknownValues bool
 	// LicenseExpiresIn is when the licence expires, counted from
 	// TenantOptions.Now (default 200 days). A negative value means it
 	// expired that long ago, and its status is Expired.

@@ -22,7 +22,7 @@ func (v *vreq) health(w *jw) {
 	w.str("status", pick(sick, "Unhealthy", "Healthy"))
 	w.open("entries")
 	w.open("NATS")
-	w.str("status", "Healthy")
+	w.str("status", v.s.ops.natsStatus())
 	w.null("description")
 	w.close()
 	w.open("PostgreSQL")
@@ -67,7 +67,7 @@ func (v *vreq) renderLicense(w *jw) {
 		w.tm("licenseExpires", l.expires)
 		w.tm("gracePeriodExpires", l.graceExpires())
 	}
-	w.str("type", licenseType)
+	w.str("type", l.kind)
 	if ver >= 7 {
 		w.str("package", licensePackage)
 	}
@@ -121,7 +121,7 @@ func (v *vreq) renderProxy(w *jw, p *tproxy, extended bool) {
 		w.null("throttlingValue")
 		w.str("throttlingUnit", "Mbps")
 	}
-	w.str("status", pick(p.online, "Online", "Offline"))
+	w.str("status", p.statusName())
 	if ver >= 8 {
 		v.renderProxyV8(w, p)
 	}
@@ -314,6 +314,9 @@ func (v *vreq) renderSession(w *jw, s *tsession) {
 		w.tri("jobWillBeRetried", s.willRetry)
 	}
 	w.num("progress", int64(s.objects))
+	if v.v8Is80() {
+		w.num("total", int64(s.job.scope.users.count()))
+	}
 	if ver >= 7 {
 		w.str("jobType", pick(s.copy != nil, "Copy", "Backup"))
 	}

@@ -58,6 +58,8 @@ type OpsTruth struct {
 	ImmutableRepository       string // the first archive repository, if any
 	OfflineProxy              string // "" unless OpsOptions.OfflineProxy
 	Healthy                   bool
+	// NATSStatus is the status of the v8 health report's NATS entry.
+	NATSStatus string
 }
 
 // OpsTruth returns the operations data; the zero value when no v6+ prefix
@@ -74,6 +76,7 @@ func (s *Simulator) OpsTruth() OpsTruth {
 		LicenseExpires: o.license.expires,
 		LicenseStatus:  o.license.status(t.opts.Now),
 		Healthy:        !o.opts.Unhealthy,
+		NATSStatus:     o.natsStatus(),
 	}
 	for _, org := range t.orgs {
 		out.LicensedUsers[org.id] = o.licensed[org.index]

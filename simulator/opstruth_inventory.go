@@ -38,7 +38,10 @@ type RepositoryTruth struct {
 type ProxyTruth struct {
 	ID, HostName, FQDN string
 	Online             bool
-	MaintenanceMode    string // v8
+	// Status is as served: Online, Offline or (OpsOptions.UnknownValues)
+	// Maintenance, which is online.
+	Status          string
+	MaintenanceMode string // v8
 	// CPUPercent and MemoryPercent are served on v8 for an online proxy;
 	// Threads on v6 and v7 with the extended view, for an online proxy.
 	CPUPercent, MemoryPercent float64
@@ -69,7 +72,7 @@ func (s *Simulator) InventoryTruth() InventoryTruth {
 	}
 	l := &o.license
 	out := InventoryTruth{License: LicenseTruth{
-		ID: l.id, LicensedTo: l.licensedTo, Type: licenseType, Package: licensePackage,
+		ID: l.id, LicensedTo: l.licensedTo, Type: l.kind, Package: licensePackage,
 		GracePeriodExpires: l.graceExpires(), SupportExpires: l.expires,
 	}}
 	for _, r := range t.repos {
@@ -83,7 +86,7 @@ func (s *Simulator) InventoryTruth() InventoryTruth {
 	}
 	for _, p := range o.proxies {
 		out.Proxies = append(out.Proxies, ProxyTruth{
-			ID: p.id, HostName: p.host, FQDN: p.fqdn, Online: p.online, MaintenanceMode: p.maintenanceMode,
+			ID: p.id, HostName: p.host, FQDN: p.fqdn, Online: p.online, Status: p.statusName(), MaintenanceMode: p.maintenanceMode,
 			CPUPercent: p.cpu, MemoryPercent: p.memory, Threads: p.threads,
 			Version: p.version, OperatingSystem: p.operatingSystem,
 		})

@@ -412,7 +412,7 @@ func TestTenantDeterministic(t *testing.T) {
 	}
 	ia, va := a.ServiceInstance()
 	ib, _ := b.ServiceInstance()
-	if ia != ib || va != "8.1.0.305" {
+	if ia != ib || va != v8Builds[V8Release84] {
 		t.Errorf("service instance %s %s / %s", ia, va, ib)
 	}
 	srvA, srvB := newServerFor(t, a), newServerFor(t, b)

@@ -63,6 +63,9 @@ func (v *vreq) renderJob(w *jw, j *tjob) {
 	if v.rt.ver >= 8 {
 		w.num("eTag", j.eTag)
 	}
+	if v.v8Is80() {
+		v.renderJobObjects(w, j)
+	}
 	w.open("_links")
 	self := p + "/Jobs/" + j.id
 	w.link("self", self)
@@ -154,6 +157,9 @@ func (v *vreq) renderUser(w *jw, key string, i int32) {
 		w.need = true
 		w.str("msid", v.s.tenantID(tkUser|1<<40|uint64(i)))
 	}
+	if v.v8Is84() {
+		w.null("dataLocation")
+	}
 	w.open("_links")
 	w.link("self", p+"/Organizations/"+org.id+"/Users/"+id)
 	w.link("organization", p+"/Organizations/"+org.id)
@@ -178,6 +184,9 @@ func (v *vreq) renderGroup(w *jw, key string, g *tgroup) {
 	w.str("locationType", "Cloud")
 	if v.rt.ver >= 8 {
 		w.str("msid", v.s.tenantID(tkGroup|1<<40|uint64(g.index)))
+	}
+	if v.v8Is84() {
+		w.null("dataLocation")
 	}
 	w.open("_links")
 	self := p + "/Organizations/" + org.id + "/Groups/" + g.id
@@ -223,10 +232,27 @@ func (v *vreq) renderMember(w *jw, g *tgroup, k int) {
 	}
 	w.str("type", typ)
 	w.boolean("isCloud", true)
+	if v.v8Is84() {
+		w.null("dataLocation")
+	}
 	w.open("_links")
 	w.link("group", v.prefix()+"/Organizations/"+t.orgs[g.org].id+"/Groups/"+g.id)
 	w.close()
 	w.close()
+}
+
+// renderJobObjects writes the private counts an 8.0 server gives a job,
+// those of its last session: the objects it resolved and those it
+// processed without failing. A job that never ran has null.
+func (v *vreq) renderJobObjects(w *jw, j *tjob) {
+	if runs := v.s.ops.byJob[j.index]; len(runs) > 0 {
+		last := runs[0]
+		w.num("totalObjects", int64(last.job.scope.users.count()))
+		w.num("processedObjects", int64(last.objects-last.failed))
+		return
+	}
+	w.null("totalObjects")
+	w.null("processedObjects")
 }
 
 func lowerASCII(b []byte) {

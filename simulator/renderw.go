@@ -47,7 +47,9 @@ func (v *vreq) renderSite(w *jw, key string, x int32, forItem bool) {
 	}
 	if !forItem && ver >= 8 {
 		w.str("msid", v.s.tenantID(tkSite|1<<40|uint64(x)))
-		w.null("dataLocation")
+		if v.v8Is84() {
+			w.null("dataLocation")
+		}
 	}
 	w.open("_links")
 	w.link("self", v.prefix()+"/Organizations/"+v.t.orgs[s.org].id+"/Sites/"+s.id)
@@ -68,7 +70,9 @@ func (v *vreq) renderTeam(w *jw, key string, x int32) {
 	w.str("mail", tm.mail)
 	if ver >= 8 {
 		w.str("msid", v.s.tenantID(tkTeam|1<<40|uint64(x)))
-		w.null("dataLocation")
+		if v.v8Is84() {
+			w.null("dataLocation")
+		}
 	}
 	w.open("_links")
 	w.link("self", v.prefix()+"/Organizations/"+v.t.orgs[tm.org].id+"/Teams/"+tm.id)

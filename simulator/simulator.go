@@ -71,6 +71,10 @@ type Options struct {
 	// Tenant sizes the tenant served on v6–v8; it is generated only when
 	// one of them is served.
 	Tenant TenantOptions
+	// V8Release is the minor release of 8.x whose shapes /v8 serves, with
+	// its build number on every prefix: "8.4" (the default) or "8.0"
+	// (V8Release80). Any other value serves 8.4.
+	V8Release string
 }
 
 // Simulator is an http.Handler serving the VBO365 API prefixes of
@@ -202,6 +206,9 @@ func (o *Options) applyDefaults() {
 		o.PublicURL = DefaultPublicURL
 	}
 	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
+	if o.V8Release != V8Release80 {
+		o.V8Release = V8Release84
+	}
 	if o.BackedUpSpelling != "isBackedup" {
 		o.BackedUpSpelling = "isBackedUp"
 	}

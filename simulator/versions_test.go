@@ -94,7 +94,7 @@ func TestVersionShapes(t *testing.T) {
 
 		var si struct{ InstallationID, Version string }
 		c.getJSON("/ServiceInstance", &si)
-		if id, v := sim.ServiceInstance(); si.InstallationID != id || si.Version != v || v != "8.1.0.305" {
+		if id, v := sim.ServiceInstance(); si.InstallationID != id || si.Version != v || v != v8Builds[V8Release84] {
 			t.Errorf("%s service instance %+v", ver, si)
 		}
 		org := keys(t, c.all("/Organizations?extendedView=true", 30)[0])
@@ -255,4 +255,60 @@ func readWireName(t *testing.T, c *vclient, users, id string) string {
 	}
 	t.Fatalf("user %s not listed", id)
 	return ""
+}
+
+// TestV8ReleaseShapes: /v8 of an 8.0 server has the private object counts
+// on jobs and sessions and no dataLocation; an 8.4 server the reverse.
+// Each reports a build of its release, on every prefix.
+func TestV8ReleaseShapes(t *testing.T) {
+	for _, release := range []string{V8Release80, V8Release84} {
+		t.Run(release, func(t *testing.T) {
+			srv, sim := NewServer(t, Options{Versions: allV, V8Release: release,
+				Tenant: TenantOptions{Now: tenantNow, Workloads: true, Users: 60}})
+			is80 := release == V8Release80
+			counts, location := []string{"totalObjects", "processedObjects"}, []string{"dataLocation"}
+			have := func(b bool, names []string) (want, not []string) {
+				if b {
+					return names, nil
+				}
+				return nil, names
+			}
+			if _, build := sim.ServiceInstance(); !strings.HasPrefix(build, release+".") {
+				t.Errorf("build %s, want one of %s", build, release)
+			}
+			hc := sim.HardCases()
+			c := newVClient(t, srv, "v8")
+			org := "/Organizations/" + hc.OrganizationID
+			for _, path := range []string{org + "/Users", org + "/Groups", org + "/Groups/" + hc.LargeGroup + "/Members",
+				org + "/Sites", org + "/Teams"} {
+				want, not := have(!is80, location)
+				checkMembers(t, release+" "+path, keys(t, c.all(path, 50)[0]), want, not)
+			}
+			var job json.RawMessage
+			c.getJSON("/Jobs/"+hc.EntireOrgJob, &job)
+			want, not := have(is80, counts)
+			checkMembers(t, release+" job", keys(t, job), want, not)
+			sessions := c.all("/JobSessions?jobId="+hc.EntireOrgJob, 50)
+			if len(sessions) == 0 {
+				t.Fatal("the entire-organization job has no sessions")
+			}
+			want, not = have(is80, []string{"total"})
+			checkMembers(t, release+" session", keys(t, sessions[0]), want, not)
+			if !is80 {
+				return
+			}
+			var j struct{ TotalObjects, ProcessedObjects int }
+			var s struct{ Total, Progress int }
+			mustJSON(t, job, &j)
+			mustJSON(t, sessions[0], &s)
+			if j.TotalObjects != s.Total || j.TotalObjects == 0 || j.ProcessedObjects > s.Progress {
+				t.Errorf("job counts %+v, its last session's %+v", j, s)
+			}
+		})
+	}
+	for _, v := range []string{"v6", "v7"} {
+		if _, build := New(Options{Versions: []string{v}, V8Release: V8Release80}).ServiceInstance(); build != builds[versionNumber(v)] {
+			t.Errorf("a %s server reports build %s", v, build)
+		}
+	}
 }

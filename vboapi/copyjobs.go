@@ -19,7 +19,7 @@ type CopyJob struct {
 	// the backup job (Jobs).
 	OrganizationID string
 	Enabled        *bool
-	LastStatus     string
+	LastStatus     string    // as sent, a value the schema's enum lacks included
 	LastRun        time.Time // zero: the job never ran
 	NextRun        time.Time // zero: no run is scheduled
 	LastBackup     time.Time // v7 and later: the last successful run

@@ -11,7 +11,7 @@ import (
 // Health is the report of GET /v8/Health on the server's NATS server and
 // PostgreSQL configuration database.
 type Health struct {
-	Status  string        // Healthy or Unhealthy
+	Status  string        // Healthy, Unhealthy, or a value the schema does not list, as sent
 	Entries []HealthEntry // by name
 }
 

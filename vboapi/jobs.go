@@ -20,8 +20,8 @@ type Job struct {
 	Name           string
 	OrganizationID string // v8 sends it; v6 and v7 give it through the organization's job list
 	Enabled        *bool
-	AllMailboxes   *bool // v1 only
-	LastStatus     string
+	AllMailboxes   *bool     // v1 only
+	LastStatus     string    // as sent, a value the schema's enum lacks included
 	LastRun        time.Time // zero: the job never ran
 	NextRun        time.Time // zero: no run is scheduled
 	LastBackup     time.Time // v7 and later: the last successful run; zero when unknown

@@ -11,9 +11,12 @@ import (
 // no such field; the numbers, which the schemas declare non-nullable, are 0
 // where absent.
 type License struct {
-	ID         string
-	Status     string // Valid or Expired
-	Type       string // Subscription, Evaluation, NFR, Rental, Community or AwsPrivateOffer
+	ID string
+	// Status (Valid or Expired) and Type (Subscription, Evaluation, NFR,
+	// Rental, Community or AwsPrivateOffer) are as the server sent them:
+	// real servers send values the schema does not list (types Free, None).
+	Status     string
+	Type       string
 	LicensedTo string
 	Email      string
 	SupportID  string

@@ -13,7 +13,7 @@ type Proxy struct {
 	FQDN                      string // v7 and later
 	Type                      string // Local, Domain or Workgroup
 	Port                      *int
-	Status                    string // Online or Offline
+	Status                    string // Online, Offline, or a value the schema does not list, as sent
 	// MaintenanceMode is Disabled, Enabling or Enabled (v8).
 	MaintenanceMode string
 	// ThreadsNumber and the throttling value and unit come with the
@@ -29,7 +29,9 @@ type Proxy struct {
 	Roles                               []string
 }
 
-// Online reports whether the server last saw the proxy online.
+// Online reports whether the server last saw the proxy online: false for
+// Offline and for a status the schema does not list, which Status tells
+// apart.
 func (p Proxy) Online() bool { return p.Status == "Online" }
 
 type wireProxy struct {

@@ -19,7 +19,7 @@ type JobSession struct {
 	JobType       string // v7 and later: Backup or Copy
 	RepositoryID  string // v7 and later
 	MainSessionID string // v7 and later: the session a retry belongs to
-	Status        string // the job status enum: Success, Warning, Failed, Running, Stopped, ...
+	Status        string // the job status enum (Success, Warning, Failed, Running, Stopped, ...) or a value it lacks, as sent
 	Details       string
 	CreationTime  time.Time
 	// EndTime is zero while the session runs, however the server spells

@@ -68,6 +68,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	app.Flag("backed-up-spelling", "Mailbox field name.").Default("isBackedUp").EnumVar(&c.opts.BackedUpSpelling, "isBackedUp", "isBackedup")
 	app.Flag("auth-before-routing", "Answer 401 to every request without a valid token, whatever its path, except POST /vN/token: a server or proxy that authenticates before it routes.").BoolVar(&c.opts.AuthBeforeRouting)
 	app.Flag("api-versions", "Comma-separated API prefixes served, from v1, v6, v7, v8 (a real 8.x server, as in make demo: v6,v7,v8).").Default("v1").StringVar(&c.apiVersions)
+	app.Flag("v8-release", "Minor release of 8.x whose shapes /v8 serves, with a build number of it on every prefix: 8.4 (dataLocation on users, groups, sites and teams) or 8.0 (jobs with totalObjects and processedObjects, sessions with total).").
+		Default(simulator.V8Release84).EnumVar(&c.opts.V8Release, simulator.V8Release80, simulator.V8Release84)
 	t := &c.opts.Tenant
 	app.Flag("tenant.organizations", "v6+ tenant: Microsoft 365 organizations.").Default("1").IntVar(&t.Organizations)
 	app.Flag("tenant.users", "v6+ tenant: users per organization, shared and public mailboxes included.").Default("200").IntVar(&t.Users)
@@ -84,15 +86,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	app.Flag("tenant.sites", "v6+ tenant with --tenant.workloads: sites per organization, its groups' sites included (0 = 12).").Default("0").IntVar(&t.Sites)
 	app.Flag("tenant.teams", "v6+ tenant with --tenant.workloads: teams per organization (0 = 6).").Default("0").IntVar(&t.Teams)
 	app.Flag("tenant.backed-up-fraction", "v6+ tenant: share of in-scope mailboxes backed up, 0..1 (unset or 0: --backed-up-fraction; negative: none).").Float64Var(&t.BackedUpFraction)
-	// The operations data beside the tenant (simulator.OpsOptions); each
-	// default leaves it as the library's defaults make it.
-	ops := &t.Ops
-	app.Flag("ops.sessions-per-job", "v6+ operations: scheduled runs in every job's session history, retries not counted (0 = 10, -1 = none).").Default("0").IntVar(&ops.Sessions)
-	app.Flag("ops.archive-repositories", "v6+ operations: archive-tier object storage repositories, each with a backup copy job; the first is immutable for 30 days and 2% short of its size limit (0 = none, and no copy jobs).").Default("0").IntVar(&ops.ArchiveRepositories)
-	app.Flag("ops.near-full-repository", "v6+ operations: the first repository reports 2% free space.").BoolVar(&ops.NearFullRepository)
-	app.Flag("ops.offline-proxy", "v6+ operations: the last proxy is Offline (and, on v8, in maintenance mode).").BoolVar(&ops.OfflineProxy)
-	app.Flag("ops.unhealthy", "v8 operations: GET /v8/Health reports the PostgreSQL configuration database Unhealthy.").BoolVar(&ops.Unhealthy)
-	app.Flag("ops.license-expires-in", "v6+ operations: when the licence expires, from the minute the simulator starts, e.g. 20d; negative: it expired that long ago, with status Expired (0 = 200d).").Default("0s").DurationVar(&ops.LicenseExpiresIn)
+	opsFlags(app, &t.Ops)
 	c.addSyncFlags(app)
 	app.Flag("fault", "Fault spec, repeatable: [ENDPOINT:]KEY=VALUE[:KEY=VALUE...], e.g. mailboxes:status=503:requests=1,2 or mailboxes:kind=slow-drip:probability=0.1.").StringsVar(&c.faults)
 	app.Flag("log.level", "Log level; debug logs every request.").Default("info").EnumVar(&c.logLevel, "debug", "info", "warn", "error")
@@ -123,6 +117,19 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		c.opts.Password = strings.TrimRight(string(b), "\r\n")
 	}
 	return c, nil
+}
+
+// opsFlags adds the --ops.* flags, for the operations data beside the
+// tenant (simulator.OpsOptions); each default leaves it as the library's
+// defaults make it.
+func opsFlags(app *kingpin.Application, ops *simulator.OpsOptions) {
+	app.Flag("ops.sessions-per-job", "v6+ operations: scheduled runs in every job's session history, retries not counted (0 = 10, -1 = none).").Default("0").IntVar(&ops.Sessions)
+	app.Flag("ops.archive-repositories", "v6+ operations: archive-tier object storage repositories, each with a backup copy job; the first is immutable for 30 days and 2% short of its size limit (0 = none, and no copy jobs).").Default("0").IntVar(&ops.ArchiveRepositories)
+	app.Flag("ops.near-full-repository", "v6+ operations: the first repository reports 2% free space.").BoolVar(&ops.NearFullRepository)
+	app.Flag("ops.offline-proxy", "v6+ operations: the last proxy is Offline (and, on v8, in maintenance mode).").BoolVar(&ops.OfflineProxy)
+	app.Flag("ops.unhealthy", "v8 operations: GET /v8/Health reports the PostgreSQL configuration database Unhealthy.").BoolVar(&ops.Unhealthy)
+	app.Flag("ops.unknown-values", "v6+ operations: serve values Veeam's schemas do not list, as real servers do: licence type Free and status Grace, a job and a copy job Paused, a proxy in status Maintenance, an OracleCloud object storage, a Degraded NATS health entry (v8).").BoolVar(&ops.UnknownValues)
+	app.Flag("ops.license-expires-in", "v6+ operations: when the licence expires, from the minute the simulator starts, e.g. 20d; negative: it expired that long ago, with status Expired (0 = 200d).").Default("0s").DurationVar(&ops.LicenseExpiresIn)
 }
 
 // parseVersions reads --api-versions; unlike Options, which drops unknown

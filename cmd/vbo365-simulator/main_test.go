@@ -116,3 +116,29 @@ func TestParseFlagsSyncIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestParseFlagsUnknownValuesAndRelease: --ops.unknown-values serves the
+// unknown values the truths report, and --v8-release picks the build.
+func TestParseFlagsUnknownValuesAndRelease(t *testing.T) {
+	c, err := parseFlags(nil, io.Discard)
+	if err != nil || c.opts.V8Release != simulator.V8Release84 || c.opts.Tenant.Ops.UnknownValues {
+		t.Fatalf("defaults: release %q, unknown values %v, %v", c.opts.V8Release, c.opts.Tenant.Ops.UnknownValues, err)
+	}
+	c, err = parseFlags([]string{"--api-versions=v8", "--v8-release=8.0", "--ops.unknown-values", "--ops.archive-repositories=1"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim := simulator.New(c.opts)
+	if _, build := sim.ServiceInstance(); build[:4] != "8.0." {
+		t.Errorf("--v8-release=8.0 reports build %s", build)
+	}
+	inv, ot := sim.InventoryTruth(), sim.OpsTruth()
+	if inv.License.Type != "Free" || ot.LicenseStatus != "Grace" || inv.Proxies[0].Status != "Maintenance" ||
+		inv.CopyJobs[0].LastStatus != "Paused" || ot.NATSStatus != "Degraded" {
+		t.Errorf("--ops.unknown-values: licence %s %s, proxy %s, copy job %s, NATS %s", inv.License.Type, ot.LicenseStatus,
+			inv.Proxies[0].Status, inv.CopyJobs[0].LastStatus, ot.NATSStatus)
+	}
+	if _, err := parseFlags([]string{"--v8-release=8.2"}, io.Discard); err == nil {
+		t.Error("--v8-release=8.2 accepted")
+	}
+}
