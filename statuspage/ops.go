@@ -44,7 +44,7 @@ func opsViews(now time.Time, r *collector.ServerResult) []opsView {
 			repos.Rows = append(repos.Rows, repositoryRow(rp))
 		}
 	}
-	proxies := opsView{Collector: "proxies", Title: "proxies", Columns: []string{"proxy", "online", "maintenance"}}
+	proxies := opsView{Collector: "proxies", Title: "proxies", Columns: []string{"proxy", "status", "maintenance"}}
 	if outcome(&proxies, r, "proxies") {
 		for _, p := range r.Proxies {
 			proxies.Rows = append(proxies.Rows, proxyRow(p))
@@ -148,8 +148,10 @@ func repositoryRow(r vboapi.Repository) opsRow {
 	return row
 }
 
+// proxyRow shows the status as the API spelled it, and marks Offline only:
+// a status the schema does not list (Maintenance) is not an outage.
 func proxyRow(p vboapi.Proxy) opsRow {
-	return opsRow{ID: p.ID, Cells: []string{p.HostName, yesNo(p.Online()), orDash(p.MaintenanceMode)}, Alarm: !p.Online()}
+	return opsRow{ID: p.ID, Cells: []string{p.HostName, orDash(p.Status), orDash(p.MaintenanceMode)}, Alarm: p.Status == "Offline"}
 }
 
 // lowShare reports whether less than a tenth is free: the repository's

@@ -108,9 +108,9 @@ func checkOps(t *testing.T, page string, sim *simulator.Simulator) {
 	prox := opsTable(t, page, "west", "proxies")
 	offline := 0
 	for _, p := range inv.Proxies {
-		want := fmt.Sprintf("%s %s %s", p.HostName, yesNo(p.Online), p.MaintenanceMode)
+		want := fmt.Sprintf("%s %s %s", p.HostName, p.Status, p.MaintenanceMode)
 		got, alarm := opsRowText(t, prox, p.ID)
-		if got != want || alarm == p.Online {
+		if got != want || alarm != (p.Status == "Offline") {
 			t.Errorf("proxy row = %q (marked %v)\nwant        %q", got, alarm, want)
 		}
 		if !p.Online {
@@ -183,7 +183,7 @@ func TestStatusPageOps(t *testing.T) {
 	const (
 		licHead   = "licence status type expires units used"
 		repoHead  = "repositories repository free capacity free % out of sync out of order immutability"
-		proxyHead = "proxies proxy online maintenance"
+		proxyHead = "proxies proxy status maintenance"
 	)
 	tib := int64(1) << 40
 	for _, tc := range []struct {
@@ -211,6 +211,7 @@ func TestStatusPageOps(t *testing.T) {
 			Proxies: []vboapi.Proxy{
 				{ID: "p1", HostName: "proxy-a", Status: "Online", MaintenanceMode: "Disabled"},
 				{ID: "p2", HostName: "proxy-b", Status: "Offline", MaintenanceMode: "Enabled"},
+				{ID: "p3", HostName: "proxy-c", Status: "Maintenance", MaintenanceMode: "Enabled"},
 			}},
 		want: map[string]string{
 			"license": licHead + " Valid Subscription 2026-09-17 (in 200 days) 180 of 250 (72.0%)",
@@ -220,7 +221,7 @@ func TestStatusPageOps(t *testing.T) {
 				" Archive 10.0 GiB 1.0 TiB (object storage limit) 0.9% no no yes, 30 days" +
 				" Blob – object storage, no limit (1.5 GiB used) – no no no" +
 				" <Empty> & new 0 B 0 B – – – –",
-			"proxies": proxyHead + " proxy-a yes Disabled proxy-b no Enabled",
+			"proxies": proxyHead + " proxy-a Online Disabled proxy-b Offline Enabled proxy-c Maintenance Enabled",
 		},
 		alarms: map[string][]string{"repositories": {"r1", "r2", "r3"}, "proxies": {"p2"}},
 	}, {
@@ -233,7 +234,7 @@ func TestStatusPageOps(t *testing.T) {
 		want: map[string]string{
 			"license":      licHead + " Expired Rental 2026-02-28 (expired 36 hours ago) 3 of 0",
 			"repositories": repoHead + " Disk 999 B 1000 B 99.9% no – –",
-			"proxies":      proxyHead + " proxy-a yes –",
+			"proxies":      proxyHead + " proxy-a Online –",
 		},
 		alarms: map[string][]string{"license": {"license"}},
 	}, {
