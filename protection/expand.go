@@ -192,6 +192,11 @@ func (r *refresh) groupNamed(org, name string) (string, error) {
 		}
 		id, n := "", 0
 		for _, g := range groups {
+			if g.Name == "" || g.ID == "" {
+				// It may be the group asked for: which group the
+				// name stands for cannot be known.
+				return "", fmt.Errorf("the groups named %q include one without a name or id", name)
+			}
 			if strings.EqualFold(g.Name, name) {
 				id, n = g.ID, n+1
 			}

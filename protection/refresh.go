@@ -232,13 +232,21 @@ func (r *refresh) entireOrganization(j *vboapi.Job) (scope, error) {
 func (r *refresh) itemsOf(j *vboapi.Job) (jobItems, error) {
 	return r.items.get(j.ID, func() (jobItems, error) {
 		var it jobItems
+		if err := unclearJob(j); err != nil {
+			return it, err
+		}
 		var err error
 		if j.BackupType != "EntireOrganization" {
 			if it.selected, err = r.api.SelectedItems(r.ctx, j.ID); err != nil {
 				return it, err
 			}
+			if err := unclearItems("selected", it.selected); err != nil {
+				return it, err
+			}
 		}
-		it.excluded, err = r.api.ExcludedItems(r.ctx, j.ID)
-		return it, err
+		if it.excluded, err = r.api.ExcludedItems(r.ctx, j.ID); err != nil {
+			return it, err
+		}
+		return it, unclearItems("excluded", it.excluded)
 	})
 }
