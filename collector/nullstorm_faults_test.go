@@ -1,10 +1,14 @@
 package collector
 
 import (
+	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"testing/synctest"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
@@ -85,4 +89,120 @@ func checkExactOrFlagged(t *testing.T, res *ServerResult, sim *simulator.Simulat
 			t.Errorf("job %q: the error shows the password", tr.JobName)
 		}
 	}
+}
+
+// TestNullStormOperations: with a null storm on the list an operations
+// collector reads, the collector still succeeds where the list can be
+// read, and every series it reports is one the same server reports
+// without the storm, with the same value: a null member leaves its series
+// out, it never turns into a zero, an empty label or a default.
+func TestNullStormOperations(t *testing.T) {
+	for _, tc := range []struct {
+		endpoint, collector string
+		versions            []string
+	}{
+		{simulator.EndpointLicense, "license", modernVersions},
+		{simulator.EndpointLicensingInformation, "license", modernVersions},
+		{simulator.EndpointRepositories, "repositories", modernVersions},
+		{simulator.EndpointObjectStorages, "repositories", []string{"v6", "v7"}},
+		{simulator.EndpointProxies, "proxies", modernVersions},
+		{simulator.EndpointHealth, "health", []string{"v8"}},
+		{simulator.EndpointCopyJobs, "copyjobs", modernVersions},
+		{simulator.EndpointJobSessions, "sessions", modernVersions},
+		{simulator.EndpointProcessedObjects, "sessions", []string{"v7", "v8"}},
+		{simulator.EndpointOrganizations, "organizations", modernVersions},
+	} {
+		for _, v := range tc.versions {
+			t.Run(tc.endpoint+"/"+v, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					clean, _ := opsExporter(t, v, opsTenant, DefaultCollectors(), nil, false)
+					want := seriesValues(t, clean)
+					e, sim := opsExporter(t, v, opsTenant, DefaultCollectors(), nil, false)
+					sim.AddFault(simulator.Fault{Endpoint: tc.endpoint, Kind: simulator.NullStorm})
+					got := seriesValues(t, e)
+					res := e.LastResults()[0]
+					if !res.Up {
+						t.Fatalf("server down: %v", res.Err)
+					}
+					for _, c := range res.Collectors {
+						if c.Err != nil {
+							t.Errorf("collector %s: %v", c.Name, c.Err)
+						}
+					}
+					for s, val := range got {
+						w, ok := want[s]
+						switch {
+						case ok && (w == val || math.IsNaN(w) && math.IsNaN(val)):
+						case !ok && val == 1 && infoWithUnknowns(s, want):
+						default:
+							t.Errorf("%s = %v under the storm; without it: %v (present %v)", s, val, w, ok)
+						}
+					}
+				})
+			})
+		}
+	}
+}
+
+// seriesValues is every series of a scrape of e, by name and labels,
+// but for the ones of the exporter's own bookkeeping.
+func seriesValues(t *testing.T, e *Exporter) map[string]float64 {
+	t.Helper()
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(e.Collector(context.Background()))
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, mf := range mfs {
+		switch name := mf.GetName(); {
+		case strings.HasPrefix(name, "vbo365_exporter_"), strings.HasPrefix(name, "vbo365_api_"),
+			strings.HasSuffix(name, "_duration_seconds"), strings.HasSuffix(name, "_timestamp_seconds") && strings.Contains(name, "scrape"):
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			var b strings.Builder
+			b.WriteString(mf.GetName())
+			for _, l := range m.GetLabel() {
+				fmt.Fprintf(&b, ",%s=%q", l.GetName(), l.GetValue())
+			}
+			val := m.GetGauge().GetValue() + m.GetCounter().GetValue() + m.GetUntyped().GetValue()
+			out[b.String()] = val
+		}
+	}
+	return out
+}
+
+// infoWithUnknowns reports whether s is an _info series of want with some
+// descriptive labels empty: a null fact shows as unknown there. Labels
+// that name the object (*_id) must be there and equal.
+func infoWithUnknowns(s string, want map[string]float64) bool {
+	name, labels, _ := strings.Cut(s, ",")
+	if !strings.HasSuffix(name, "_info") {
+		return false
+	}
+	got := strings.Split(labels, ",")
+	for w := range want {
+		wname, wlabels, _ := strings.Cut(w, ",")
+		if wname != name {
+			continue
+		}
+		ws := strings.Split(wlabels, ",")
+		if len(ws) != len(got) {
+			continue
+		}
+		match := true
+		for k := range ws {
+			key, val, _ := strings.Cut(got[k], "=")
+			if got[k] != ws[k] && (val != `""` || strings.HasSuffix(key, "_id")) {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
 }

@@ -50,7 +50,9 @@ func (s proxiesScraper) Scrape(ctx context.Context, t *Target) ([]prometheus.Met
 	var out metricList
 	for _, p := range proxies {
 		labels := []string{t.Server, p.ID, p.HostName}
-		out.gauge(proxyOnlineDesc, boolValue(p.Online()), labels...)
+		if p.Status != "" { // a null status is unknown, not offline
+			out.gauge(proxyOnlineDesc, boolValue(p.Online()), labels...)
+		}
 		out.oneHot(proxyMaintenanceDesc, knownMaintenanceStates, p.MaintenanceMode, labels...)
 		if p.ThreadsNumber != nil {
 			out.gauge(proxyThreadsDesc, float64(*p.ThreadsNumber), labels...)
