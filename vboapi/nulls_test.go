@@ -113,7 +113,9 @@ var nullDecoders = []nullDecoder{
 		call: one(func(ctx context.Context, c *Client) (License, error) { return c.License(ctx) })},
 	{fixture: "licensing_information", path: "/Organizations/" + fxOrg1 + "/LicensingInformation", versions: all3,
 		paged: func(Version) bool { return false },
-		call: one(func(ctx context.Context, c *Client) (OrganizationLicensing, error) { return c.OrganizationLicensing(ctx, fxOrg1) })},
+		call: one(func(ctx context.Context, c *Client) (OrganizationLicensing, error) {
+			return c.OrganizationLicensing(ctx, fxOrg1)
+		})},
 	{fixture: "serviceinstance", path: "/ServiceInstance", versions: all3, paged: func(Version) bool { return false },
 		call: one(func(ctx context.Context, c *Client) (ServiceInstance, error) { return c.ServiceInstance(ctx) })},
 }
