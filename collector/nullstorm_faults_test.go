@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"testing/synctest"
 
+	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
@@ -205,4 +207,35 @@ func infoWithUnknowns(s string, want map[string]float64) bool {
 		}
 	}
 	return false
+}
+
+// TestNullFlagsAreLogged: the simulator's tenant has a group selected with
+// memberMailbox null and a user excluded with mailbox null; those jobs log
+// it once per poll, the others not at all.
+func TestNullFlagsAreLogged(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var buf bytes.Buffer
+		logger := log.NewLogfmtLogger(log.NewSyncWriter(&buf))
+		s, sim, n := memModernServer(t, "v8", 3, simulator.TenantOptions{Users: 80})
+		e := memExporter(t, n, logger, s)
+		res := e.Poll(context.Background())[0]
+		hc := sim.HardCases()
+		want := map[string]bool{hc.CycleJob: true, hc.PartialOrgJob: true}
+		for _, j := range res.Jobs {
+			logged := strings.Contains(lineOf(buf.String(), j.ID, "flag sent as null"), "items=1")
+			if logged != want[j.ID] || (j.NullFlagItems > 0) != want[j.ID] {
+				t.Errorf("job %q: %d items with null flags, logged %v; want %v", j.Name, j.NullFlagItems, logged, want[j.ID])
+			}
+		}
+	})
+}
+
+// lineOf is the log line about job id that contains msg, or "".
+func lineOf(logs, id, msg string) string {
+	for _, l := range strings.Split(logs, "\n") {
+		if strings.Contains(l, "job_id="+id) && strings.Contains(l, msg) {
+			return l
+		}
+	}
+	return ""
 }

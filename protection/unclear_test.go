@@ -94,3 +94,24 @@ func newTenantFake() *fakeAPI {
 	f, _ := tenant()
 	return f
 }
+
+// TestNullFlagItemsAreCounted: items with a flag sent as null count as
+// they did (false), and each job says how many it has, so that the
+// exporter can log it.
+func TestNullFlagItemsAreCounted(t *testing.T) {
+	f, jobs := tenant()
+	clean := compute(newTenantFake(), jobs, 0)
+	f.selected["users"][0].NullFlags = true // ann, whose mailbox flag is true
+	f.selected["users"][2].NullFlags = true
+	f.excluded["group"][0].NullFlags = true
+	got := compute(f, jobs, 0)
+	for k, want := range []int{2, 1, 0} {
+		if got[k].NullFlagItems != want {
+			t.Errorf("job %s: %d items with null flags, want %d", jobs[k].ID, got[k].NullFlagItems, want)
+		}
+		got[k].NullFlagItems = 0
+		if got[k].Mailboxes != clean[k].Mailboxes || got[k].BackedUp != clean[k].BackedUp {
+			t.Errorf("job %s: %+v, without the marks %+v", jobs[k].ID, got[k], clean[k])
+		}
+	}
+}

@@ -253,7 +253,10 @@ func TestNullFlagsReadAsUnknownOrFalse(t *testing.T) {
 			if err := decodeStrict(raw, &w); err != nil {
 				t.Fatal(err)
 			}
-			return w.Mailbox || w.ArchiveMailbox || w.Members || w.MemberMailbox
+			if !w.anyNull() {
+				t.Error("the null flags are not remembered")
+			}
+			return w.Mailbox.value || w.ArchiveMailbox.value || w.Members.value || w.MemberMailbox.value
 		}},
 		{"isEnabled", `{"id":"j","isEnabled":null}`, func(t *testing.T, raw []byte) bool {
 			var w wireJob
