@@ -12,6 +12,8 @@ import (
 	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/protection"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
 
@@ -238,4 +240,63 @@ func lineOf(logs, id, msg string) string {
 		}
 	}
 	return ""
+}
+
+// TestNullStormWorkloads: with every workload on, a null storm on any list
+// a workload reads (and on the users, members and user data they share
+// with the mailboxes) leaves each workload of each job exact or flagged:
+// failed with an error and no figures, or no more backed up and no fewer
+// objects in scope and not backed up than the truth.
+func TestNullStormWorkloads(t *testing.T) {
+	for _, v := range modernVersions {
+		for _, ep := range []string{simulator.EndpointSites, simulator.EndpointTeams, simulator.EndpointSiteData,
+			simulator.EndpointTeamData, simulator.EndpointUsers, simulator.EndpointUserData, simulator.EndpointSelectedItems} {
+			for _, conc := range []int{1, 16} {
+				t.Run(fmt.Sprintf("%s/%s/concurrency=%d", v, ep, conc), func(t *testing.T) {
+					t.Parallel()
+					synctest.Test(t, func(t *testing.T) {
+						tenant := simulator.TenantOptions{Workloads: true, Users: 70, Organizations: 2}
+						f := simulator.Fault{Endpoint: ep, Kind: simulator.NullStorm}
+						res, sim := pollUnderFault(t, v, tenant, f, conc, func(s *config.Server) { *s = everyWorkload(*s) })
+						checkExactOrFlagged(t, res, sim)
+						// The selected items' storm fails every job (their
+						// items have no type); the others leave figures.
+						if n := checkWorkloadsExactOrFlagged(t, res, sim); n == 0 && ep != simulator.EndpointSelectedItems {
+							t.Error("no workload of any job was checked")
+						}
+					})
+				})
+			}
+		}
+	}
+}
+
+// checkWorkloadsExactOrFlagged is checkExactOrFlagged for every workload
+// of every job that reports figures; it returns how many had figures.
+func checkWorkloadsExactOrFlagged(t *testing.T, res *ServerResult, sim *simulator.Simulator) (checked int) {
+	t.Helper()
+	truth := map[string]simulator.WorkloadTruth{}
+	for _, tr := range sim.WorkloadTruth() {
+		truth[tr.JobID+"/"+tr.Workload] = tr
+	}
+	for _, j := range res.Jobs {
+		if !j.Success {
+			continue // checked by checkExactOrFlagged
+		}
+		for w := range protection.Workload(protection.NumWorkloads) {
+			f, tr := j.Workloads[w], truth[j.ID+"/"+w.String()]
+			if f.Err == nil && f.InScope > 0 && w != protection.WorkloadMailbox {
+				checked++
+			}
+			switch {
+			case f.Err != nil && (f.InScope != 0 || f.BackedUp != 0):
+				t.Errorf("job %q, %s failed but carries figures %+v", j.Name, w, f.WorkloadResult)
+			case f.Err != nil:
+			case f.BackedUp > tr.BackedUp || f.InScope < tr.InScope || f.InScope-f.BackedUp < tr.InScope-tr.BackedUp:
+				t.Errorf("WRONG figures for job %q, %s: %d in scope, %d backed up, %d unresolved; truth %d, %d, %d",
+					j.Name, w, f.InScope, f.BackedUp, f.Unresolved, tr.InScope, tr.BackedUp, tr.Unresolved)
+			}
+		}
+	}
+	return checked
 }
