@@ -153,7 +153,12 @@ func (s *Simulator) nullStorm(f *fired, rt routed, rep *reply) *reply {
 		return rep
 	}
 	out := bytesReply(rep.status, body)
-	out.items, out.after, out.mangle = rep.items, rep.after, rep.mangle
+	out.items, out.after, out.mangle, out.contentType = rep.items, rep.after, rep.mangle, rep.contentType
+	for k, v := range rep.header {
+		if k != "Content-Length" {
+			out.header[k] = v
+		}
+	}
 	return out
 }
 
