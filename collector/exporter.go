@@ -181,6 +181,10 @@ func logJob(logger log.Logger, server string, j *JobResult) {
 	if c.Duplicates > 0 {
 		level.Info(l).Log("msg", "the API served some mailboxes more than once; each was counted once", "duplicates", c.Duplicates)
 	}
+	if j.NullFlagItems > 0 {
+		level.Warn(l).Log("msg", "job items with a flag sent as null were read as false: a selection that adds nothing, an exclusion that removes nothing",
+			"items", j.NullFlagItems)
+	}
 	if j.Unresolved > 0 {
 		level.Warn(l).Log("msg", "group members that match no user of the organization, or nested groups not found, were counted as not backed up",
 			"unresolved", j.Unresolved)

@@ -62,7 +62,7 @@ func (p *poller) protectModern(ctx context.Context, res *ServerResult, jobs []vb
 			for _, m := range f.Unprotected[:min(len(f.Unprotected), p.cfg.UnprotectedMailboxSeries)] {
 				j.Counts.Unprotected = append(j.Counts.Unprotected, vboapi.Mailbox{ID: m.ID, Email: m.Address, Name: m.Name})
 			}
-			j.Unresolved, j.OldestBackup = f.Unresolved, f.OldestBackup
+			j.Unresolved, j.OldestBackup, j.NullFlagItems = f.Unresolved, f.OldestBackup, f.NullFlagItems
 			j.setWorkloads(on, f, p.cfg.UnprotectedObjectSeries)
 		}
 		logJob(p.logger, p.cfg.Name, j)

@@ -77,6 +77,9 @@ type JobResult struct {
 	// protection.Result.
 	Unresolved   int
 	OldestBackup time.Time
+	// NullFlagItems counts the job's items with a flag sent as null (v6
+	// and later), which counted as false; it is logged.
+	NullFlagItems int
 	// FiguresAt is when the reading behind Counts started: this poll's
 	// start, or with protection_interval that of the refresh they come
 	// from.

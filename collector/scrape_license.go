@@ -73,10 +73,14 @@ func (licenseScraper) Scrape(ctx context.Context, t *Target) ([]prometheus.Metri
 	out.timestamp(licenseExpiryDesc, l.Expires, t.Server)
 	out.timestamp(licenseGraceExpiryDesc, l.GracePeriodExpires, t.Server)
 	out.timestamp(licenseSupportExpiryDesc, l.SupportExpires, t.Server)
-	out.gauge(licenseUnitsDesc, float64(l.TotalNumber), t.Server)
-	out.gauge(licenseUsedUnitsDesc, float64(l.UsedNumber), t.Server)
-	out.gauge(licenseNewUsersDesc, float64(l.NewNumber), t.Server)
-	out.gauge(licenseInfoDesc, 1, t.Server, l.ID, l.LicensedTo, l.Package)
+	// A count the server sent null or left out is unknown: its series
+	// is left out rather than shown as 0.
+	out.gaugeIf(l.Known.Total, licenseUnitsDesc, float64(l.TotalNumber), t.Server)
+	out.gaugeIf(l.Known.Used, licenseUsedUnitsDesc, float64(l.UsedNumber), t.Server)
+	out.gaugeIf(l.Known.New, licenseNewUsersDesc, float64(l.NewNumber), t.Server)
+	if l.ID != "" || l.LicensedTo != "" || l.Package != "" { // else nothing to describe
+		out.gauge(licenseInfoDesc, 1, t.Server, l.ID, l.LicensedTo, l.Package)
+	}
 
 	orgs, err := t.Client.Organizations(ctx)
 	if err != nil {
@@ -98,8 +102,15 @@ func (licenseScraper) Scrape(ctx context.Context, t *Target) ([]prometheus.Metri
 			continue
 		}
 		labels := []string{t.Server, o.ID, o.Name}
-		out.gauge(organizationLicensedUsersDesc, float64(usage[i].LicensedUsers), labels...)
-		out.gauge(organizationNewUsersDesc, float64(usage[i].NewUsers), labels...)
+		out.gaugeIf(usage[i].KnownLicensed, organizationLicensedUsersDesc, float64(usage[i].LicensedUsers), labels...)
+		out.gaugeIf(usage[i].KnownNew, organizationNewUsersDesc, float64(usage[i].NewUsers), labels...)
 	}
 	return out, failed
+}
+
+// gaugeIf adds v unless known is false: a count the API did not give.
+func (l *metricList) gaugeIf(known bool, d *prometheus.Desc, v float64, labels ...string) {
+	if known {
+		l.gauge(d, v, labels...)
+	}
 }

@@ -72,6 +72,9 @@ type sessionsScraper struct {
 	mu     sync.Mutex
 	newest time.Time               // the newest creation time seen
 	jobs   map[string]*jobSessions // by normalized job id
+	// unattributed counts the sessions of the last reading sent without
+	// an id or a job id.
+	unattributed int
 }
 
 // jobSessions is what the scraper keeps of one job.
@@ -111,8 +114,15 @@ func (s *sessionsScraper) Scrape(ctx context.Context, t *Target) ([]prometheus.M
 	defer s.mu.Unlock()
 	bound := s.lowerBound(time.Now())
 	var read []vboapi.JobSession
+	s.unattributed = 0
 	err := t.Client.JobSessions(ctx, vboapi.SessionFilter{JobType: "Backup", EndTimeLowerBound: bound}, t.PageSize,
 		func(js *vboapi.JobSession) error {
+			if js.ID == "" || js.JobID == "" {
+				// Sent without its id or job: it may be any job's
+				// session under way (see metrics).
+				s.unattributed++
+				return nil
+			}
 			read = append(read, *js)
 			return nil
 		})
@@ -274,7 +284,11 @@ func (s *sessionsScraper) metrics(t *Target) metricList {
 		if j == nil {
 			j = &jobSessions{}
 		}
-		out.gauge(sessionRunningDesc, boolValue(j.running != nil), labels...)
+		// A session the reading could not tie to a job may be this
+		// job's, under way: whether it runs is then unknown.
+		if s.unattributed == 0 {
+			out.gauge(sessionRunningDesc, boolValue(j.running != nil), labels...)
+		}
 		if r := j.running; r != nil {
 			out.timestamp(runningSessionStartDesc, r.CreationTime, labels...)
 			out.gauge(runningSessionObjectsDesc, float64(r.Progress), labels...)
@@ -297,11 +311,17 @@ func (s *sessionsScraper) metrics(t *Target) metricList {
 			out.gauge(lastSessionWriteRateDesc, float64(st.WriteRateBytesPS), labels...)
 		}
 		if o := j.objects; o != nil && j.last != nil && o.sessionID == j.last.ID {
+			// An object whose status the server sent null or left out
+			// would make every count too low: they are left out.
+			unknown := o.byStatus[""] > 0
 			for _, st := range knownObjectStatuses {
+				if unknown {
+					break
+				}
 				out.gauge(lastSessionObjectsByStatusDesc, float64(o.byStatus[st]), with(labels, st)...)
 			}
 			for st, n := range o.byStatus {
-				if !slices.Contains(knownObjectStatuses, st) {
+				if !unknown && !slices.Contains(knownObjectStatuses, st) {
 					out.gauge(lastSessionObjectsByStatusDesc, float64(n), with(labels, st)...)
 				}
 			}

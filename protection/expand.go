@@ -1,6 +1,7 @@
 package protection
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -192,6 +193,11 @@ func (r *refresh) groupNamed(org, name string) (string, error) {
 		}
 		id, n := "", 0
 		for _, g := range groups {
+			if g.Name == "" || g.ID == "" {
+				// It may be the group asked for: which group the
+				// name stands for cannot be known.
+				return "", fmt.Errorf("the groups named %q include one without a name or id", name)
+			}
 			if strings.EqualFold(g.Name, name) {
 				id, n = g.ID, n+1
 			}
@@ -208,15 +214,26 @@ func (r *refresh) orgUsers(org string) (set, error) {
 	return r.users.get(org, func() (set, error) {
 		var s set
 		err := r.api.OrganizationUsers(r.ctx, org, r.opts.PageSize, func(u *vboapi.User) error {
-			if u.ID == "" {
-				return fmt.Errorf("a user without id in the organization's user list")
+			var i int32
+			switch {
+			case u.ID != "":
+				i = r.t.user(u.ID, u.Name, u.DisplayName)
+			case u.Name != "":
+				// Sent without its id: kept by its address, as a group
+				// member that matches no user is, so it counts as not
+				// backed up and in Unresolved.
+				i, _ = r.t.member(u.Name, u.DisplayName)
+			default:
+				// Neither id nor address: nothing could tell it from
+				// another such user, and leaving it out could hide a
+				// mailbox.
+				return fmt.Errorf("a user without id or name in the organization's user list")
 			}
-			i := r.t.user(u.ID, u.Name, u.DisplayName)
 			if s.has(i) {
 				// One snapshot (setId) never lists a user twice: the
 				// server pages wrongly, and a repeat may stand in for
 				// a user it left out.
-				return fmt.Errorf("the organization's user list names user %s twice", u.ID)
+				return fmt.Errorf("the organization's user list names user %s twice", cmp.Or(u.ID, u.Name))
 			}
 			s.add(i)
 			r.notePublic(i, u.Type)

@@ -60,6 +60,10 @@ type Result struct {
 	// Unprotected lists up to KeepUnprotected mailboxes not backed up, in
 	// address order.
 	Unprotected []Mailbox
+	// NullFlagItems counts the job's selected and excluded items with a
+	// flag sent as null, which counted as false: a selection that adds
+	// nothing, an exclusion that removes nothing.
+	NullFlagItems int
 	// Workloads are the figures of each workload of Options.Workloads,
 	// indexed by Workload; the others are zero. Workloads[WorkloadMailbox]
 	// repeats the fields above.

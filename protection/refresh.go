@@ -117,7 +117,25 @@ func (r *refresh) results(want []*vboapi.Job, scopes []scope, out []Result) {
 			matched[st] = true
 		}
 		out[k] = r.result(scopes[k], st, j.RepositoryID)
+		out[k].NullFlagItems = r.nullFlagItems(j)
 	}
+}
+
+// nullFlagItems counts the items of j with a null flag.
+func (r *refresh) nullFlagItems(j *vboapi.Job) int {
+	items, err := r.itemsOf(j) // read already: the scope needed them
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, list := range [][]vboapi.JobItem{items.selected, items.excluded} {
+		for k := range list {
+			if list[k].NullFlags {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // activate sets, per repository, the workloads its data is kept for (those
@@ -232,13 +250,21 @@ func (r *refresh) entireOrganization(j *vboapi.Job) (scope, error) {
 func (r *refresh) itemsOf(j *vboapi.Job) (jobItems, error) {
 	return r.items.get(j.ID, func() (jobItems, error) {
 		var it jobItems
+		if err := unclearJob(j); err != nil {
+			return it, err
+		}
 		var err error
 		if j.BackupType != "EntireOrganization" {
 			if it.selected, err = r.api.SelectedItems(r.ctx, j.ID); err != nil {
 				return it, err
 			}
+			if err := unclearItems("selected", it.selected); err != nil {
+				return it, err
+			}
 		}
-		it.excluded, err = r.api.ExcludedItems(r.ctx, j.ID)
-		return it, err
+		if it.excluded, err = r.api.ExcludedItems(r.ctx, j.ID); err != nil {
+			return it, err
+		}
+		return it, unclearItems("excluded", it.excluded)
 	})
 }

@@ -55,12 +55,25 @@ const (
 	// BadTokenResponse answers the token endpoint 200 with a body lacking
 	// access_token (token only).
 	BadTokenResponse FaultKind = "bad-token-response"
+	// NullStorm sends the 200 answers of v6 and later with every member
+	// their schema does not require null or absent (which of the two is
+	// fixed by the seed and the item), as real servers send what the
+	// schemas do not promise. The members the schemas require stay, but
+	// on about half the items (again by seed and item) these required
+	// ones are null too: a repository's user data entry without its id
+	// or its organization (organizationId on v6, backedUpOrganizationId
+	// later), a site data entry without its title or organization, a
+	// team data entry without its organization, a site without its title
+	// or isPersonal, a team without its mail. The token, v1 and error
+	// answers pass unchanged. Truth is not adjusted: what a correct
+	// client reports is "exact or flagged" (docs/fault-matrix.md).
+	NullStorm FaultKind = "null-storm"
 )
 
 // FaultKinds lists every kind, for parsers and help texts.
 var FaultKinds = []FaultKind{StatusError, TooManyRequests, Revoked, ResetMidBody, Truncated,
 	MalformedJSON, HTMLError, HugeBody, SlowDrip, IgnoreOffset, LoopingNext, DuplicateIDs,
-	MutateBetweenPages, OddBooleans, BadTokenResponse}
+	MutateBetweenPages, OddBooleans, BadTokenResponse, NullStorm}
 
 // DripInterval is the pause between bytes of a SlowDrip body.
 const DripInterval = 100 * time.Millisecond

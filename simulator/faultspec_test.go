@@ -19,6 +19,7 @@ func TestParseFault(t *testing.T) {
 		{"all:kind=Revoked:requests=3-5,9", Fault{Kind: Revoked, Requests: []int{3, 4, 5, 9}}, false},
 		{"MAILBOXES:job=abc-1:kind=odd-booleans:size=10k", Fault{Endpoint: "mailboxes", JobID: "abc-1", Kind: OddBooleans, Size: 10 << 10}, false},
 		{"*:kind=html-error:status=502", Fault{Kind: HTMLError, Status: 502}, false},
+		{"user-data:kind=null-storm:probability=0.5", Fault{Endpoint: "user-data", Kind: NullStorm, Probability: 0.5}, false},
 		{"mailboxes", Fault{}, true},
 		{"mailbox:status=500", Fault{}, true},
 		{"jobs:kind=explode", Fault{}, true},

@@ -55,7 +55,7 @@ func (s *Simulator) replyV(r *http.Request, rt routed) *reply {
 	if f != nil {
 		v.fault = f.Kind
 	}
-	return v.handle().mangled(f)
+	return s.nullStorm(f, rt, v.handle().mangled(f))
 }
 
 func (v *vreq) lookup() *reply {

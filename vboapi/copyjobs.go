@@ -2,7 +2,6 @@ package vboapi
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -52,7 +51,9 @@ func (c *Client) CopyJobs(ctx context.Context) ([]CopyJob, error) {
 	l := list{endpoint: vpath(v, "/CopyJobs"), path: vpath(v, "/CopyJobs"), paged: v.Paged()}
 	err = readList(ctx, c, l, 10000, func(w *wireCopyJob) error {
 		if w.ID == "" {
-			return fmt.Errorf("copy job %d in the list has no id", len(jobs))
+			// Nothing can name its series: it is left out, and the
+			// other copy jobs are still reported.
+			return nil
 		}
 		jobs = append(jobs, CopyJob{
 			ID: w.ID, Name: w.Name, BackupJobID: w.BackupJobID, RepositoryID: w.RepositoryID,

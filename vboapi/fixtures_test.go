@@ -241,6 +241,20 @@ func (f *fixtureAPI) requests(path string) []url.Values {
 // fixtures included) when the test ends.
 func fixtureClient(t *testing.T, v Version) (*Client, *fixtureAPI) {
 	t.Helper()
+	api := fxAPI(t, v)
+	validator, err := contract.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Cleanups run last in, first out: the client and server that
+	// fxServe starts close first, so every exchange is recorded.
+	t.Cleanup(func() { validator.Check(t) })
+	return fxServe(t, v, validator.Handler(api), api), api
+}
+
+// fxAPI serves every fixture of version v at the paths its ids make.
+func fxAPI(t *testing.T, v Version) *fixtureAPI {
+	t.Helper()
 	p := func(rest string) string { return "/" + string(v) + rest }
 	page := v.Paged()
 	api := &fixtureAPI{routes: map[string]fixtureRoute{
@@ -260,17 +274,19 @@ func fixtureClient(t *testing.T, v Version) (*Client, *fixtureAPI) {
 	}
 	fxOpsRoutes(t, api, v)
 	fxWorkloadRoutes(t, api, v)
-	validator, err := contract.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	checked := validator.Handler(api)
+	return api
+}
+
+// fxServe serves h (api's routes, maybe behind a check) and api's login,
+// and returns a client pinned to v.
+func fxServe(t *testing.T, v Version, h http.Handler, api *fixtureAPI) *Client {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == p("/token") {
+		if r.URL.Path == "/"+string(v)+"/token" {
 			api.token(w, r) // the short token answer is not Veeam's full schema
 			return
 		}
-		checked.ServeHTTP(w, r)
+		h.ServeHTTP(w, r)
 	}))
 	u, _ := url.Parse(srv.URL)
 	c, err := New(Options{
@@ -283,10 +299,9 @@ func fixtureClient(t *testing.T, v Version) (*Client, *fixtureAPI) {
 	}
 	t.Cleanup(func() {
 		c.Close()
-		srv.Close() // waits for the handlers, so every exchange is recorded
-		validator.Check(t)
+		srv.Close() // waits for the handlers
 	})
-	return c, api
+	return c
 }
 
 // fxVersions runs f once per version as a subtest.

@@ -258,6 +258,11 @@ func FuzzDecodeJobs(f *testing.F) {
 		`[{"id":"a","lastRun":"2017-04-01T10:12:15.3635382Z","_links":{"organization":{"href":"https://x:4443/v1/Organizations/o%2F1/"}}}]`,
 		`[{"id":""}]`, `[{"id":"a","isEnabled":"\u0054rue"}]`, `[{"id":"a","_links":{"organization":{"href":":"}}}]`,
 		`{"results":[{"id":"a","isEnabled":true}],"RESULTS":[{"id":"b"}]}`,
+		// Null-heavy, as servers send what the schemas do not promise.
+		`[{"id":null}]`, `{"results":[{"id":"a","name":null,"isEnabled":null,"lastRun":null,"nextRun":null,"lastBackup":null,` +
+			`"backupType":null,"repositoryId":null,"organizationId":null,"_links":null}],"offset":null,"limit":null}`,
+		`[{"id":"a","_links":{"organization":null}},{"id":"b","_links":{"organization":{"href":null}}}]`,
+		`{"results":[null]}`, `[null]`, `{"results":[{}],"setId":null}`,
 	} {
 		f.Add([]byte(s))
 	}

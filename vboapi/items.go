@@ -2,6 +2,7 @@ package vboapi
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 )
 
@@ -47,29 +48,62 @@ type JobItem struct {
 	MemberArchiveMailbox, MemberOneDrive, MemberSite bool
 	// GroupSite: the group's own site (Group).
 	GroupSite bool
+	// NullFlags is true when the server sent one of the flags above as
+	// null: it reads as false, and the exporter says so once per job.
+	NullFlags bool
 }
 
-// wireJobItem decodes the flags as plain booleans: JSON null leaves them
-// false, as absent does, and costs no allocation.
+// wireJobItem decodes the flags as itemFlags, which cost no allocation
+// and remember a JSON null.
 type wireJobItem struct {
-	Type                 string `json:"type"`
-	ID                   string `json:"id"`
-	User                 *User  `json:"user"`
-	Group                *Group `json:"group"`
-	Site                 *Site  `json:"site"`
-	Team                 *Team  `json:"team"`
-	Mailbox              bool   `json:"mailbox"`
-	ArchiveMailbox       bool   `json:"archiveMailbox"`
-	OneDrive             bool   `json:"oneDrive"`
-	PersonalSite         bool   `json:"personalSite"`
-	Sites                bool   `json:"sites"`
-	Teams                bool   `json:"teams"`
-	Members              bool   `json:"members"`
-	MemberMailbox        bool   `json:"memberMailbox"`
-	MemberArchiveMailbox bool   `json:"memberArchiveMailbox"`
-	MemberOneDrive       bool   `json:"memberOnedrive"`
-	MemberSite           bool   `json:"memberSite"`
-	GroupSite            bool   `json:"groupSite"`
+	Type                 string   `json:"type"`
+	ID                   string   `json:"id"`
+	User                 *User    `json:"user"`
+	Group                *Group   `json:"group"`
+	Site                 *Site    `json:"site"`
+	Team                 *Team    `json:"team"`
+	Mailbox              itemFlag `json:"mailbox"`
+	ArchiveMailbox       itemFlag `json:"archiveMailbox"`
+	OneDrive             itemFlag `json:"oneDrive"`
+	PersonalSite         itemFlag `json:"personalSite"`
+	Sites                itemFlag `json:"sites"`
+	Teams                itemFlag `json:"teams"`
+	Members              itemFlag `json:"members"`
+	MemberMailbox        itemFlag `json:"memberMailbox"`
+	MemberArchiveMailbox itemFlag `json:"memberArchiveMailbox"`
+	MemberOneDrive       itemFlag `json:"memberOnedrive"`
+	MemberSite           itemFlag `json:"memberSite"`
+	GroupSite            itemFlag `json:"groupSite"`
+}
+
+// itemFlag is a job item's flag: true only for JSON true; null is
+// remembered, as the schemas type the flags as plain booleans.
+type itemFlag struct{ value, null bool }
+
+// UnmarshalJSON accepts the JSON booleans and null, like a bool field.
+func (f *itemFlag) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case "true":
+		*f = itemFlag{value: true}
+	case "false":
+		*f = itemFlag{}
+	case "null":
+		*f = itemFlag{null: true}
+	default:
+		return fmt.Errorf("a job item flag is %.20s, not a boolean", b)
+	}
+	return nil
+}
+
+// anyNull reports whether one of the item's flags was null.
+func (w *wireJobItem) anyNull() bool {
+	for _, f := range []itemFlag{w.Mailbox, w.ArchiveMailbox, w.OneDrive, w.PersonalSite, w.Sites, w.Teams,
+		w.Members, w.MemberMailbox, w.MemberArchiveMailbox, w.MemberOneDrive, w.MemberSite, w.GroupSite} {
+		if f.null {
+			return true
+		}
+	}
+	return false
 }
 
 func isTrue(b *bool) bool { return b != nil && *b }
@@ -95,11 +129,11 @@ func (c *Client) jobItems(ctx context.Context, jobID, which string) ([]JobItem, 
 	err := readList(ctx, c, l, 10000, func(w *wireJobItem) error {
 		items = append(items, JobItem{
 			Type: w.Type, ID: w.ID, User: w.User, Group: w.Group, Site: w.Site, Team: w.Team,
-			Mailbox: w.Mailbox, ArchiveMailbox: w.ArchiveMailbox, OneDrive: w.OneDrive, PersonalSite: w.PersonalSite,
-			Sites: w.Sites, Teams: w.Teams,
-			Members: w.Members, MemberMailbox: w.MemberMailbox,
-			MemberArchiveMailbox: w.MemberArchiveMailbox, MemberOneDrive: w.MemberOneDrive, MemberSite: w.MemberSite,
-			GroupSite: w.GroupSite,
+			Mailbox: w.Mailbox.value, ArchiveMailbox: w.ArchiveMailbox.value, OneDrive: w.OneDrive.value,
+			PersonalSite: w.PersonalSite.value, Sites: w.Sites.value, Teams: w.Teams.value,
+			Members: w.Members.value, MemberMailbox: w.MemberMailbox.value,
+			MemberArchiveMailbox: w.MemberArchiveMailbox.value, MemberOneDrive: w.MemberOneDrive.value,
+			MemberSite: w.MemberSite.value, GroupSite: w.GroupSite.value, NullFlags: w.anyNull(),
 		})
 		return nil
 	})

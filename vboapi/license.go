@@ -30,6 +30,20 @@ type License struct {
 	TotalNumber        int       // units within the licence
 	UsedNumber         int       // units consumed by objects
 	NewNumber          int       // users with the "new user" status (Rental)
+	// Known says which of the three counts the server gave: a null or
+	// absent count is unknown, and its series is left out, not 0.
+	Known LicenseCounts
+}
+
+// LicenseCounts flags, for each count of a licence, whether it is known.
+type LicenseCounts struct{ Total, Used, New bool }
+
+// intOf is *p, and whether p was given.
+func intOf(p *int) (int, bool) {
+	if p == nil {
+		return 0, false
+	}
+	return *p, true
 }
 
 type wireLicense struct {
@@ -43,9 +57,9 @@ type wireLicense struct {
 	Package               string  `json:"package"`
 	LicensedTo            string  `json:"licensedTo"`
 	ContactPerson         string  `json:"contactPerson"`
-	TotalNumber           int     `json:"totalNumber"`
-	UsedNumber            int     `json:"usedNumber"`
-	NewNumber             int     `json:"newNumber"`
+	TotalNumber           *int    `json:"totalNumber"`
+	UsedNumber            *int    `json:"usedNumber"`
+	NewNumber             *int    `json:"newNumber"`
 	SupportID             string  `json:"supportID"`
 	SupportExpirationDate *string `json:"supportExpirationDate"`
 }
@@ -65,24 +79,35 @@ func (c *Client) License(ctx context.Context) (License, error) {
 	if expires.IsZero() {
 		expires = parseAPITime(w.ExpirationDate)
 	}
-	return License{
+	l := License{
 		ID: w.LicenseID, Status: w.Status, Type: w.Type, LicensedTo: w.LicensedTo, Email: w.Email,
 		SupportID: w.SupportID, ContactPerson: w.ContactPerson, Package: w.Package,
 		Expires:            expires,
 		GracePeriodExpires: parseAPITime(w.GracePeriodExpires),
 		SupportExpires:     parseAPITime(w.SupportExpirationDate),
-		TotalNumber:        w.TotalNumber, UsedNumber: w.UsedNumber, NewNumber: w.NewNumber,
-	}, nil
+	}
+	l.TotalNumber, l.Known.Total = intOf(w.TotalNumber)
+	l.UsedNumber, l.Known.Used = intOf(w.UsedNumber)
+	l.NewNumber, l.Known.New = intOf(w.NewNumber)
+	return l, nil
 }
 
 // OrganizationLicensing is one organization's use of the licence.
 type OrganizationLicensing struct {
 	// LicensedUsers counts the licences its users consume, those beyond
 	// the licence's limit included.
-	LicensedUsers int `json:"licensedUsers"`
+	LicensedUsers int
 	// NewUsers is, on a Rental licence, its users with the "new user"
 	// status; 0 on a Subscription licence.
-	NewUsers int `json:"newUsers"`
+	NewUsers int
+	// KnownLicensed and KnownNew say whether the server gave each count:
+	// a null or absent one is unknown, not 0.
+	KnownLicensed, KnownNew bool
+}
+
+type wireOrganizationLicensing struct {
+	LicensedUsers *int `json:"licensedUsers"`
+	NewUsers      *int `json:"newUsers"`
 }
 
 // OrganizationLicensing reads GET /vN/Organizations/{id}/LicensingInformation
@@ -92,12 +117,15 @@ func (c *Client) OrganizationLicensing(ctx context.Context, orgID string) (Organ
 	if err != nil {
 		return OrganizationLicensing{}, err
 	}
-	var out OrganizationLicensing
+	var w wireOrganizationLicensing
 	err = c.getJSON(ctx, vpath(v, "/Organizations/{id}/LicensingInformation"),
 		vpath(v, "/Organizations/"+url.PathEscape(orgID)+"/LicensingInformation"), nil,
-		func(raw []byte) error { return decodeStrict(raw, &out) })
+		func(raw []byte) error { return decodeStrict(raw, &w) })
 	if err != nil {
 		return OrganizationLicensing{}, err
 	}
+	var out OrganizationLicensing
+	out.LicensedUsers, out.KnownLicensed = intOf(w.LicensedUsers)
+	out.NewUsers, out.KnownNew = intOf(w.NewUsers)
 	return out, nil
 }

@@ -92,15 +92,15 @@ func TestFixtureLicense(t *testing.T) {
 		V6: {ID: fxLicense, Status: "Valid", Type: "Subscription", LicensedTo: "Contoso Ltd",
 			Email: "licensing@contoso.onmicrosoft.com", SupportID: "04021337", ContactPerson: "Megan Bowen",
 			Expires: fxDate(2025, 3, 31, 0, 0, 0, 0), SupportExpires: fxDate(2025, 3, 31, 23, 59, 59, 999999900),
-			TotalNumber: 250, UsedNumber: 187},
+			TotalNumber: 250, UsedNumber: 187, Known: LicenseCounts{true, true, true}},
 		// gracePeriodExpires null.
 		V7: {ID: fxLicense, Status: "Valid", Type: "Subscription", LicensedTo: "Contoso Ltd",
 			Email: "licensing@contoso.onmicrosoft.com", SupportID: "04021337", Package: "Veeam ONE",
-			Expires: fxDate(2025, 3, 31, 0, 0, 0, 0), TotalNumber: 250, UsedNumber: 187},
+			Expires: fxDate(2025, 3, 31, 0, 0, 0, 0), TotalNumber: 250, UsedNumber: 187, Known: LicenseCounts{true, true, true}},
 		// licenseID null, an expired Rental licence over its limit.
 		V8: {Status: "Expired", Type: "Rental", LicensedTo: "Fabrikam Hosting", SupportID: "07310042",
 			Expires: fxDate(2024, 4, 30, 0, 0, 0, 0), GracePeriodExpires: fxDate(2024, 5, 30, 0, 0, 0, 0),
-			TotalNumber: 500, UsedNumber: 512, NewNumber: 12},
+			TotalNumber: 500, UsedNumber: 512, NewNumber: 12, Known: LicenseCounts{true, true, true}},
 	}
 	fxVersions(t, []Version{V6, V7, V8}, func(t *testing.T, v Version) {
 		c, _ := fixtureClient(t, v)
@@ -115,7 +115,7 @@ func TestFixtureLicense(t *testing.T) {
 }
 
 func TestFixtureOrganizationLicensing(t *testing.T) {
-	want := map[Version]OrganizationLicensing{V6: {187, 0}, V7: {187, 0}, V8: {212, 12}}
+	want := map[Version]OrganizationLicensing{V6: {187, 0, true, true}, V7: {187, 0, true, true}, V8: {212, 12, true, true}}
 	fxVersions(t, []Version{V6, V7, V8}, func(t *testing.T, v Version) {
 		c, _ := fixtureClient(t, v)
 		got, err := c.OrganizationLicensing(context.Background(), fxOrg1)

@@ -59,6 +59,12 @@ func (c *Client) organizations(ctx context.Context, extended bool) ([]Organizati
 	var orgs []Organization
 	err := readList(ctx, c, list{endpoint: vpath(v, "/Organizations"), path: vpath(v, "/Organizations"), query: q, paged: v.Paged()},
 		10000, func(w *wireOrganization) error {
+			if w.ID == "" {
+				// Its jobs, users and licences cannot be asked for:
+				// it is left out, and the jobs that the job list does
+				// not tie to a known organization fail their figures.
+				return nil
+			}
 			orgs = append(orgs, Organization{
 				ID: w.ID, Name: w.Name, OfficeName: w.OfficeName, Type: w.Type, Region: w.Region,
 				BackedUp: w.IsBackedup, FirstBackup: parseAPITime(w.FirstBackuptime), LastBackup: parseAPITime(w.LastBackuptime),

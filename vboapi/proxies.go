@@ -72,6 +72,9 @@ func (c *Client) Proxies(ctx context.Context, extended bool) ([]Proxy, error) {
 	}
 	var proxies []Proxy
 	err = readList(ctx, c, l, 10000, func(w *wireProxy) error {
+		if w.ID == "" {
+			return nil // nothing can name its series: left out
+		}
 		proxies = append(proxies, Proxy{
 			ID: w.ID, HostName: w.HostName, Description: w.Description, FQDN: w.FQDN, Type: w.Type,
 			Port: w.Port, Status: w.Status, MaintenanceMode: w.MaintenanceModeState,

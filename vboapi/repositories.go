@@ -139,6 +139,11 @@ func (c *Client) Repositories(ctx context.Context) ([]Repository, error) {
 	var repos []Repository
 	l := list{endpoint: vpath(v, "/BackupRepositories"), path: vpath(v, "/BackupRepositories"), paged: v.Paged()}
 	err = readList(ctx, c, l, 10000, func(w *wireRepository) error {
+		if w.ID == "" {
+			// Nothing can name its series, nor a job point at it:
+			// it is left out, the others are still reported.
+			return nil
+		}
 		repos = append(repos, w.repository())
 		return nil
 	})

@@ -127,12 +127,13 @@ func (c *Client) JobSessions(ctx context.Context, f SessionFilter, pageSize int,
 	if err != nil {
 		return err
 	}
-	n := 0
 	return readList(ctx, c, sessionList(v, f), pageSize, func(w *wireJobSession) error {
-		s, err := w.session(n, f.JobID)
-		n++
-		if err != nil || !f.keeps(&s) {
-			return err
+		// A session without an id is still handed on, with ID "":
+		// the caller must know that the list holds one it cannot
+		// tell apart or follow.
+		s := w.fields(f.JobID)
+		if !f.keeps(&s) {
+			return nil
 		}
 		return each(&s)
 	})
@@ -191,6 +192,11 @@ func (w *wireJobSession) session(i int, asked string) (JobSession, error) {
 	if w.ID == "" {
 		return JobSession{}, fmt.Errorf("job session %d in the list has no id", i)
 	}
+	return w.fields(asked), nil
+}
+
+// fields is the session w describes, whether it has an id or not.
+func (w *wireJobSession) fields(asked string) JobSession {
 	st := w.Statistics
 	return JobSession{
 		ID: w.ID, JobID: w.jobID(asked), JobType: w.JobType, RepositoryID: w.RepositoryID,
@@ -204,7 +210,7 @@ func (w *wireJobSession) session(i int, asked string) (JobSession, error) {
 			TransferredDataBytes: st.TransferredDataBytes, ProcessedObjects: st.ProcessedObjects,
 			Bottleneck: st.Bottleneck,
 		},
-	}, nil
+	}
 }
 
 // jobID prefers the field (v8), then the job asked for, then the job link
