@@ -291,6 +291,7 @@ func TestDeployRulesContent(t *testing.T) {
 		"Vbo365MailboxesNotBackedUp", "Vbo365JobScrapeFailing", "Vbo365ServerDown", "Vbo365ExporterDown",
 		"Vbo365JobFailed", "Vbo365JobWarning", "Vbo365JobNotRunRecently", "Vbo365JobNeverRan",
 		"Vbo365JobDisabled", "Vbo365ExporterConfigReloadFailed", "Vbo365MailboxBackupTooOld",
+		"Vbo365JobsUnidentified",
 	}
 	// The operations alerts (docs/alerts-operations.md) carry a runbook
 	// annotation too: what to check, for whoever receives them.

@@ -59,6 +59,9 @@ func emitServer(ch chan<- prometheus.Metric, r *ServerResult) {
 		gauge(ch, serverInfoDesc, 1, r.Server, string(r.APIVersion), r.Service.Version, r.Service.InstallationID)
 	}
 	gauge(ch, lastPollDesc, float64(r.Start.UnixNano())/1e9, r.Server)
+	if r.Up {
+		gauge(ch, unidentifiedJobsDesc, float64(r.UnidentifiedJobs), r.Server)
+	}
 	facts, figures := r.collector(jobsCollector) != nil, r.collector(protectionCollector) != nil
 	for _, j := range r.Jobs {
 		emitJob(ch, r.Server, r.APIVersion.Modern(), j, facts, figures)

@@ -20,6 +20,8 @@ var (
 		"Time the last poll of the VBO365 server took, all jobs included.", serverLabels)
 	serverInfoDesc = newDesc("server_info",
 		"The REST API version the exporter uses with the server, and the product version and installation id from /vN/ServiceInstance (empty on v1); the value is always 1.", serverLabels, "api_version", "product_version", "installation_id")
+	unidentifiedJobsDesc = newDesc("jobs_unidentified",
+		"Jobs the server's job list gave without an id in the last poll. They are left out of every per-job series, and their mailboxes are counted nowhere; absent when the job list could not be read.", serverLabels)
 	lastPollDesc = newDesc("last_poll_timestamp_seconds",
 		"Unix time at which the poll these metrics come from started. With min_interval set, scrapes within that interval reuse an earlier poll, so this can lag the scrape time.", serverLabels)
 
@@ -78,7 +80,7 @@ var (
 var knownStatuses = []string{"Success", "Warning", "Failed", "Running", "Stopped", "NotConfigured", "Disconnected", "Queued"}
 
 var allDescs = []*prometheus.Desc{
-	upDesc, scrapeDurationDesc, serverInfoDesc, lastPollDesc,
+	upDesc, scrapeDurationDesc, serverInfoDesc, lastPollDesc, unidentifiedJobsDesc,
 	jobSuccessDesc, jobDurationDesc, jobMailboxesDesc, jobBackedUpDesc, jobRatioDesc,
 	jobUnresolvedDesc, jobOldestBackupDesc, jobLastBackupDesc, jobFiguresTimeDesc,
 	jobEnabledDesc, jobLastRunDesc, jobNextRunDesc, jobLastStatusDesc, jobInfoDesc, mailboxNotBackedUpDesc,

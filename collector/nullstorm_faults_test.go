@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
 	"github.com/vbo365-exporter/vbo365_exporter/protection"
@@ -45,6 +46,12 @@ func TestNullStormMatrix(t *testing.T) {
 						f := simulator.Fault{Endpoint: ep, Kind: simulator.NullStorm}
 						res, sim := pollUnderFault(t, v, simulator.TenantOptions{Users: 80, Organizations: 2}, f, conc, nil)
 						checkExactOrFlagged(t, res, sim)
+						// A job id is not required: the storm takes every one.
+						if ep == simulator.EndpointJobs || ep == "" {
+							if res.UnidentifiedJobs == 0 || len(res.Jobs) != 0 {
+								t.Errorf("%d jobs without id and %d with one, want every job without", res.UnidentifiedJobs, len(res.Jobs))
+							}
+						}
 					})
 				})
 			}
@@ -55,22 +62,20 @@ func TestNullStormMatrix(t *testing.T) {
 // checkExactOrFlagged fails t for a job whose figures hide a mailbox: a
 // job that succeeds has the truth's figures, or no more backed up and no
 // fewer mailboxes and mailboxes not backed up than the truth; a job that
-// fails has an error and no counts. A server whose job list cannot be read
-// is down with an error.
+// fails has an error and no counts; a job sent without an id is counted in
+// UnidentifiedJobs. A null never takes the server down: the job list is
+// read whatever its members.
 func checkExactOrFlagged(t *testing.T, res *ServerResult, sim *simulator.Simulator) {
 	t.Helper()
 	if !res.Up {
-		if res.Err == nil {
-			t.Fatal("server down without an error")
-		}
-		return
+		t.Fatalf("server down: %v", res.Err)
 	}
 	truth := map[string]simulator.ProtectionTruth{}
 	for _, tr := range sim.ProtectionTruth() {
 		truth[tr.JobID] = tr
 	}
-	if len(res.Jobs) != len(truth) {
-		t.Fatalf("%d jobs reported, the server has %d", len(res.Jobs), len(truth))
+	if len(res.Jobs)+res.UnidentifiedJobs != len(truth) {
+		t.Fatalf("%d jobs reported and %d without id, the server has %d", len(res.Jobs), res.UnidentifiedJobs, len(truth))
 	}
 	for _, j := range res.Jobs {
 		tr, ok := truth[j.ID]
@@ -299,4 +304,39 @@ func checkWorkloadsExactOrFlagged(t *testing.T, res *ServerResult, sim *simulato
 		}
 	}
 	return checked
+}
+
+// TestJobsWithoutIDAreCounted: jobs sent without an id are left out, the
+// rest of the list is read, vbo365_jobs_unidentified counts them and the
+// log names them; a server whose jobs all have one reports 0.
+func TestJobsWithoutIDAreCounted(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, sim, n := memModernServer(t, "v8", 3, simulator.TenantOptions{Users: 30})
+		var logs bytes.Buffer
+		e := memExporter(t, n, log.NewLogfmtLogger(&logs), s)
+		expo := func(jobs int) string {
+			return fmt.Sprintf(`
+# HELP vbo365_jobs_unidentified %s
+# TYPE vbo365_jobs_unidentified gauge
+vbo365_jobs_unidentified{server="east"} %d
+# HELP vbo365_up %s
+# TYPE vbo365_up gauge
+vbo365_up{server="east"} 1
+`, help(unidentifiedJobsDesc), jobs, help(upDesc))
+		}
+		if err := testutil.CollectAndCompare(e.Collector(context.Background()), strings.NewReader(expo(0)),
+			"vbo365_jobs_unidentified", "vbo365_up"); err != nil {
+			t.Fatal(err)
+		}
+		sim.AddFault(simulator.Fault{Endpoint: simulator.EndpointJobs, Kind: simulator.NullStorm})
+		jobs := len(sim.ProtectionTruth())
+		if err := testutil.CollectAndCompare(e.Collector(context.Background()), strings.NewReader(expo(jobs)),
+			"vbo365_jobs_unidentified", "vbo365_up"); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(logs.String(), "jobs sent without an id are left out") ||
+			!strings.Contains(logs.String(), fmt.Sprintf("jobs=%d", jobs)) {
+			t.Errorf("the log does not say it:\n%s", logs.String())
+		}
+	})
 }

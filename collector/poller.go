@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,6 +53,9 @@ type ServerResult struct {
 	// later), in list order: those whose state it could read. Nil on v6,
 	// or when the collector is off or could not read the list.
 	OrganizationSync []OrganizationSync
+	// UnidentifiedJobs counts the jobs the job list gave without an id,
+	// which are not in Jobs.
+	UnidentifiedJobs int
 }
 
 // collector returns the outcome of the named collector, nil when it is off.
@@ -184,6 +188,7 @@ func (p *poller) pollNow(ctx context.Context) *ServerResult {
 		return res
 	}
 	res.Up = true
+	jobs = p.leaveOutUnidentified(res, jobs)
 	res.Jobs = p.selectJobs(jobs)
 	p.runCollectors(ctx, res, jobs, time.Since(listStart))
 	return res
@@ -241,6 +246,19 @@ func (p *poller) readJobs(ctx context.Context) ([]vboapi.Job, error) {
 		p.client.ForgetVersion()
 	}
 	return jobs, err
+}
+
+// leaveOutUnidentified drops the jobs the API sent without an id, which
+// can be neither read nor labelled, counts them in res and says so: the
+// rest of the list is still good.
+func (p *poller) leaveOutUnidentified(res *ServerResult, jobs []vboapi.Job) []vboapi.Job {
+	jobs, names := vboapi.Unidentified(jobs)
+	res.UnidentifiedJobs = len(names)
+	if len(names) > 0 {
+		level.Warn(p.logger).Log("msg", "jobs sent without an id are left out: their mailboxes are not counted",
+			"server", p.cfg.Name, "jobs", len(names), "names", strings.Join(names, ", "))
+	}
+	return jobs
 }
 
 // selectJobs picks the configured jobs from the server's list, or every job

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -246,8 +247,10 @@ func asciiLower(s string) string {
 }
 
 // FuzzDecodeJobs: the job list decoder must never panic, and an accepted
-// list has as many jobs as the body has elements, each with an id, and
-// enabled flags that follow the boolean rule.
+// list has as many jobs as the body has elements (a null one is a job
+// without members), each with the id the element gives or none ("", which
+// the poller counts as unidentified), and enabled flags that follow the
+// boolean rule.
 func FuzzDecodeJobs(f *testing.F) {
 	for _, b := range captureSimulator(f).jobs {
 		f.Add(b)
@@ -279,8 +282,9 @@ func FuzzDecodeJobs(f *testing.F) {
 			t.Fatalf("%d jobs, the body has %d: %q", len(jobs), len(elems), data)
 		}
 		for i, j := range jobs {
-			if j.ID == "" {
-				t.Fatalf("job %d has no id: %q", i, data)
+			if ids := memberStrings(elems[i], "id"); (j.ID == "") != (len(ids) == 0) ||
+				(j.ID != "" && !slices.Contains(ids, j.ID)) {
+				t.Fatalf("job %d: id %q, the element's ids are %q: %q", i, j.ID, ids, data)
 			}
 			for _, b := range []struct {
 				name string
@@ -297,8 +301,8 @@ func FuzzDecodeJobs(f *testing.F) {
 
 // referenceJobs reads a job list the obvious way: a JSON array, or an object
 // whose last "results" member (names in any case, as encoding/json matches
-// them) is one. ok is false for anything else, or for an element that is not
-// an object.
+// them) is one. ok is false for anything else, or for an element that is
+// neither an object nor null.
 func referenceJobs(data []byte) (jobs [][]member, ok bool) {
 	if !json.Valid(data) {
 		return nil, false
@@ -321,6 +325,10 @@ func referenceJobs(data []byte) (jobs [][]member, ok bool) {
 		return nil, false
 	}
 	for _, e := range elems {
+		if string(e) == "null" {
+			jobs = append(jobs, nil)
+			continue
+		}
 		members, ok := objectMembers(e)
 		if !ok {
 			return nil, false
@@ -328,6 +336,19 @@ func referenceJobs(data []byte) (jobs [][]member, ok bool) {
 		jobs = append(jobs, members)
 	}
 	return jobs, true
+}
+
+// memberStrings lists the non-empty string values of the members named
+// name, in any case.
+func memberStrings(members []member, name string) []string {
+	var out []string
+	for _, m := range members {
+		var s string
+		if strings.EqualFold(m.name, name) && json.Unmarshal(m.value, &s) == nil && s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // FuzzTokenResponse: the token decoder must never panic, an accepted

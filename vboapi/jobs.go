@@ -100,11 +100,7 @@ func DecodeJobs(r io.Reader) ([]Job, error) {
 	}
 	jobs := make([]Job, 0, len(wire))
 	for i := range wire {
-		j, err := wire[i].job(i)
-		if err != nil {
-			return nil, err
-		}
-		jobs = append(jobs, j)
+		jobs = append(jobs, wire[i].job())
 	}
 	return jobs, nil
 }
@@ -117,9 +113,8 @@ func (c *Client) modernJobs(ctx context.Context, v Version, endpoint, path strin
 	}
 	var jobs []Job
 	err := readList(ctx, c, list{endpoint: endpoint, path: path, paged: v.Paged()}, pageSize, func(w *wireJob) error {
-		j, err := w.job(len(jobs))
-		jobs = append(jobs, j)
-		return err
+		jobs = append(jobs, w.job())
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -153,10 +148,10 @@ func (c *Client) jobOrganizations(ctx context.Context, jobs []Job) error {
 	return nil
 }
 
-func (w *wireJob) job(i int) (Job, error) {
-	if w.ID == "" {
-		return Job{}, fmt.Errorf("job %d in the list has no id", i)
-	}
+// job converts one job of the list. A job the API sent without an id keeps
+// ID "": it cannot be read or labelled, but the list it came in was read,
+// and the caller says how many such jobs there were (Unidentified).
+func (w *wireJob) job() Job {
 	return Job{
 		ID:             w.ID,
 		Name:           w.Name,
@@ -169,7 +164,21 @@ func (w *wireJob) job(i int) (Job, error) {
 		LastBackup:     parseAPITime(w.LastBackup),
 		BackupType:     w.BackupType,
 		RepositoryID:   w.RepositoryID,
-	}, nil
+	}
+}
+
+// Unidentified splits jobs into those with an id, in order, and the names
+// of those the API sent without one.
+func Unidentified(jobs []Job) (identified []Job, names []string) {
+	identified = jobs[:0:0]
+	for _, j := range jobs {
+		if j.ID == "" {
+			names = append(names, j.Name)
+			continue
+		}
+		identified = append(identified, j)
+	}
+	return identified, names
 }
 
 func (w *wireJob) organizationID() string {
