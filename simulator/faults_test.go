@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -206,27 +207,29 @@ func TestHugeBody(t *testing.T) {
 	})
 }
 
+// TestSlowDrip runs on the fake clock, where the drip's pace is exact: a
+// byte at once and one every DripInterval until the client gives up.
 func TestSlowDrip(t *testing.T) {
-	srv, sim := NewServer(t, Options{})
-	c := newClient(t, srv)
-	sim.AddFault(Fault{Endpoint: EndpointMailboxes, Kind: SlowDrip})
-	ctx, cancel := context.WithTimeout(context.Background(), 450*time.Millisecond)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+mailboxPath(sim.Truth()[0].ID, ""), nil)
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	start := time.Now()
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err) // headers come at once
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err == nil || resp.StatusCode != 200 {
-		t.Fatalf("drip ended by itself: %d %q", resp.StatusCode, body)
-	}
-	if len(body) < 2 || len(body) > 7 || !strings.HasPrefix(`{"offset":0`, string(body)) {
-		t.Errorf("dripped %q in %v", body, time.Since(start))
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c, sim := newMemServer(t, Options{})
+		sim.AddFault(Fault{Endpoint: EndpointMailboxes, Kind: SlowDrip})
+		ctx, cancel := context.WithTimeout(context.Background(), 4*DripInterval+DripInterval/2)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.base+mailboxPath(sim.Truth()[0].ID, ""), nil)
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		resp, err := c.hc.Do(req)
+		if err != nil {
+			t.Fatal(err) // headers come at once
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil || resp.StatusCode != 200 {
+			t.Fatalf("drip ended by itself: %d %q", resp.StatusCode, body)
+		}
+		if want := `{"offset":0`[:5]; string(body) != want {
+			t.Errorf("dripped %q in 4.5 intervals, want %q", body, want)
+		}
+	})
 }
 
 func TestPagingFaults(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/vbo365-exporter/vbo365_exporter/internal/memnet"
 )
 
 // client is a minimal API client for the tests; it deliberately avoids any
@@ -22,7 +24,25 @@ type client struct {
 
 func newClient(t testing.TB, srv *httptest.Server) *client {
 	t.Helper()
-	c := &client{t: t, base: srv.URL, hc: srv.Client()}
+	return loggedIn(t, &client{t: t, base: srv.URL, hc: srv.Client()})
+}
+
+// newMemServer serves a new Simulator of opts on an in-memory network and
+// returns a logged-in client for it. Call it in a synctest bubble: there a
+// delay takes exactly its length on the fake clock, however loaded the
+// machine, so timing tests cannot flake.
+func newMemServer(t *testing.T, opts Options) (*client, *Simulator) {
+	t.Helper()
+	sim := New(opts)
+	l := memnet.Serve(t, sim)
+	hc := &http.Client{Transport: &http.Transport{DialContext: l.Dial}}
+	t.Cleanup(hc.CloseIdleConnections)
+	return loggedIn(t, &client{t: t, base: memnet.URL.String(), hc: hc}), sim
+}
+
+// loggedIn logs c in with the default credentials.
+func loggedIn(t testing.TB, c *client) *client {
+	t.Helper()
 	status, body := c.postToken(url.Values{"grant_type": {"password"}, "username": {"admin"}, "password": {"secret"}})
 	if status != http.StatusOK {
 		t.Fatalf("login: %d %s", status, body)
