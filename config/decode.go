@@ -18,9 +18,13 @@ import (
 const maxNodesVisited = 200_000
 
 // decoder walks the yaml.Node tree against the Go types itself instead of
-// using yaml.v3's KnownFields: prometheus/common's TLSConfig implements the
-// yaml.v2-style unmarshaler, which node.Decode runs without strictness, and
-// yaml.v3's errors name neither the key path nor, for custom types, the line.
+// using yaml.v3's Decoder.KnownFields, as tried for #19: the errors of
+// durations, TLS versions, the TLS config check and the URL come back from
+// yaml.v3 with neither line nor key and end the decode; its type errors
+// quote the value, a password's too; and it skips null keys, drops null
+// list items and applies merge keys. Mapping its errors back to keys needed
+// an index that walked the node tree against the types all the same, and
+// made the package longer.
 type decoder struct {
 	file string
 	// lines maps a key path (servers[0].jobs[1].id) to the line of the key,

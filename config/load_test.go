@@ -74,6 +74,15 @@ var badFiles = map[string]string{
 	"bad_url_query.yml":             "3: servers[0].url: must not contain a query string",
 	"bad_url_scheme.yml":            `3: servers[0].url: scheme must be https (or http behind a TLS-terminating proxy), got "ftp"`,
 	"bad_url_userinfo.yml":          "3: servers[0].url: must not contain a user name or password; use username and password_file",
+	// What yaml.v3's Decoder.KnownFields would let through or report
+	// without the key (#19): a null key, null list items, tagged secrets,
+	// and a type error before a duration error (it would report the latter).
+	"bad_key_null.yml":             "6: servers[0].~: unknown key",
+	"bad_server_null.yml":          "2: servers[0].name: is required",
+	"bad_job_null.yml":             "8: servers[0].jobs[1].id: is required and must not be empty",
+	"bad_password_tag.yml":         "5: servers[0].password: must be a string, got a int value",
+	"bad_tls_key_tag.yml":          "7: servers[0].tls_config.key: must be a string, got a float value",
+	"bad_type_before_duration.yml": `6: servers[0].page_size: must be a whole number, got "lots"`,
 }
 
 func TestLoadBadFiles(t *testing.T) {
