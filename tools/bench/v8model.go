@@ -279,7 +279,7 @@ type v8Plan struct {
 	// needed, and the request after which it can be asked (-1: the job
 	// list, for an entire-organization job).
 	sitesOf, teamsOf map[string]int
-	repos            []string        // the repositories the jobs write to, in order
+	repos            []string                          // the repositories the jobs write to, in order
 	active           map[string]protection.WorkloadSet // workloads some job writing to the repository may have in scope
 }
 
