@@ -376,90 +376,114 @@ func (w *walker) planList(p *v8Plan, j wireJob, which string, want protection.Wo
 	return all, nil
 }
 
-// readGroups reads the groups breadth first from each expanded item, each
-// group's members and each nested name once over the whole refresh.
+// groupWalk is what readGroups remembers over the whole refresh: each
+// group's members and each nested name are read once.
+type groupWalk struct {
+	read     map[string]bool   // org/lower id: members read
+	lookedUp map[string]string // org/lower name -> group id or ""
+	lookupAt map[string]int    // org/lower name -> the look-up's request
+}
+
+// groupLevel is a group to read, how deep it is, and the request after
+// which it can be read.
+type groupLevel struct {
+	id           string
+	depth, after int
+}
+
+// readGroups reads the groups breadth first from each expanded item.
 func (w *walker) readGroups(groups []groupRef) error {
-	readGroup := map[string]bool{}
-	lookedUp := map[string]string{} // org/lower name -> group id or ""
-	lookupAt := map[string]int{}
+	gw := &groupWalk{read: map[string]bool{}, lookedUp: map[string]string{}, lookupAt: map[string]int{}}
 	for _, g := range groups {
-		type level struct {
-			id           string
-			depth, after int
-		}
 		visited := map[string]bool{strings.ToLower(g.id): true}
-		queue := []level{{g.id, 1, g.after}}
+		queue := []groupLevel{{g.id, 1, g.after}}
 		for len(queue) > 0 {
 			cur := queue[0]
 			queue = queue[1:]
 			key := g.org + "/" + strings.ToLower(cur.id)
-			if readGroup[key] {
+			if gw.read[key] {
 				// Read already for an earlier item: its nested groups were
 				// queued then too.
 				continue
 			}
-			readGroup[key] = true
-			var members []struct{ Name, Login, Type string }
-			at := map[int]int{} // member index -> the page request that gave it
-			n := 0
-			_, err := w.pagesAt("/v8/Organizations/{id}/Groups/{id}/Members", "/v8/Organizations/"+g.org+"/Groups/"+cur.id+"/Members",
-				w.pageSize, cur.after, true, func(raw json.RawMessage, req int) error {
-					var m struct{ Name, Login, Type string }
-					if err := json.Unmarshal(raw, &m); err != nil {
-						return err
-					}
-					members = append(members, m)
-					at[n] = req
-					n++
-					return nil
-				})
+			gw.read[key] = true
+			nested, err := w.readMembers(gw, g.org, cur)
 			if err != nil {
 				return err
 			}
-			for k, m := range members {
-				if m.Type != "Group" {
+			for _, n := range nested {
+				if visited[strings.ToLower(n.id)] || n.depth > 8 {
 					continue
 				}
-				name := m.Name
-				if name == "" {
-					name = m.Login
-				}
-				nk := g.org + "/" + strings.ToLower(name)
-				id, ok := lookedUp[nk]
-				if !ok {
-					q := url.Values{"groupName": {name}}
-					var found []struct{ ID, Name string }
-					req, err := w.lookup("/v8/Organizations/{id}/Groups", "/v8/Organizations/"+g.org+"/Groups", q, at[k], func(raw json.RawMessage) error {
-						var gr struct{ ID, Name string }
-						if err := json.Unmarshal(raw, &gr); err != nil {
-							return err
-						}
-						found = append(found, gr)
-						return nil
-					})
-					if err != nil {
-						return err
-					}
-					matches := 0
-					for _, f := range found {
-						if strings.EqualFold(f.Name, name) {
-							id, matches = f.ID, matches+1
-						}
-					}
-					if matches != 1 {
-						id = ""
-					}
-					lookedUp[nk], lookupAt[nk] = id, req
-				}
-				if id == "" || visited[strings.ToLower(id)] || cur.depth+1 > 8 {
-					continue
-				}
-				visited[strings.ToLower(id)] = true
-				queue = append(queue, level{id, cur.depth + 1, lookupAt[nk]})
+				visited[strings.ToLower(n.id)] = true
+				queue = append(queue, n)
 			}
 		}
 	}
 	return nil
+}
+
+// readMembers reads cur's members and looks up the nested groups among
+// them by name; it returns those found, one level deeper.
+func (w *walker) readMembers(gw *groupWalk, org string, cur groupLevel) ([]groupLevel, error) {
+	type member struct{ Name, Login, Type string }
+	var members []member
+	var at []int // member index -> the page request that gave it
+	_, err := w.pagesAt("/v8/Organizations/{id}/Groups/{id}/Members", "/v8/Organizations/"+org+"/Groups/"+cur.id+"/Members",
+		w.pageSize, cur.after, true, func(raw json.RawMessage, req int) error {
+			var m member
+			if err := json.Unmarshal(raw, &m); err != nil {
+				return err
+			}
+			members, at = append(members, m), append(at, req)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	var nested []groupLevel
+	for k, m := range members {
+		if m.Type != "Group" {
+			continue
+		}
+		name := m.Name
+		if name == "" {
+			name = m.Login
+		}
+		nk := org + "/" + strings.ToLower(name)
+		if _, ok := gw.lookedUp[nk]; !ok {
+			id, req, err := w.lookupGroup(org, name, at[k])
+			if err != nil {
+				return nil, err
+			}
+			gw.lookedUp[nk], gw.lookupAt[nk] = id, req
+		}
+		if id := gw.lookedUp[nk]; id != "" {
+			nested = append(nested, groupLevel{id, cur.depth + 1, gw.lookupAt[nk]})
+		}
+	}
+	return nested, nil
+}
+
+// lookupGroup looks a nested group up by name after request after: its id
+// when exactly one group has that name, else "".
+func (w *walker) lookupGroup(org, name string, after int) (id string, req int, err error) {
+	q := url.Values{"groupName": {name}}
+	matches := 0
+	req, err = w.lookup("/v8/Organizations/{id}/Groups", "/v8/Organizations/"+org+"/Groups", q, after, func(raw json.RawMessage) error {
+		var gr struct{ ID, Name string }
+		if err := json.Unmarshal(raw, &gr); err != nil {
+			return err
+		}
+		if strings.EqualFold(gr.Name, name) {
+			id, matches = gr.ID, matches+1
+		}
+		return nil
+	})
+	if err != nil || matches != 1 {
+		return "", req, err
+	}
+	return id, req, nil
 }
 
 // readLists reads the organizations' site and team lists and each
