@@ -138,7 +138,7 @@ func measureBaseline(ctx context.Context, o *options, f *fleet, dir string) (*ba
 	if err != nil {
 		return nil, err
 	}
-	defer p.stop()
+	defer p.Stop()
 	pr := newProber(p.base, o.timeout)
 	b := &baseline{}
 	for range o.baseline {
@@ -176,7 +176,7 @@ func runFleet(ctx context.Context, o *options, f *fleet, dir string) (*fleetResu
 	if err != nil {
 		return nil, err
 	}
-	defer p.stop()
+	defer p.Stop()
 	res := &fleetResult{started: time.Now()}
 	pr := newProber(p.base, o.timeout)
 	results := make(chan result, len(f.servers))
