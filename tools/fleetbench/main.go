@@ -14,7 +14,7 @@
 //
 //	go run ./fleetbench                          # 200 servers, every 30s, 10 minutes
 //	go run ./fleetbench -servers 20 -duration 1m # a quick look
-//	go run ./fleetbench -exporter ./vbo365_exporter -o report.md
+//	go run ./fleetbench -exporter ../vbo365_exporter -o report.md
 package main
 
 import (
