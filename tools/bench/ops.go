@@ -3,11 +3,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"log"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -111,11 +108,8 @@ type opsResult struct {
 func (r *opsResult) warm() []opsScrape { return r.scrapes[1:] }
 
 func runOpsScenario(o *options, sc scenario, dir string) (*opsResult, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	pw := filepath.Join(dir, "password")
-	if err := os.WriteFile(pw, []byte("bench-password\n"), 0o600); err != nil {
+	pw, err := writePassword(dir)
+	if err != nil {
 		return nil, err
 	}
 	simAddr, err := harness.FreeAddr()
@@ -236,29 +230,7 @@ func opsURL(addr string) string { return "http://" + addr + "/metrics" }
 
 // scrapeOps scrapes as Prometheus does with its default scrape_timeout.
 func scrapeOps(url string) (time.Duration, exposition, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), opsScrapeTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", fmt.Sprint(opsScrapeTimeout.Seconds()))
-	req.Header.Set("Accept", "text/plain")
-	start := time.Now()
-	resp, err := scrapeClient.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	wall := time.Since(start)
-	if err != nil {
-		return 0, nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return 0, nil, fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
-	return wall, parseExposition(body), nil
+	return fetchMetrics(url, opsScrapeTimeout, opsScrapeTimeout)
 }
 
 // checkOps fails a scrape that is not complete: the server down, a

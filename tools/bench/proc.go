@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -71,13 +73,26 @@ var scrapeClient = &http.Client{Transport: &http.Transport{Proxy: nil, DisableCo
 // scrape fetches /metrics as Prometheus does and checks that the poll was
 // complete and counted want mailboxes; a fast but wrong scrape is no result.
 func scrape(url string, want int) (time.Duration, exposition, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 130*time.Second)
+	wall, m, err := fetchMetrics(url, 120*time.Second, 130*time.Second)
+	if err != nil {
+		return 0, nil, fmt.Errorf("scrape: %w", err)
+	}
+	if err := checkExposition(m, want); err != nil {
+		return 0, nil, err
+	}
+	return wall, m, nil
+}
+
+// fetchMetrics gets url with the scrape timeout Prometheus would send, and
+// gives up after limit; the wall time includes reading the body.
+func fetchMetrics(url string, timeout, limit time.Duration) (time.Duration, exposition, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return 0, nil, err
 	}
-	req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", "120")
+	req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", fmt.Sprint(timeout.Seconds()))
 	req.Header.Set("Accept", "text/plain")
 	start := time.Now()
 	resp, err := scrapeClient.Do(req)
@@ -91,13 +106,18 @@ func scrape(url string, want int) (time.Duration, exposition, error) {
 		return 0, nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return 0, nil, fmt.Errorf("scrape: HTTP %d", resp.StatusCode)
+		return 0, nil, fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
-	m := parseExposition(body)
-	if err := checkExposition(m, want); err != nil {
-		return 0, nil, err
+	return wall, parseExposition(body), nil
+}
+
+// writePassword makes dir and writes the simulator's password file there.
+func writePassword(dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
 	}
-	return wall, m, nil
+	pw := filepath.Join(dir, "password")
+	return pw, os.WriteFile(pw, []byte("bench-password\n"), 0o600)
 }
 
 // checkExposition fails a scrape whose poll was not complete and exact.

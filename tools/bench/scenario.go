@@ -241,11 +241,8 @@ type simulated struct {
 // startSimulator starts the simulator for sc and writes the exporter config
 // that points at it.
 func startSimulator(o *options, sc scenario, dir string) (*simulated, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	pw := filepath.Join(dir, "password")
-	if err := os.WriteFile(pw, []byte("bench-password\n"), 0o600); err != nil {
+	pw, err := writePassword(dir)
+	if err != nil {
 		return nil, err
 	}
 	simConc := o.simMaxConcurrent
