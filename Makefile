@@ -53,9 +53,9 @@ crossbuild:
 	done
 
 ## tools: the tools module (tools/go.mod: bench, fleetbench, soak) vets and builds, so that a
-## change to the exporter's packages cannot break it unnoticed
+## change to the exporter's packages cannot break it unnoticed; its harness's tests run (1 s)
 tools:
-	cd tools && $(GO) vet ./... && $(GO) build ./...
+	cd tools && $(GO) vet ./... && $(GO) build ./... && $(GO) test -count=1 ./internal/...
 
 ## fuzz: a timed random search, FUZZTIME per target (not in CI; a finding lands in
 ## testdata/fuzz and fails the run: commit it with its fix, so `make test` replays it)
