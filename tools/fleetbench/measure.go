@@ -6,14 +6,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/vbo365-exporter/vbo365_exporter/tools/internal/harness"
 )
@@ -87,22 +83,9 @@ func takeSample(ctx context.Context, p *exporterProc) (sample, error) {
 func (s *sample) readMetrics(ctx context.Context, url string) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	body, err := harness.GetMetrics(ctx, http.DefaultClient, url, 30*time.Second)
 	if err != nil {
-		return err
-	}
-	req.Header.Set("Accept", "text/plain;version=0.0.4")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("/metrics: HTTP %d", resp.StatusCode)
+		return fmt.Errorf("/metrics: %w", err)
 	}
 	s.metricsLen = len(body)
 	for line := range bytes.SplitSeq(body, []byte("\n")) {
@@ -110,8 +93,7 @@ func (s *sample) readMetrics(ctx context.Context, url string) error {
 			s.series++
 		}
 	}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := parser.TextToMetricFamilies(bytes.NewReader(body))
+	fams, err := harness.ParseMetrics(body)
 	if err != nil {
 		return err
 	}

@@ -24,14 +24,11 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 	"github.com/vbo365-exporter/vbo365_exporter/tools/internal/harness"
@@ -265,24 +262,14 @@ func soak(ctx context.Context, cfg config, sim *simulator.Simulator, pid int, me
 	}
 }
 
-func scrape(client *http.Client, u string, timeout time.Duration) (map[string]*dto.MetricFamily, time.Duration, error) {
-	req, err := http.NewRequest(http.MethodGet, u, nil)
-	if err != nil {
-		return nil, 0, err
-	}
-	req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", strconv.FormatFloat(timeout.Seconds(), 'f', -1, 64))
-	req.Header.Set("Accept", "text/plain;version=0.0.4")
+// scrape gets and parses /metrics; took is what Prometheus would see.
+func scrape(client *http.Client, u string, timeout time.Duration) (mfs map[string]*dto.MetricFamily, took time.Duration, err error) {
 	start := time.Now()
-	resp, err := client.Do(req)
+	body, err := harness.GetMetrics(context.Background(), client, u, timeout)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, 0, fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := parser.TextToMetricFamilies(resp.Body)
+	mfs, err = harness.ParseMetrics(body)
 	return mfs, time.Since(start), err
 }
 
