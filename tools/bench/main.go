@@ -46,7 +46,7 @@ type options struct {
 func main() {
 	harness.SetupLog("bench")
 	var o options
-	o.Common.Register(flag.CommandLine, "", "exporter binary; empty builds one into a temporary directory", true)
+	o.Common.Register(flag.CommandLine, true)
 	o.Latency.Register(flag.CommandLine)
 	flag.StringVar(&o.simulator, "simulator", "", "simulator binary; empty builds one into a temporary directory")
 	flag.IntVar(&o.runs, "runs", 5, "measured scrapes per scenario (after one warm-up scrape)")

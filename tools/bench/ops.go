@@ -180,10 +180,6 @@ func startOpsExporter(o *options, sc scenario, dir, simAddr, pw string) (*harnes
 	if err := os.WriteFile(cfg, []byte(yml), 0o600); err != nil {
 		return nil, "", err
 	}
-	expAddr, err := harness.FreeAddr()
-	if err != nil {
-		return nil, "", err
-	}
 	var args []string
 	if sc.ops.noProt {
 		args = append(args, "--no-collector.protection")
@@ -191,8 +187,7 @@ func startOpsExporter(o *options, sc scenario, dir, simAddr, pw string) (*harnes
 	if sc.ops.lookback != opsLookback {
 		args = append(args, "--collector.sessions.lookback="+sc.ops.lookback.String())
 	}
-	exp, err := startExporter(o, cfg, expAddr, dir, args...)
-	return exp, expAddr, err
+	return harness.StartExporter(o.Exporter, cfg, args, o.exporterEnv, dir, "exporter")
 }
 
 // scrapeAll scrapes runs+1 times, the first cold, each against the

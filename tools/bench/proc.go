@@ -16,22 +16,6 @@ import (
 	"github.com/vbo365-exporter/vbo365_exporter/tools/internal/harness"
 )
 
-// startExporter starts the exporter on addr with the harness's config and
-// any -exporter.env variables, and waits until it answers.
-func startExporter(o *options, configFile, addr, dir string, extra ...string) (*harness.Process, error) {
-	exp, err := harness.Start(harness.Spec{Bin: o.Exporter, Args: append([]string{
-		"--config.file", configFile, "--web.listen-address", addr, "--log.level", "warn",
-	}, extra...), Env: o.exporterEnv, Dir: dir, Name: "exporter"})
-	if err != nil {
-		return nil, err
-	}
-	if err := exp.WaitHTTP("http://"+addr+"/-/healthy", 30*time.Second); err != nil {
-		exp.Stop()
-		return nil, err
-	}
-	return exp, nil
-}
-
 // startSimulatorProcess starts the simulator binary and waits for its
 // "ready".
 func startSimulatorProcess(o *options, args []string, dir string) (*harness.Process, error) {

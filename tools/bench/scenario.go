@@ -330,16 +330,11 @@ func startPair(o *options, sc scenario, dir string) (*simulated, *harness.Proces
 	if err != nil {
 		return nil, nil, "", err
 	}
-	expAddr, err := harness.FreeAddr()
-	if err != nil {
-		sim.Stop()
-		return nil, nil, "", err
-	}
 	var extra []string
 	if sc.v8 != nil {
 		extra = protectionOnlyFlags()
 	}
-	exp, err := startExporter(o, sim.configFile, expAddr, dir, extra...)
+	exp, expAddr, err := harness.StartExporter(o.Exporter, sim.configFile, extra, o.exporterEnv, dir, "exporter")
 	if err != nil {
 		sim.Stop()
 		return nil, nil, "", err

@@ -51,7 +51,7 @@ type options struct {
 func main() {
 	harness.SetupLog("fleetbench")
 	var o options
-	o.Common.Register(flag.CommandLine, "", "exporter binary; empty builds one into a temporary directory", true)
+	o.Common.Register(flag.CommandLine, true)
 	o.Latency.Register(flag.CommandLine)
 	flag.IntVar(&o.servers, "servers", 200, "simulated VBO servers, all configured in the one exporter")
 	flag.DurationVar(&o.interval, "interval", 30*time.Second, "time between two probes of a server (Prometheus' scrape_interval)")

@@ -27,17 +27,8 @@ func startExporter(o *options, f *fleet, n int, dir, name string) (*exporterProc
 	if err := os.WriteFile(configFile, []byte(f.configYAML(n)), 0o600); err != nil {
 		return nil, err
 	}
-	addr, err := harness.FreeAddr()
+	p, addr, err := harness.StartExporter(o.Exporter, configFile, []string{"--no-metrics.servers"}, nil, dir, name)
 	if err != nil {
-		return nil, err
-	}
-	p, err := harness.Start(harness.Spec{Bin: o.Exporter, Args: []string{"--config.file=" + configFile, "--web.listen-address=" + addr,
-		"--log.level=warn", "--no-metrics.servers"}, Dir: dir, Name: name})
-	if err != nil {
-		return nil, err
-	}
-	if err := p.WaitHTTP("http://"+addr+"/-/ready", 20*time.Second); err != nil {
-		p.Stop()
 		return nil, err
 	}
 	return &exporterProc{Process: p, base: "http://" + addr}, nil

@@ -37,7 +37,7 @@ import (
 func main() {
 	harness.SetupLog("soak")
 	var c harness.Common
-	c.Register(flag.CommandLine, "", "exporter binary; empty builds one into a temporary directory", false)
+	c.Register(flag.CommandLine, false)
 	var (
 		duration    = flag.Duration("duration", 10*time.Minute, "how long to soak")
 		interval    = flag.Duration("interval", time.Second, "time between scrapes")
@@ -188,13 +188,9 @@ func startSimulator(cfg config, faults []simulator.Fault) (sim *simulator.Simula
 	return sim, ln.Addr().String(), func() { srv.Close() }, nil
 }
 
-// startExporter starts the exporter reading the simulator at apiAddr and
-// waits until it answers; it returns the address it listens on.
+// startExporter starts the exporter reading the simulator at apiAddr; it
+// returns the address it listens on.
 func startExporter(cfg config, dir, apiAddr string) (*harness.Process, string, error) {
-	listen, err := harness.FreeAddr()
-	if err != nil {
-		return nil, "", err
-	}
 	configFile := filepath.Join(dir, "config.yml")
 	yml := fmt.Sprintf(`servers:
   - name: soak
@@ -209,16 +205,7 @@ func startExporter(cfg config, dir, apiAddr string) (*harness.Process, string, e
 	if err := os.WriteFile(configFile, []byte(yml), 0o600); err != nil {
 		return nil, "", err
 	}
-	exp, err := harness.Start(harness.Spec{Bin: cfg.Exporter, Args: []string{"--config.file=" + configFile,
-		"--web.listen-address=" + listen, "--log.level=warn"}, Dir: dir, Name: "exporter"})
-	if err != nil {
-		return nil, "", err
-	}
-	if err := exp.WaitHTTP("http://"+listen+"/-/healthy", 15*time.Second); err != nil {
-		exp.Stop()
-		return nil, "", err
-	}
-	return exp, listen, nil
+	return harness.StartExporter(cfg.Exporter, configFile, nil, nil, dir, "exporter")
 }
 
 // soak scrapes every interval until the duration is over or ctx ends,

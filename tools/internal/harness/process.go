@@ -248,3 +248,23 @@ func FreeAddr() (string, error) {
 	defer ln.Close()
 	return ln.Addr().String(), nil
 }
+
+// StartExporter starts the exporter binary bin with configFile on a free
+// loopback address, logging warnings only, args after those, and waits
+// until it is ready; it returns the process and its address.
+func StartExporter(bin, configFile string, args, env []string, dir, name string) (*Process, string, error) {
+	addr, err := FreeAddr()
+	if err != nil {
+		return nil, "", err
+	}
+	p, err := Start(Spec{Bin: bin, Args: append([]string{"--config.file=" + configFile, "--web.listen-address=" + addr,
+		"--log.level=warn"}, args...), Env: env, Dir: dir, Name: name})
+	if err != nil {
+		return nil, "", err
+	}
+	if err := p.WaitHTTP("http://"+addr+"/-/ready", 30*time.Second); err != nil {
+		p.Stop()
+		return nil, "", err
+	}
+	return p, addr, nil
+}

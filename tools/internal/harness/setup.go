@@ -16,14 +16,14 @@ import (
 
 // Common are the flags every tool has.
 type Common struct {
-	Exporter string // the exporter binary; "" builds one where the tool allows it
+	Exporter string // the exporter binary; "" builds one
 	Keep     bool   // keep the temporary directory
 	Out      string // also write the report here (bench, fleetbench)
 }
 
 // Register adds -exporter and -keep to fs; with report, -o too.
-func (c *Common) Register(fs *flag.FlagSet, exporterDefault, exporterHelp string, report bool) {
-	fs.StringVar(&c.Exporter, "exporter", exporterDefault, exporterHelp)
+func (c *Common) Register(fs *flag.FlagSet, report bool) {
+	fs.StringVar(&c.Exporter, "exporter", "", "exporter binary; empty builds one into a temporary directory")
 	fs.BoolVar(&c.Keep, "keep", false, "keep the temporary directory (configs and process logs)")
 	if report {
 		fs.StringVar(&c.Out, "o", "", "also write the Markdown report to this file")
@@ -87,7 +87,7 @@ const rootModule = "github.com/vbo365-exporter/vbo365_exporter"
 func Build(out, pkg string) error {
 	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", rootModule).Output()
 	if err != nil {
-		return fmt.Errorf("finding the exporter's module (run from the tools module): %w", err)
+		return fmt.Errorf("finding the exporter's module (run the tool inside this checkout): %w", err)
 	}
 	log.Printf("building %s", filepath.Base(out))
 	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "./"+pkg)
