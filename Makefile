@@ -20,7 +20,7 @@ PLATFORMS := linux/amd64 linux/arm64 windows/amd64
 
 FUZZTIME ?= 5m
 
-.PHONY: all build test vet fmt-check unit crossbuild fuzz e2e demo bench soak release clean
+.PHONY: all build test vet fmt-check unit crossbuild tools fuzz e2e demo bench bench-e2e fleetbench soak release clean
 
 all: build test
 
@@ -29,10 +29,10 @@ build:
 	$(BUILD) -o vbo365_exporter .
 	$(BUILD) -o vbo365-simulator ./cmd/vbo365-simulator
 
-## test: what CI runs: vet, a gofmt check, cross-builds, and every test with the race detector.
-## Fuzz targets run over their seeds and testdata/fuzz only, so the result does not depend on
-## what an earlier timed run left in the build cache.
-test: vet fmt-check crossbuild unit
+## test: what CI runs: vet, a gofmt check, cross-builds, the tools module, and every test with
+## the race detector. Fuzz targets run over their seeds and testdata/fuzz only, so the result
+## does not depend on what an earlier timed run left in the build cache.
+test: vet fmt-check crossbuild tools unit
 
 vet:
 	$(GO) vet ./...
@@ -52,6 +52,11 @@ crossbuild:
 		GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0 $(GO) build -o /dev/null . || exit 1; \
 	done
 
+## tools: the tools module (tools/go.mod: bench, fleetbench, soak) vets and builds, so that a
+## change to the exporter's packages cannot break it unnoticed; its harness's tests run (1 s)
+tools:
+	cd tools && $(GO) vet ./... && $(GO) build ./... && $(GO) test -count=1 ./internal/...
+
 ## fuzz: a timed random search, FUZZTIME per target (not in CI; a finding lands in
 ## testdata/fuzz and fails the run: commit it with its fix, so `make test` replays it)
 FUZZ_TARGETS := vboapi:FuzzDecodePage vboapi:FuzzFastPathAgrees vboapi:FuzzDecodeJobs vboapi:FuzzModernLists \
@@ -64,7 +69,7 @@ fuzz:
 
 ## soak: 10 minutes of scrapes every second with random faults against 20k mailboxes (not in CI)
 soak: build
-	$(GO) run ./tools/soak -exporter ./vbo365_exporter -duration 10m -interval 1s
+	cd tools && $(GO) run ./soak -exporter ../vbo365_exporter -duration 10m -interval 1s
 
 ## e2e: only the end-to-end tests (needs Debian's prometheus package for promtool and the server)
 e2e:
@@ -77,6 +82,16 @@ demo: build
 ## bench: decoder micro-benchmarks
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./vboapi/
+
+## bench-e2e: the scale benchmark of BENCHMARKS.md on the built binaries (not in CI); its flags
+## in BENCH_ARGS, e.g. make bench-e2e BENCH_ARGS='-api v8 -only v8-10k -runs 2'
+bench-e2e: build
+	cd tools && $(GO) run ./bench -exporter ../vbo365_exporter -simulator ../vbo365-simulator $(BENCH_ARGS)
+
+## fleetbench: one exporter probing 200 simulated servers for 10 minutes (not in CI); flags in
+## FLEETBENCH_ARGS
+fleetbench: build
+	cd tools && $(GO) run ./fleetbench -exporter ../vbo365_exporter $(FLEETBENCH_ARGS)
 
 ## release: static binaries for every platform in dist/, with version, revision and date, plus checksums
 release:

@@ -2,6 +2,11 @@ package protection
 
 import "github.com/vbo365-exporter/vbo365_exporter/vboapi"
 
+// ItemAdds is itemAdds for code outside the refresh: the benchmark's
+// request model predicts which lists a refresh reads from it, and must
+// read the rule itself rather than a copy that could drift from it.
+func ItemAdds(it *vboapi.JobItem) WorkloadSet { return itemAdds(it) }
+
 // itemAdds is the set of workloads an item adds to its list's scope, by
 // the table of docs/protection-v6-v8.md. A flag counts only when it is
 // true, so an unclear selection adds nothing and an unclear exclusion

@@ -3,63 +3,58 @@
 // Command bench is the end-to-end scale benchmark of vbo365_exporter: it
 // runs the simulator and the exporter as separate processes over loopback,
 // scrapes the exporter as Prometheus would, and compares wall time, CPU and
-// memory with the ideal set by the simulator's latency model.
+// memory with the ideal set by the simulator's latency model. It is a
+// command of the tools module: run it from tools/ (or `make bench-e2e`).
 //
-//	go run ./tools/bench                 # full run (~10 minutes)
-//	go run ./tools/bench -quick          # 10k and 100k only
-//	go run ./tools/bench -tls            # adds HTTPS variants of the big scenarios
-//	go run ./tools/bench -profile DIR    # also CPU/alloc profiles of an in-process exporter at 1M
-//	go run ./tools/bench -api v8 -only v8-100k -repeat 3   # the REST API v8 scenario, three fresh runs
-//	go run ./tools/bench -api v8 -only v8-100k-wl -repeat 3 -interleave   # every workload against mailbox only, runs interleaved
-//	go run ./tools/bench -api ops        # requests of a default scrape: 200 jobs, a year or 30 days of sessions
+//	go run ./bench                 # full run (~10 minutes)
+//	go run ./bench -quick          # 10k and 100k only
+//	go run ./bench -tls            # adds HTTPS variants of the big scenarios
+//	go run ./bench -profile DIR    # also CPU/alloc profiles of an in-process exporter at 1M
+//	go run ./bench -api v8 -only v8-100k -repeat 3   # the REST API v8 scenario, three fresh runs
+//	go run ./bench -api v8 -only v8-100k-wl -repeat 3 -interleave   # every workload against mailbox only, runs interleaved
+//	go run ./bench -api ops        # requests of a default scrape: 200 jobs, a year or 30 days of sessions
 package main
 
 import (
 	"flag"
 	"fmt"
-	"io"
 	"log"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/vbo365-exporter/vbo365_exporter/tools/internal/harness"
 )
 
 // options are the command line; see the flag help texts.
 type options struct {
-	exporter, simulator string
-	base, perItem       time.Duration
-	runs                int
-	quick, tls          bool
-	simMaxConcurrent    int
-	out                 string
-	profileDir          string
-	only                string
-	keep                bool
-	api                 string   // v1, v8 or all
-	repeat              int      // runs of each v8 scenario, fresh processes each
-	interleave          bool     // v8 runs in rounds over the scenarios
-	exporterEnv         []string // KEY=VALUE for the exporter process
-	profileScenario     string
+	harness.Common
+	harness.Latency
+	simulator        string
+	runs             int
+	quick, tls       bool
+	simMaxConcurrent int
+	profileDir       string
+	only             string
+	api              string   // v1, v8 or all
+	repeat           int      // runs of each v8 scenario, fresh processes each
+	interleave       bool     // v8 runs in rounds over the scenarios
+	exporterEnv      []string // KEY=VALUE for the exporter process
+	profileScenario  string
 }
 
 func main() {
-	log.SetFlags(log.Ltime)
-	log.SetPrefix("bench: ")
+	harness.SetupLog("bench")
 	var o options
-	flag.StringVar(&o.exporter, "exporter", "", "exporter binary; empty builds one into a temporary directory")
+	o.Common.Register(flag.CommandLine, true)
+	o.Latency.Register(flag.CommandLine)
 	flag.StringVar(&o.simulator, "simulator", "", "simulator binary; empty builds one into a temporary directory")
-	flag.DurationVar(&o.base, "delay.base", 20*time.Millisecond, "simulator latency per request")
-	flag.DurationVar(&o.perItem, "delay.per-item", 50*time.Microsecond, "simulator latency per mailbox returned")
 	flag.IntVar(&o.runs, "runs", 5, "measured scrapes per scenario (after one warm-up scrape)")
 	flag.BoolVar(&o.quick, "quick", false, "only the 10k and 100k scenarios")
 	flag.BoolVar(&o.tls, "tls", false, "also run the 100k and 1M (L=1000, C=8) scenarios over HTTPS")
 	flag.IntVar(&o.simMaxConcurrent, "sim.max-concurrent", 0, "simulator --max-concurrent; 0 means equal to the scenario's C")
-	flag.StringVar(&o.out, "o", "", "also write the Markdown report to this file")
 	flag.StringVar(&o.profileDir, "profile", "", "write cpu.pprof and mem.pprof of an in-process exporter scraping one scenario (-profile.scenario; default the v1 1M one) into this directory")
 	flag.StringVar(&o.only, "only", "", "run only the scenario of this name or, if none has it, the scenarios whose name contains it")
-	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (configs and process logs)")
 	flag.StringVar(&o.api, "api", "all", "scenario families: v1 (SelectedMailboxes), v8 (scopes and repository data), ops (the operations collectors' requests) or all")
 	flag.IntVar(&o.repeat, "repeat", 1, "runs of each v8 and ops scenario, each with a fresh simulator and exporter; the report gives medians over them")
 	flag.BoolVar(&o.interleave, "interleave", false, "with -repeat, run the v8 scenarios in rounds (run 1 of each, then run 2 of each, …) instead of one scenario's runs after another, so that a change of load on a shared machine falls on all of them")
@@ -86,16 +81,12 @@ func main() {
 }
 
 func run(o *options) error {
-	tmp, err := os.MkdirTemp("", "vbo365-bench-")
+	tmp, cleanup, err := harness.TempDir("bench", o.Keep)
 	if err != nil {
 		return err
 	}
-	if o.keep {
-		log.Printf("temporary files in %s", tmp)
-	} else {
-		defer os.RemoveAll(tmp)
-	}
-	if o.exporter == "" || o.simulator == "" {
+	defer cleanup()
+	if o.Exporter == "" || o.simulator == "" {
 		if err := buildBinaries(o, tmp); err != nil {
 			return err
 		}
@@ -143,17 +134,7 @@ func run(o *options) error {
 		}
 	}
 	report := renderReport(o, results, prof, time.Since(start)) + renderV8(o, v8Results) + renderOps(o, opsResults)
-	var w io.Writer = os.Stdout
-	if o.out != "" {
-		f, err := os.Create(o.out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = io.MultiWriter(os.Stdout, f)
-	}
-	_, err = io.WriteString(w, report)
-	return err
+	return harness.WriteReport(report, o.Out)
 }
 
 // selectScenarios applies -only: the scenario of that name if there is
@@ -205,32 +186,24 @@ func runV8Once(o *options, g *v8Runs, rep int, tmp string) bool {
 		g.failed = err.Error()
 		return false
 	}
-	ideal, _, _ := r.model.ideal(o.base, o.perItem, sc.concurrency, false)
+	ideal, _, _ := r.model.ideal(o.Base, o.PerItem, sc.concurrency, false)
 	log.Printf("scenario %s: warm median %.3fs (ideal %.3fs), %.2f µs CPU/user, VmHWM %.1f MiB",
 		sc.name, r.wallMedian().Seconds(), ideal.Seconds(), r.cpuMedian()/float64(r.users())*1e6, float64(r.hwm)/(1<<20))
 	g.runs = append(g.runs, r)
 	return true
 }
 
-// buildBinaries builds what was not given, the way `make build` does, so the
-// numbers are those of the shipped static binaries.
+// buildBinaries builds what was not given.
 func buildBinaries(o *options, dir string) error {
-	build := func(out, pkg string) error {
-		log.Printf("building %s", pkg)
-		cmd := exec.Command("go", "build", "-trimpath", "-o", out, pkg)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		return cmd.Run()
-	}
-	if o.exporter == "" {
-		o.exporter = filepath.Join(dir, "vbo365_exporter")
-		if err := build(o.exporter, "."); err != nil {
+	if o.Exporter == "" {
+		o.Exporter = filepath.Join(dir, "vbo365_exporter")
+		if err := harness.Build(o.Exporter, ""); err != nil {
 			return err
 		}
 	}
 	if o.simulator == "" {
 		o.simulator = filepath.Join(dir, "vbo365-simulator")
-		if err := build(o.simulator, "./cmd/vbo365-simulator"); err != nil {
+		if err := harness.Build(o.simulator, "cmd/vbo365-simulator"); err != nil {
 			return err
 		}
 	}

@@ -3,11 +3,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"log"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +14,7 @@ import (
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
+	"github.com/vbo365-exporter/vbo365_exporter/tools/internal/harness"
 )
 
 // The operations scenarios measure what a default scrape costs a v8 server
@@ -110,36 +108,44 @@ type opsResult struct {
 func (r *opsResult) warm() []opsScrape { return r.scrapes[1:] }
 
 func runOpsScenario(o *options, sc scenario, dir string) (*opsResult, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	pw := filepath.Join(dir, "password")
-	if err := os.WriteFile(pw, []byte("bench-password\n"), 0o600); err != nil {
-		return nil, err
-	}
-	simPort, err := freePort()
+	pw, err := writePassword(dir)
 	if err != nil {
 		return nil, err
 	}
-	simAddr := fmt.Sprintf("127.0.0.1:%d", simPort)
-	simProc, err := startProcess(o.simulator, append([]string{
+	simAddr, err := harness.FreeAddr()
+	if err != nil {
+		return nil, err
+	}
+	simProc, err := startSimulatorProcess(o, append([]string{
 		"--listen-address", simAddr, "--no-tls", "--username", "bench", "--password-file", pw,
-		"--delay.base", o.base.String(), "--delay.per-item", o.perItem.String(), "--max-concurrent", "0",
+		"--delay.base", o.Base.String(), "--delay.per-item", o.PerItem.String(), "--max-concurrent", "0",
 		"--log.level", "debug", // one line per request: an independent count
-	}, sc.ops.simArgs()...), dir, "simulator")
+	}, sc.ops.simArgs()...), dir)
 	if err != nil {
 		return nil, err
 	}
-	defer simProc.stop()
-	if err := simProc.waitStdout("ready", 2*time.Minute); err != nil {
+	defer simProc.Stop()
+	r, want := opsTruth(sc)
+	collectGarbage() // the in-process simulator is garbage now
+
+	exp, expAddr, err := startOpsExporter(o, sc, dir, simAddr, pw)
+	if err != nil {
 		return nil, err
 	}
-	// The truth, from a simulator of the same options started now: the
-	// same tenant and history, its times those of the process's unless a
-	// minute began in between.
+	defer exp.Stop()
+	if err := r.scrapeAll(o.runs, simProc, exp, expAddr, want); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// opsTruth is the truth, from a simulator of the scenario's options started
+// now: the same tenant and history as the process's, its times those of
+// the process's unless a minute began in between. want is the mailboxes of
+// the jobs.
+func opsTruth(sc scenario) (r *opsResult, want int) {
 	sim := simulator.New(sc.ops.options())
-	r := &opsResult{sc: sc, jobs: len(sim.ProtectionTruth())}
-	want := 0
+	r = &opsResult{sc: sc, jobs: len(sim.ProtectionTruth())}
 	for _, t := range sim.ProtectionTruth() {
 		want += t.Mailboxes
 	}
@@ -162,91 +168,64 @@ func runOpsScenario(o *options, sc scenario, dir string) (*opsResult, error) {
 	}
 	log.Printf("  %d jobs, %d backup sessions in the history, %d in the first window, %d jobs with a finished one there",
 		r.jobs, r.history, r.window, r.covered)
+	return r, want
+}
 
-	collectGarbage() // the in-process simulator is garbage now
-
-	// Every setting at its default: page_size, max_concurrent_requests,
-	// request_timeout, api_version auto, min_interval, protection_interval.
+// startOpsExporter starts the exporter with every setting at its default:
+// page_size, max_concurrent_requests, request_timeout, api_version auto,
+// min_interval, protection_interval.
+func startOpsExporter(o *options, sc scenario, dir, simAddr, pw string) (*harness.Process, string, error) {
 	cfg := filepath.Join(dir, "config.yml")
 	yml := fmt.Sprintf("servers:\n  - name: bench\n    url: http://%s\n    username: bench\n    password_file: %s\n", simAddr, pw)
 	if err := os.WriteFile(cfg, []byte(yml), 0o600); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	expPort, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	expAddr := fmt.Sprintf("127.0.0.1:%d", expPort)
-	args := []string{"--config.file", cfg, "--web.listen-address", expAddr, "--log.level", "warn"}
+	var args []string
 	if sc.ops.noProt {
 		args = append(args, "--no-collector.protection")
 	}
 	if sc.ops.lookback != opsLookback {
 		args = append(args, "--collector.sessions.lookback="+sc.ops.lookback.String())
 	}
-	exp, err := startProcessEnv(o.exporter, args, o.exporterEnv, dir, "exporter")
-	if err != nil {
-		return nil, err
-	}
-	defer exp.stop()
-	if err := waitHTTP("http://"+expAddr+"/-/healthy", 30*time.Second); err != nil {
-		return nil, fmt.Errorf("exporter: %w (log: %s)", err, exp.logTail())
-	}
+	return harness.StartExporter(o.Exporter, cfg, args, o.exporterEnv, dir, "exporter")
+}
+
+// scrapeAll scrapes runs+1 times, the first cold, each against the
+// simulator's log of it.
+func (r *opsResult) scrapeAll(runs int, simProc, exp *harness.Process, expAddr string, want int) error {
 	var prev exposition
-	for i := 0; i <= o.runs; i++ {
+	for i := 0; i <= runs; i++ {
 		// A request the exporter cancelled may be logged late: the log
 		// must be still before the scrape and after it.
-		simProc.settle()
-		logAt := simProc.logSize()
+		simProc.Settle()
+		logAt := simProc.LogSize()
 		wall, m, err := scrapeOps(opsURL(expAddr))
 		if err != nil {
-			return nil, fmt.Errorf("scrape %d: %w (the exporter's last error: %s)", i+1, err, exp.lastError())
+			return fmt.Errorf("scrape %d: %w (the exporter's last error: %s)", i+1, err, exp.LastError())
 		}
-		simProc.settle()
-		simLog, err := simProc.requestsByEndpoint(logAt)
+		simProc.Settle()
+		simLog, err := simProc.RequestsByEndpoint(logAt)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		s := opsScrape{wall: wall, simLog: simLog, took: map[string]float64{}}
 		s.counter = counterDelta(m, prev, &s.non200)
 		prev = m
-		if err := checkOps(m, &s, sc.ops.noProt, want); err != nil {
-			return nil, fmt.Errorf("scrape %d: %w", i+1, err)
+		if err := checkOps(m, &s, r.sc.ops.noProt, want); err != nil {
+			return fmt.Errorf("scrape %d: %w", i+1, err)
 		}
 		r.scrapes = append(r.scrapes, s)
 		log.Printf("  scrape %d%s: %.3fs, %d requests (simulator: %d), %d jobs with a last session", i+1, map[bool]string{true: " (cold)"}[i == 0],
 			wall.Seconds(), sumCounts(s.counter), sumCounts(s.simLog), s.sessions)
 	}
-	return r, nil
+	return nil
 }
 
 func opsURL(addr string) string { return "http://" + addr + "/metrics" }
 
 // scrapeOps scrapes as Prometheus does with its default scrape_timeout.
 func scrapeOps(url string) (time.Duration, exposition, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), opsScrapeTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", fmt.Sprint(opsScrapeTimeout.Seconds()))
-	req.Header.Set("Accept", "text/plain")
-	start := time.Now()
-	resp, err := scrapeClient.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	wall := time.Since(start)
-	if err != nil {
-		return 0, nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return 0, nil, fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
-	return wall, parseExposition(body), nil
+	return fetchMetrics(url, opsScrapeTimeout, opsScrapeTimeout)
 }
 
 // checkOps fails a scrape that is not complete: the server down, a

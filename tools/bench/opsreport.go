@@ -10,6 +10,7 @@ import (
 	"time"
 )
 
+// renderOps is the operations scenarios' section of the report.
 func renderOps(o *options, all []*opsRuns) string {
 	if len(all) == 0 {
 		return ""
@@ -37,12 +38,22 @@ func renderOps(o *options, all []*opsRuns) string {
 		"(version detection, login, the sessions' first window, each job's last session's processed objects), then %d warm "+
 		"scrapes, each a full poll (min_interval 0). %d run(s) per scenario; requests are the exporter's `vbo365_api_requests_total` "+
 		"delta and, independently, the simulator's request log; a span a–b covers every scrape of every run.\n\n",
-		groupsJobs(groups), o.base, o.perItem, all[0].sc.pageSize, all[0].sc.concurrency, opsScrapeTimeout.Seconds(),
+		groupsJobs(groups), o.Base, o.PerItem, all[0].sc.pageSize, all[0].sc.concurrency, opsScrapeTimeout.Seconds(),
 		(opsScrapeTimeout - 500*time.Millisecond).Seconds(), o.runs, o.repeat)
 	if len(groups) == 0 {
 		return b.String()
 	}
 
+	renderOpsSummary(p, groups)
+	renderOpsEndpoints(p, groups)
+	renderOpsNon200(p, groups)
+	renderOpsDurations(p, groups)
+	return b.String()
+}
+
+// renderOpsSummary is one row per scenario: the history, the requests and
+// the wall times of its cold and warm scrapes.
+func renderOpsSummary(p func(string, ...any), groups []*opsRuns) {
 	p("| scenario | protection | lookback | runs per job | backup sessions held | in the first window | cold requests (counter / simulator) | warm requests (counter / simulator) | cold wall s | warm wall s (median, max) | deadline s | jobs with a last session (series / truth) |\n")
 	p("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, g := range groups {
@@ -71,6 +82,10 @@ func renderOps(o *options, all []*opsRuns) string {
 	}
 	p("\nIndependent of the history: %s.\n", historyVerdict(groups))
 
+}
+
+// renderOpsEndpoints is the requests per scrape by endpoint.
+func renderOpsEndpoints(p func(string, ...any), groups []*opsRuns) {
 	p("\n#### Requests per scrape by endpoint\n\n")
 	p("The exporter's counter; where the simulator's count differs, it follows in brackets.\n\n")
 	p("| endpoint |")
@@ -103,7 +118,11 @@ func renderOps(o *options, all []*opsRuns) string {
 		}
 		p("\n")
 	}
-	// Answers other than 200, by the scrapes they came in.
+}
+
+// renderOpsNon200 notes the answers other than 200, by the scrapes they
+// came in.
+func renderOpsNon200(p func(string, ...any), groups []*opsRuns) {
 	type seen struct{ cold, warm int }
 	non200 := map[string]*seen{}
 	var coldN, warmN int
@@ -136,6 +155,10 @@ func renderOps(o *options, all []*opsRuns) string {
 		p("\nAnswers other than 200: %s in %d of %d cold and %d of %d warm scrapes%s.\n", e, non200[e].cold, coldN, non200[e].warm, warmN, note)
 	}
 
+}
+
+// renderOpsDurations is the collectors' own durations, medians.
+func renderOpsDurations(p func(string, ...any), groups []*opsRuns) {
 	p("\n#### Collector durations (vbo365_collector_duration_seconds, medians)\n\n")
 	var names []string
 	for _, g := range groups {
@@ -175,7 +198,6 @@ func renderOps(o *options, all []*opsRuns) string {
 		}
 		p("\n")
 	}
-	return b.String()
 }
 
 // historyVerdict compares each scenario's requests with those of the

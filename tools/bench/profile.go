@@ -44,113 +44,45 @@ type profileResult struct {
 	inuseTop         string
 }
 
+// runProfile scrapes an in-process exporter under the CPU profiler and
+// writes both profiles.
 func runProfile(o *options, tmp string) (*profileResult, error) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(25) // as main.go does
 	}
-	name := o.profileScenario
-	if name == "" {
-		name = "1M-L1000-C8"
-		if o.quick {
-			name = "100k-L1000-C8"
-		}
+	sc, err := profileScenario(o)
+	if err != nil {
+		return nil, err
 	}
-	var sc scenario
-	all := append(v1Scenarios(&options{tls: true}), v8Scenarios(&options{})...)
-	if i := slices.IndexFunc(all, func(s scenario) bool { return s.name == name }); i >= 0 {
-		sc = all[i]
-	} else {
-		return nil, fmt.Errorf("-profile.scenario: no scenario %q", name)
-	}
-	// check tells a complete and exact scrape.
-	check := func(m exposition) error { return checkExposition(m, sc.total()) }
-	perUnit := sc.total() // mailboxes (v1) or users of the organizations (v8)
-	if sc.v8 != nil {
-		// Not sampled: the allocation profile is the exporter's.
-		runtime.MemProfileRate = 0
-		model, err := buildV8Model(*sc.v8, sc.pageSize)
-		if err != nil {
-			return nil, err
-		}
-		collectGarbage()
-		perUnit = model.orgUsers
-		check = func(m exposition) error { return checkV8(m, model) }
+	check, perUnit, err := profileCheck(sc)
+	if err != nil {
+		return nil, err
 	}
 	// Finer than the default 512 KiB, so per-page buffers show up; set
 	// before the exporter allocates anything.
 	runtime.MemProfileRate = 64 << 10
 	sc.name = "profile-" + sc.name
 	log.Printf("profile: %s in process", sc.name)
-	dir := filepath.Join(tmp, sc.name)
-	sim, err := startSimulator(o, sc, dir)
+	sim, err := startSimulator(o, sc, filepath.Join(tmp, sc.name))
 	if err != nil {
 		return nil, err
 	}
-	defer sim.stop()
-	cfg, err := config.Load(sim.configFile)
+	defer sim.Stop()
+	scrapeOnce, closeExporter, err := inProcessExporter(sc, sim.configFile, check)
 	if err != nil {
 		return nil, err
 	}
-
-	own := prometheus.NewRegistry()
-	own.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	var opts []collector.Option
-	if sc.v8 != nil {
-		opts = append(opts, collector.WithCollectors(collector.DefaultCollectors().Only(protectionCollectors...)))
-	}
-	exporter := collector.New(kitlog.NewNopLogger(), vboapi.NewMetrics(own), "vbo365_exporter/bench", opts...)
-	defer exporter.Close()
-	if err := exporter.ApplyConfig(cfg); err != nil {
-		return nil, err
-	}
-	// The same handler shape as the binary's metricsHandler.
-	scrapeOnce := func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-		defer cancel()
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(exporter.Collector(ctx))
-		h := promhttp.HandlerFor(prometheus.Gatherers{own, reg}, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
-		req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
-		req.Header.Set("Accept", "text/plain")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		return check(parseExposition(rec.Body.Bytes()))
-	}
+	defer closeExporter()
 	if err := scrapeOnce(); err != nil { // token and connections
 		return nil, err
 	}
-
 	res := &profileResult{sc: sc, cpuPath: filepath.Join(o.profileDir, "cpu.pprof"), memPath: filepath.Join(o.profileDir, "mem.pprof")}
 	if err := os.MkdirAll(o.profileDir, 0o755); err != nil {
 		return nil, err
 	}
-	cpuFile, err := os.Create(res.cpuPath)
-	if err != nil {
+	if err := res.measure(o.runs, perUnit, scrapeOnce); err != nil {
 		return nil, err
 	}
-	defer cpuFile.Close()
-	stopSampling := sampleMemory(res)
-	runtime.GC()
-	if err := pprof.StartCPUProfile(cpuFile); err != nil {
-		return nil, err
-	}
-	before := rusageCPU()
-	var walls []time.Duration
-	for i := range o.runs {
-		start := time.Now()
-		if err := scrapeOnce(); err != nil {
-			pprof.StopCPUProfile()
-			return nil, err
-		}
-		walls = append(walls, time.Since(start))
-		log.Printf("  profile scrape %d: %.3fs", i+1, walls[i].Seconds())
-	}
-	after := rusageCPU()
-	pprof.StopCPUProfile()
-	stopSampling()
-	res.wallMedian = median(walls)
-	res.cpuPerMailbox = (after - before) / float64(perUnit*o.runs)
-
 	memFile, err := os.Create(res.memPath)
 	if err != nil {
 		return nil, err
@@ -163,6 +95,108 @@ func runProfile(o *options, tmp string) (*profileResult, error) {
 	res.allocTop = pprofTop("-top", "-sample_index=alloc_space", "-nodecount=25", res.memPath)
 	res.inuseTop = pprofTop("-top", "-sample_index=inuse_space", "-nodecount=10", res.memPath)
 	return res, nil
+}
+
+// profileScenario is -profile.scenario, by default the v1 1M one (100k
+// with -quick).
+func profileScenario(o *options) (scenario, error) {
+	name := o.profileScenario
+	if name == "" {
+		name = "1M-L1000-C8"
+		if o.quick {
+			name = "100k-L1000-C8"
+		}
+	}
+	all := append(v1Scenarios(&options{tls: true}), v8Scenarios(&options{})...)
+	if i := slices.IndexFunc(all, func(s scenario) bool { return s.name == name }); i >= 0 {
+		return all[i], nil
+	}
+	return scenario{}, fmt.Errorf("-profile.scenario: no scenario %q", name)
+}
+
+// profileCheck is what tells a complete and exact scrape of sc, and the
+// unit of its per-unit CPU: mailboxes (v1) or users of the organizations
+// (v8).
+func profileCheck(sc scenario) (check func(exposition) error, perUnit int, err error) {
+	if sc.v8 == nil {
+		return func(m exposition) error { return checkExposition(m, sc.total()) }, sc.total(), nil
+	}
+	// Not sampled: the allocation profile is the exporter's.
+	runtime.MemProfileRate = 0
+	model, err := buildV8Model(*sc.v8, sc.pageSize)
+	if err != nil {
+		return nil, 0, err
+	}
+	collectGarbage()
+	return func(m exposition) error { return checkV8(m, model) }, model.orgUsers, nil
+}
+
+// inProcessExporter wires the exporter's packages as main.go does and
+// returns a scrape of it, checked, through the same handler shape as the
+// binary's metricsHandler.
+func inProcessExporter(sc scenario, configFile string, check func(exposition) error) (scrapeOnce func() error, closeExporter func(), err error) {
+	cfg, err := config.Load(configFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	own := prometheus.NewRegistry()
+	own.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	var opts []collector.Option
+	if sc.v8 != nil {
+		opts = append(opts, collector.WithCollectors(collector.DefaultCollectors().Only(protectionCollectors...)))
+	}
+	exporter := collector.New(kitlog.NewNopLogger(), vboapi.NewMetrics(own), "vbo365_exporter/bench", opts...)
+	if err := exporter.ApplyConfig(cfg); err != nil {
+		exporter.Close()
+		return nil, nil, err
+	}
+	scrapeOnce = func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+		defer cancel()
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(exporter.Collector(ctx))
+		h := promhttp.HandlerFor(prometheus.Gatherers{own, reg}, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+		req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+		req.Header.Set("Accept", "text/plain")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return check(parseExposition(rec.Body.Bytes()))
+	}
+	return scrapeOnce, exporter.Close, nil
+}
+
+// measure scrapes runs times under the CPU profiler, sampling the
+// runtime's memory meanwhile.
+func (res *profileResult) measure(runs, perUnit int, scrapeOnce func() error) error {
+	cpuFile, err := os.Create(res.cpuPath)
+	if err != nil {
+		return err
+	}
+	defer cpuFile.Close()
+	stopSampling := sampleMemory(res)
+	runtime.GC()
+	if err := pprof.StartCPUProfile(cpuFile); err != nil {
+		stopSampling()
+		return err
+	}
+	before := rusageCPU()
+	var walls []time.Duration
+	for i := range runs {
+		start := time.Now()
+		if err := scrapeOnce(); err != nil {
+			pprof.StopCPUProfile()
+			stopSampling()
+			return err
+		}
+		walls = append(walls, time.Since(start))
+		log.Printf("  profile scrape %d: %.3fs", i+1, walls[i].Seconds())
+	}
+	after := rusageCPU()
+	pprof.StopCPUProfile()
+	stopSampling()
+	res.wallMedian = median(walls)
+	res.cpuPerMailbox = (after - before) / float64(perUnit*runs)
+	return nil
 }
 
 // sampleMemory polls runtime/metrics (which, unlike ReadMemStats, does not

@@ -34,7 +34,7 @@ func renderReport(o *options, results []*result, prof *profileResult, took time.
 	p("### Run of %s, commit %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"), commit())
 	p("Machine: %s, %d CPUs visible (shared with other work), %s %s/%s. Latency model: base %s, per item %s; "+
 		"simulator --max-concurrent = C unless -sim.max-concurrent; %d measured scrapes per scenario after one warm-up; whole run %s.\n\n",
-		cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, o.base, o.perItem, o.runs, took.Round(time.Second))
+		cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, o.Base, o.PerItem, o.runs, took.Round(time.Second))
 
 	if len(results) == 0 {
 		return b.String() + renderProfile(o, prof)

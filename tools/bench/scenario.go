@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vbo365-exporter/vbo365_exporter/tools/internal/harness"
 )
 
 // scenario is one simulator data set and one exporter setting.
@@ -125,10 +127,10 @@ func runScenario(o *options, sc scenario, dir string) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer sim.stop()
-	defer exp.stop()
+	defer sim.Stop()
+	defer exp.Stop()
 
-	r := &result{sc: sc, ideal: sc.ideal(o.base, o.perItem)}
+	r := &result{sc: sc, ideal: sc.ideal(o.Base, o.PerItem)}
 	want := sc.total()
 	// Warm-up: the token, connections, and the heap's first growth.
 	_, first, err := scrape(metricsURL, want)
@@ -141,14 +143,14 @@ func runScenario(o *options, sc scenario, dir string) (*result, error) {
 	prevRequests := first.sum("vbo365_api_requests_total")
 	for i := 1; i <= o.runs+1; i++ {
 		if i == 1 || i == o.runs+1 {
-			sim.settle()
+			sim.Settle()
 		}
-		simBefore := sim.requestLines()
-		cpu, err := procCPU(exp.cmd.Process.Pid)
+		simBefore := sim.RequestLines()
+		cpu, err := harness.CPU(exp.Pid())
 		if err != nil {
 			return nil, err
 		}
-		simCPU, err := procCPU(sim.cmd.Process.Pid)
+		simCPU, err := harness.CPU(sim.Pid())
 		if err != nil {
 			return nil, err
 		}
@@ -166,8 +168,8 @@ func runScenario(o *options, sc scenario, dir string) (*result, error) {
 		}
 		if i <= o.runs {
 			r.walls = append(r.walls, wall)
-			sim.settle()
-			simCounts = append(simCounts, sim.requestLines()-simBefore)
+			sim.Settle()
+			simCounts = append(simCounts, sim.RequestLines()-simBefore)
 		}
 		r.requestsPerScrape = append(r.requestsPerScrape, m.sum("vbo365_api_requests_total")-prevRequests)
 		prevRequests = m.sum("vbo365_api_requests_total")
@@ -180,12 +182,12 @@ func runScenario(o *options, sc scenario, dir string) (*result, error) {
 	r.cpuPerMailboxProc = (cpuProcAfter - cpuProcBefore) / mailboxes
 	r.simCPUPerMailbox = (simCPUAfter - simCPUBefore) / mailboxes
 	r.rss = int64(last.sum("process_resident_memory_bytes"))
-	if r.hwm, err = procStatusBytes(exp.cmd.Process.Pid, "VmHWM"); err != nil {
+	if r.hwm, err = peak(exp.Pid()); err != nil {
 		return nil, err
 	}
 
 	if sc.coalesce {
-		if err := proveCoalescing(r, sim.process, metricsURL, want); err != nil {
+		if err := proveCoalescing(r, sim.Process, metricsURL, want); err != nil {
 			return nil, err
 		}
 	}
@@ -199,13 +201,13 @@ func runScenario(o *options, sc scenario, dir string) (*result, error) {
 // response carries the request counter as of the end of its own poll, so a
 // response of the pair minus the single one's is the pair's cost. The
 // simulator's log counts the pair's requests independently.
-func proveCoalescing(r *result, sim *process, url string, want int) error {
+func proveCoalescing(r *result, sim *harness.Process, url string, want int) error {
 	_, single, err := scrape(url, want) // counter after this single scrape
 	if err != nil {
 		return err
 	}
-	sim.settle()
-	simBefore := sim.requestLines()
+	sim.Settle()
+	simBefore := sim.RequestLines()
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	resps := make([]exposition, 2)
@@ -220,8 +222,8 @@ func proveCoalescing(r *result, sim *process, url string, want int) error {
 			return err
 		}
 	}
-	sim.settle()
-	r.coalescedSim = sim.requestLines() - simBefore
+	sim.Settle()
+	r.coalescedSim = sim.RequestLines() - simBefore
 	r.coalescedRequests = max(resps[0].sum("vbo365_api_requests_total"), resps[1].sum("vbo365_api_requests_total")) -
 		single.sum("vbo365_api_requests_total")
 	r.coalesceChecked = true
@@ -230,7 +232,7 @@ func proveCoalescing(r *result, sim *process, url string, want int) error {
 
 // simulated is a running simulator and what a client needs to reach it.
 type simulated struct {
-	*process
+	*harness.Process
 	url        string // scheme://127.0.0.1:port
 	caFile     string // the simulator's certificate, when it serves TLS
 	configFile string // an exporter config pointing at it
@@ -239,11 +241,8 @@ type simulated struct {
 // startSimulator starts the simulator for sc and writes the exporter config
 // that points at it.
 func startSimulator(o *options, sc scenario, dir string) (*simulated, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	pw := filepath.Join(dir, "password")
-	if err := os.WriteFile(pw, []byte("bench-password\n"), 0o600); err != nil {
+	pw, err := writePassword(dir)
+	if err != nil {
 		return nil, err
 	}
 	simConc := o.simMaxConcurrent
@@ -254,7 +253,7 @@ func startSimulator(o *options, sc scenario, dir string) (*simulated, error) {
 	default:
 		simConc = sc.concurrency
 	}
-	simPort, err := freePort()
+	simAddr, err := harness.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
@@ -263,9 +262,9 @@ func startSimulator(o *options, sc scenario, dir string) (*simulated, error) {
 		counts[i] = strconv.Itoa(n)
 	}
 	simArgs := []string{
-		"--listen-address", fmt.Sprintf("127.0.0.1:%d", simPort),
+		"--listen-address", simAddr,
 		"--username", "bench", "--password-file", pw,
-		"--delay.base", o.base.String(), "--delay.per-item", o.perItem.String(),
+		"--delay.base", o.Base.String(), "--delay.per-item", o.PerItem.String(),
 		"--max-concurrent", strconv.Itoa(simConc),
 		// One debug line per request: an independent request count.
 		"--log.level", "debug",
@@ -285,30 +284,26 @@ func startSimulator(o *options, sc scenario, dir string) (*simulated, error) {
 	} else {
 		simArgs = append(simArgs, "--no-tls")
 	}
-	sim, err := startProcess(o.simulator, simArgs, dir, "simulator")
+	sim, err := startSimulatorProcess(o, simArgs, dir)
 	if err != nil {
-		return nil, err
-	}
-	if err := sim.waitStdout("ready", 2*time.Minute); err != nil {
-		sim.stop()
 		return nil, err
 	}
 	cfg := filepath.Join(dir, "config.yml")
 	yml := fmt.Sprintf(`servers:
   - name: bench
-    url: %s://127.0.0.1:%d
+    url: %s://%s
     username: bench
     password_file: %s
 %s%s    request_timeout: 60s
     max_concurrent_requests: %d
     page_size: %d
     min_interval: 0s
-`, scheme, simPort, pw, apiVersion, tlsBlock, sc.concurrency, sc.pageSize)
+`, scheme, simAddr, pw, apiVersion, tlsBlock, sc.concurrency, sc.pageSize)
 	if err := os.WriteFile(cfg, []byte(yml), 0o600); err != nil {
-		sim.stop()
+		sim.Stop()
 		return nil, err
 	}
-	out := &simulated{process: sim, url: fmt.Sprintf("%s://127.0.0.1:%d", scheme, simPort), configFile: cfg}
+	out := &simulated{Process: sim, url: scheme + "://" + simAddr, configFile: cfg}
 	if sc.tls {
 		out.caFile = filepath.Join(dir, "ca.pem")
 	}
@@ -327,7 +322,7 @@ func median(d []time.Duration) time.Duration {
 // startPair starts the scenario's simulator and an exporter reading it, and
 // waits until the exporter answers; it returns the exporter's metrics URL.
 // On an error nothing is left running.
-func startPair(o *options, sc scenario, dir string) (*simulated, *process, string, error) {
+func startPair(o *options, sc scenario, dir string) (*simulated, *harness.Process, string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, nil, "", err
 	}
@@ -335,25 +330,13 @@ func startPair(o *options, sc scenario, dir string) (*simulated, *process, strin
 	if err != nil {
 		return nil, nil, "", err
 	}
-	expPort, err := freePort()
-	if err != nil {
-		sim.stop()
-		return nil, nil, "", err
-	}
-	expAddr := fmt.Sprintf("127.0.0.1:%d", expPort)
 	var extra []string
 	if sc.v8 != nil {
 		extra = protectionOnlyFlags()
 	}
-	exp, err := startExporter(o, sim.configFile, expAddr, dir, extra...)
+	exp, expAddr, err := harness.StartExporter(o.Exporter, sim.configFile, extra, o.exporterEnv, dir, "exporter")
 	if err != nil {
-		sim.stop()
-		return nil, nil, "", err
-	}
-	if err := waitHTTP("http://"+expAddr+"/-/healthy", 30*time.Second); err != nil {
-		err = fmt.Errorf("exporter: %w (log: %s)", err, exp.logTail())
-		exp.stop()
-		sim.stop()
+		sim.Stop()
 		return nil, nil, "", err
 	}
 	return sim, exp, "http://" + expAddr + "/metrics", nil

@@ -3,19 +3,16 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"log"
-	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vbo365-exporter/vbo365_exporter/tools/internal/harness"
 )
 
 // v8Scenarios are the REST API v8 scenarios: the exporter builds each
@@ -104,32 +101,32 @@ func runV8Scenario(o *options, sc scenario, dir string) (*v8Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer sim.stop()
-	defer exp.stop()
+	defer sim.Stop()
+	defer exp.Stop()
 
 	r := &v8Result{sc: sc, model: model}
 	var prev, coldResp, lastWarm exposition
 	for i := 0; i <= o.runs; i++ {
-		sim.settle()
-		logAt := sim.logSize()
-		cpu0, err := procCPU(exp.cmd.Process.Pid)
+		sim.Settle()
+		logAt := sim.LogSize()
+		cpu0, err := harness.CPU(exp.Pid())
 		if err != nil {
 			return nil, err
 		}
-		simCPU0, err := procCPU(sim.cmd.Process.Pid)
+		simCPU0, err := harness.CPU(sim.Pid())
 		if err != nil {
 			return nil, err
 		}
 		busy0, self0 := machineBusy(), rusageCPU()
 		wall, m, err := scrapeV8(metricsURL, model)
 		if err != nil {
-			return nil, fmt.Errorf("scrape %d: %w (the exporter's last error: %s)", i+1, err, exp.lastError())
+			return nil, fmt.Errorf("scrape %d: %w (the exporter's last error: %s)", i+1, err, exp.LastError())
 		}
-		cpu1, _ := procCPU(exp.cmd.Process.Pid)
-		simCPU1, _ := procCPU(sim.cmd.Process.Pid)
+		cpu1, _ := harness.CPU(exp.Pid())
+		simCPU1, _ := harness.CPU(sim.Pid())
 		others := machineBusy() - busy0 - (rusageCPU() - self0) - (cpu1 - cpu0) - (simCPU1 - simCPU0)
-		sim.settle()
-		counts, err := sim.requestsByEndpoint(logAt)
+		sim.Settle()
+		counts, err := sim.RequestsByEndpoint(logAt)
 		if err != nil {
 			return nil, err
 		}
@@ -154,10 +151,10 @@ func runV8Scenario(o *options, sc scenario, dir string) (*v8Result, error) {
 	// Each response holds the CPU as of the end of its own scrape.
 	r.cpuMetric = (lastWarm.sum("process_cpu_seconds_total") - coldResp.sum("process_cpu_seconds_total")) / float64(o.runs)
 	r.rss = int64(lastWarm.sum("process_resident_memory_bytes"))
-	if r.hwm, err = procStatusBytes(exp.cmd.Process.Pid, "VmHWM"); err != nil {
+	if r.hwm, err = peak(exp.Pid()); err != nil {
 		return nil, err
 	}
-	exp.stop() // the floor runs alone with the simulator
+	exp.Stop() // the floor runs alone with the simulator
 	if r.floor, r.floorWall, err = v8Floor(sc, sim.url, model, min(o.runs, 3)); err != nil {
 		return nil, err
 	}
@@ -267,54 +264,6 @@ func counterDelta(now, before exposition, errs *[]string) map[string]int {
 	return out
 }
 
-// lastError is the err= value of the last log line that has one.
-func (p *process) lastError() string {
-	b, _ := os.ReadFile(p.logPath)
-	lines := strings.Split(string(b), "\n")
-	for i := len(lines) - 1; i >= 0; i-- {
-		if _, e, ok := strings.Cut(lines[i], " err="); ok {
-			return e
-		}
-	}
-	return "none logged"
-}
-
-// logSize is the length of the process's log so far.
-func (p *process) logSize() int64 {
-	fi, err := os.Stat(p.logPath)
-	if err != nil {
-		return 0
-	}
-	return fi.Size()
-}
-
-var pathField = regexp.MustCompile(`msg=request method=\S+ path=(\S+)`)
-
-// requestsByEndpoint counts the simulator's request lines after offset by
-// route template: every second path segment after the version is an id.
-func (p *process) requestsByEndpoint(offset int64) (map[string]int, error) {
-	b, err := os.ReadFile(p.logPath)
-	if err != nil {
-		return nil, err
-	}
-	if offset > int64(len(b)) {
-		return nil, errors.New("the simulator's log shrank")
-	}
-	out := map[string]int{}
-	for line := range bytes.SplitSeq(b[offset:], []byte("\n")) {
-		mt := pathField.FindSubmatch(line)
-		if mt == nil {
-			continue
-		}
-		seg := strings.Split(string(mt[1]), "/")
-		for i := 3; i < len(seg); i += 2 {
-			seg[i] = "{id}"
-		}
-		out[strings.Join(seg, "/")]++
-	}
-	return out, nil
-}
-
 func medianF(v []float64) float64 {
 	if len(v) == 0 {
 		return 0
@@ -338,26 +287,9 @@ func collectGarbage() {
 	debug.FreeOSMemory()
 }
 
-// machineBusy is the CPU time all processors spent not idle since boot,
-// from /proc/stat, in seconds (steal included: a shared host's other
-// guests take it).
+// machineBusy is harness.MachineBusy, 0 when /proc/stat cannot be read:
+// the disturbance it measures is a remark in the report, not a result.
 func machineBusy() float64 {
-	b, err := os.ReadFile("/proc/stat")
-	if err != nil {
-		return 0
-	}
-	line, _, _ := strings.Cut(string(b), "\n")
-	f := strings.Fields(line)
-	var busy float64
-	for i, v := range f[1:] {
-		if i == 3 || i == 4 { // idle, iowait
-			continue
-		}
-		if i >= 8 { // guest and guest_nice are counted in user already
-			break
-		}
-		n, _ := strconv.ParseFloat(v, 64)
-		busy += n
-	}
-	return busy / clockTicks
+	b, _ := harness.MachineBusy()
+	return b
 }

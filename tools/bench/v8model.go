@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/protection"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
+	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
 // v8Spec is the tenant of a v8 scenario, as the simulator's --tenant.*
@@ -96,88 +98,21 @@ func (v v8Spec) options() simulator.Options {
 	}
 }
 
-// wset is a set of workloads: bit i is config.Workloads[i].
-type wset uint8
+var workloadNames = config.Workloads
 
-var (
-	workloadNames = config.Workloads
-	wMailbox      = wsetOf("mailbox")
-	wArchive      = wsetOf("archive")
-	wOneDrive     = wsetOf("onedrive")
-	wPersonal     = wsetOf("personal_site")
-	wSite         = wsetOf("site")
-	wTeam         = wsetOf("team")
-	// wUsers are the workloads of users: their items, the
-	// organization's users and the groups' members give them.
-	wUsers = wMailbox | wArchive | wOneDrive | wPersonal
-)
-
-func wsetOf(names ...string) wset {
-	var s wset
-	for _, n := range names {
-		i := slices.Index(workloadNames, n)
-		if i < 0 {
-			panic("bench: unknown workload " + n)
-		}
-		s |= 1 << i
-	}
-	return s
-}
+// userWorkloads are the workloads of users: their items, the
+// organization's users and the groups' members give them.
+var userWorkloads = protection.WorkloadsOf(protection.WorkloadMailbox, protection.WorkloadArchive,
+	protection.WorkloadOneDrive, protection.WorkloadPersonalSite)
 
 // want is what the exporter computes: the mailbox always (its figures do
 // not depend on the setting), and the workloads of the setting.
-func (v v8Spec) want() wset { return wMailbox | wsetOf(v.workloads...) }
-
-func (s wset) has(w wset) bool { return s&w != 0 }
-
-// adds is the set of workloads an item adds to its list's scope, by the
-// table of docs/protection-v6-v8.md ("Other workloads").
-func (it *wireItem) adds() wset {
-	var s wset
-	on := func(w wset, flags ...*bool) {
-		for _, f := range flags {
-			if !isTrue(f) {
-				return
-			}
+func (v v8Spec) want() protection.WorkloadSet {
+	s := protection.WorkloadsOf(protection.WorkloadMailbox)
+	for w := range protection.Workload(protection.NumWorkloads) {
+		if slices.Contains(v.workloads, w.String()) {
+			s = s.With(w)
 		}
-		s |= w
-	}
-	switch it.Type {
-	case "User":
-		if it.User == nil {
-			return 0
-		}
-		on(wMailbox, it.Mailbox)
-		on(wArchive, it.ArchiveMailbox)
-		on(wOneDrive, it.OneDrive)
-		on(wPersonal, it.PersonalSite)
-	case "Group":
-		if it.Group == nil {
-			return 0
-		}
-		on(wMailbox, it.Members, it.MemberMailbox)
-		on(wArchive, it.Members, it.MemberArchiveMailbox)
-		on(wOneDrive, it.Members, it.MemberOneDrive)
-		on(wPersonal, it.Members, it.MemberSite)
-		if it.Group.Site != "" {
-			on(wSite, it.GroupSite)
-		}
-	case "PartialOrganization":
-		on(wMailbox, it.Mailbox)
-		on(wArchive, it.ArchiveMailbox)
-		on(wOneDrive, it.OneDrive)
-		on(wPersonal|wSite, it.Sites)
-		on(wTeam, it.Teams)
-	case "Site":
-		if it.Site != nil {
-			s |= wSite
-		}
-	case "Team":
-		if it.Team != nil {
-			s |= wTeam
-		}
-	case "PersonalSites":
-		s |= wPersonal
 	}
 	return s
 }
@@ -344,8 +279,8 @@ type v8Plan struct {
 	// needed, and the request after which it can be asked (-1: the job
 	// list, for an entire-organization job).
 	sitesOf, teamsOf map[string]int
-	repos            []string        // the repositories the jobs write to, in order
-	active           map[string]wset // workloads some job writing to the repository may have in scope
+	repos            []string                          // the repositories the jobs write to, in order
+	active           map[string]protection.WorkloadSet // workloads some job writing to the repository may have in scope
 }
 
 // groupRef is a group an item expands, and the request that named it.
@@ -355,67 +290,35 @@ type groupRef struct {
 }
 
 // plan reads each job's items and notes what they need read.
-func (w *walker) plan(jobs []wireJob, want wset) (*v8Plan, error) {
-	p := &v8Plan{usersOf: map[string]bool{}, sitesOf: map[string]int{}, teamsOf: map[string]int{}, active: map[string]wset{}}
-	need := func(m map[string]int, org string, after int) {
-		if old, ok := m[org]; !ok || after < old {
-			m[org] = after
-		}
-	}
+func (w *walker) plan(jobs []wireJob, want protection.WorkloadSet) (*v8Plan, error) {
+	p := &v8Plan{usersOf: map[string]bool{}, sitesOf: map[string]int{}, teamsOf: map[string]int{}, active: map[string]protection.WorkloadSet{}}
 	for _, j := range jobs {
 		if _, ok := p.active[j.RepositoryID]; !ok {
 			p.repos = append(p.repos, j.RepositoryID)
 			p.active[j.RepositoryID] = 0
 		}
 		lists := []string{"ExcludedItems"}
-		adds := wMailbox // of the selected items: what the job's repository may hold
+		// Of the selected items: what the job's repository may hold.
+		adds := protection.WorkloadsOf(protection.WorkloadMailbox)
 		if j.BackupType == "EntireOrganization" {
 			adds = want
 			p.usersOf[j.OrganizationID] = true
-			if want.has(wSite) {
-				need(p.sitesOf, j.OrganizationID, -1)
+			if want.Has(protection.WorkloadSite) {
+				needAfter(p.sitesOf, j.OrganizationID, -1)
 			}
-			if want.has(wTeam) {
-				need(p.teamsOf, j.OrganizationID, -1)
+			if want.Has(protection.WorkloadTeam) {
+				needAfter(p.teamsOf, j.OrganizationID, -1)
 			}
 		} else {
 			lists = []string{"SelectedItems", "ExcludedItems"}
 		}
 		for _, which := range lists {
-			var items []wireItem
-			last, err := w.pages("/v8/Jobs/{id}/"+which, "/v8/Jobs/"+j.ID+"/"+which, 10000, -1, false, func(raw json.RawMessage) error {
-				var it wireItem
-				if err := json.Unmarshal(raw, &it); err != nil {
-					return err
-				}
-				items = append(items, it)
-				return nil
-			})
+			a, err := w.planList(p, j, which, want)
 			if err != nil {
 				return nil, err
 			}
-			for _, it := range items {
-				a := it.adds() & want
-				if which == "SelectedItems" {
-					adds |= a
-				}
-				switch it.Type {
-				case "Group":
-					if a.has(wUsers) {
-						p.groups = append(p.groups, groupRef{j.OrganizationID, it.Group.ID, last})
-						p.usersOf[j.OrganizationID] = true
-					}
-				case "PartialOrganization", "PersonalSites":
-					if a.has(wUsers) {
-						p.usersOf[j.OrganizationID] = true
-					}
-					if a.has(wSite) {
-						need(p.sitesOf, j.OrganizationID, last)
-					}
-					if a.has(wTeam) {
-						need(p.teamsOf, j.OrganizationID, last)
-					}
-				}
+			if which == "SelectedItems" {
+				adds |= a
 			}
 		}
 		p.active[j.RepositoryID] |= adds & want
@@ -423,95 +326,169 @@ func (w *walker) plan(jobs []wireJob, want wset) (*v8Plan, error) {
 	return p, nil
 }
 
-// readGroups reads the groups breadth first from each expanded item, each
-// group's members and each nested name once over the whole refresh.
-func (w *walker) readGroups(groups []groupRef) error {
-	readGroup := map[string]bool{}
-	lookedUp := map[string]string{} // org/lower name -> group id or ""
-	lookupAt := map[string]int{}
-	for _, g := range groups {
-		type level struct {
-			id           string
-			depth, after int
+// needAfter notes that org's list is needed after request after, or
+// earlier if an earlier request already needed it.
+func needAfter(m map[string]int, org string, after int) {
+	if old, ok := m[org]; !ok || after < old {
+		m[org] = after
+	}
+}
+
+// planList reads one of j's item lists and notes what its items need
+// read, by the rule's own ItemAdds; it returns the workloads they add.
+func (w *walker) planList(p *v8Plan, j wireJob, which string, want protection.WorkloadSet) (protection.WorkloadSet, error) {
+	var items []vboapi.JobItem
+	last, err := w.pages("/v8/Jobs/{id}/"+which, "/v8/Jobs/"+j.ID+"/"+which, 10000, -1, false, func(raw json.RawMessage) error {
+		// Absent and null flags decode as false, as in the rule.
+		var it vboapi.JobItem
+		if err := json.Unmarshal(raw, &it); err != nil {
+			return err
 		}
+		items = append(items, it)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	var all protection.WorkloadSet
+	for k := range items {
+		it := &items[k]
+		a := protection.ItemAdds(it) & want
+		all |= a
+		switch it.Type {
+		case vboapi.ItemGroup:
+			if a&userWorkloads != 0 {
+				p.groups = append(p.groups, groupRef{j.OrganizationID, it.Group.ID, last})
+				p.usersOf[j.OrganizationID] = true
+			}
+		case vboapi.ItemPartialOrganization, vboapi.ItemPersonalSites:
+			if a&userWorkloads != 0 {
+				p.usersOf[j.OrganizationID] = true
+			}
+			if a.Has(protection.WorkloadSite) {
+				needAfter(p.sitesOf, j.OrganizationID, last)
+			}
+			if a.Has(protection.WorkloadTeam) {
+				needAfter(p.teamsOf, j.OrganizationID, last)
+			}
+		}
+	}
+	return all, nil
+}
+
+// groupWalk is what readGroups remembers over the whole refresh: each
+// group's members and each nested name are read once.
+type groupWalk struct {
+	read     map[string]bool   // org/lower id: members read
+	lookedUp map[string]string // org/lower name -> group id or ""
+	lookupAt map[string]int    // org/lower name -> the look-up's request
+}
+
+// groupLevel is a group to read, how deep it is, and the request after
+// which it can be read.
+type groupLevel struct {
+	id           string
+	depth, after int
+}
+
+// readGroups reads the groups breadth first from each expanded item.
+func (w *walker) readGroups(groups []groupRef) error {
+	gw := &groupWalk{read: map[string]bool{}, lookedUp: map[string]string{}, lookupAt: map[string]int{}}
+	for _, g := range groups {
 		visited := map[string]bool{strings.ToLower(g.id): true}
-		queue := []level{{g.id, 1, g.after}}
+		queue := []groupLevel{{g.id, 1, g.after}}
 		for len(queue) > 0 {
 			cur := queue[0]
 			queue = queue[1:]
 			key := g.org + "/" + strings.ToLower(cur.id)
-			if readGroup[key] {
+			if gw.read[key] {
 				// Read already for an earlier item: its nested groups were
 				// queued then too.
 				continue
 			}
-			readGroup[key] = true
-			var members []struct{ Name, Login, Type string }
-			at := map[int]int{} // member index -> the page request that gave it
-			n := 0
-			_, err := w.pagesAt("/v8/Organizations/{id}/Groups/{id}/Members", "/v8/Organizations/"+g.org+"/Groups/"+cur.id+"/Members",
-				w.pageSize, cur.after, true, func(raw json.RawMessage, req int) error {
-					var m struct{ Name, Login, Type string }
-					if err := json.Unmarshal(raw, &m); err != nil {
-						return err
-					}
-					members = append(members, m)
-					at[n] = req
-					n++
-					return nil
-				})
+			gw.read[key] = true
+			nested, err := w.readMembers(gw, g.org, cur)
 			if err != nil {
 				return err
 			}
-			for k, m := range members {
-				if m.Type != "Group" {
+			for _, n := range nested {
+				if visited[strings.ToLower(n.id)] || n.depth > 8 {
 					continue
 				}
-				name := m.Name
-				if name == "" {
-					name = m.Login
-				}
-				nk := g.org + "/" + strings.ToLower(name)
-				id, ok := lookedUp[nk]
-				if !ok {
-					q := url.Values{"groupName": {name}}
-					var found []struct{ ID, Name string }
-					req, err := w.lookup("/v8/Organizations/{id}/Groups", "/v8/Organizations/"+g.org+"/Groups", q, at[k], func(raw json.RawMessage) error {
-						var gr struct{ ID, Name string }
-						if err := json.Unmarshal(raw, &gr); err != nil {
-							return err
-						}
-						found = append(found, gr)
-						return nil
-					})
-					if err != nil {
-						return err
-					}
-					matches := 0
-					for _, f := range found {
-						if strings.EqualFold(f.Name, name) {
-							id, matches = f.ID, matches+1
-						}
-					}
-					if matches != 1 {
-						id = ""
-					}
-					lookedUp[nk], lookupAt[nk] = id, req
-				}
-				if id == "" || visited[strings.ToLower(id)] || cur.depth+1 > 8 {
-					continue
-				}
-				visited[strings.ToLower(id)] = true
-				queue = append(queue, level{id, cur.depth + 1, lookupAt[nk]})
+				visited[strings.ToLower(n.id)] = true
+				queue = append(queue, n)
 			}
 		}
 	}
 	return nil
 }
 
+// readMembers reads cur's members and looks up the nested groups among
+// them by name; it returns those found, one level deeper.
+func (w *walker) readMembers(gw *groupWalk, org string, cur groupLevel) ([]groupLevel, error) {
+	type member struct{ Name, Login, Type string }
+	var members []member
+	var at []int // member index -> the page request that gave it
+	_, err := w.pagesAt("/v8/Organizations/{id}/Groups/{id}/Members", "/v8/Organizations/"+org+"/Groups/"+cur.id+"/Members",
+		w.pageSize, cur.after, true, func(raw json.RawMessage, req int) error {
+			var m member
+			if err := json.Unmarshal(raw, &m); err != nil {
+				return err
+			}
+			members, at = append(members, m), append(at, req)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	var nested []groupLevel
+	for k, m := range members {
+		if m.Type != "Group" {
+			continue
+		}
+		name := m.Name
+		if name == "" {
+			name = m.Login
+		}
+		nk := org + "/" + strings.ToLower(name)
+		if _, ok := gw.lookedUp[nk]; !ok {
+			id, req, err := w.lookupGroup(org, name, at[k])
+			if err != nil {
+				return nil, err
+			}
+			gw.lookedUp[nk], gw.lookupAt[nk] = id, req
+		}
+		if id := gw.lookedUp[nk]; id != "" {
+			nested = append(nested, groupLevel{id, cur.depth + 1, gw.lookupAt[nk]})
+		}
+	}
+	return nested, nil
+}
+
+// lookupGroup looks a nested group up by name after request after: its id
+// when exactly one group has that name, else "".
+func (w *walker) lookupGroup(org, name string, after int) (id string, req int, err error) {
+	q := url.Values{"groupName": {name}}
+	matches := 0
+	req, err = w.lookup("/v8/Organizations/{id}/Groups", "/v8/Organizations/"+org+"/Groups", q, after, func(raw json.RawMessage) error {
+		var gr struct{ ID, Name string }
+		if err := json.Unmarshal(raw, &gr); err != nil {
+			return err
+		}
+		if strings.EqualFold(gr.Name, name) {
+			id, matches = gr.ID, matches+1
+		}
+		return nil
+	})
+	if err != nil || matches != 1 {
+		return "", req, err
+	}
+	return id, req, nil
+}
+
 // readLists reads the organizations' site and team lists and each
 // repository's data.
-func (w *walker) readLists(p *v8Plan, want wset) error {
+func (w *walker) readLists(p *v8Plan, want protection.WorkloadSet) error {
 	for _, org := range slices.Sorted(maps.Keys(p.sitesOf)) {
 		if _, err := w.pages("/v8/Organizations/{id}/Sites", "/v8/Organizations/"+org+"/Sites", w.pageSize, p.sitesOf[org], true, nil); err != nil {
 			return err
@@ -526,19 +503,19 @@ func (w *walker) readLists(p *v8Plan, want wset) error {
 	// only once every job's items are read (docs/protection-v6-v8.md,
 	// "Cost"), to know what to keep of each.
 	repoAfter := -1
-	if want != wMailbox {
+	if want != protection.WorkloadsOf(protection.WorkloadMailbox) {
 		repoAfter = afterItems
 	}
 	for _, r := range p.repos {
 		if _, err := w.pages("/v8/BackupRepositories/{id}/UserData", "/v8/BackupRepositories/"+r+"/UserData", w.pageSize, repoAfter, false, nil); err != nil {
 			return err
 		}
-		if p.active[r].has(wSite) {
+		if p.active[r].Has(protection.WorkloadSite) {
 			if _, err := w.pages("/v8/BackupRepositories/{id}/SiteData", "/v8/BackupRepositories/"+r+"/SiteData", w.pageSize, repoAfter, false, nil); err != nil {
 				return err
 			}
 		}
-		if p.active[r].has(wTeam) {
+		if p.active[r].Has(protection.WorkloadTeam) {
 			if _, err := w.pages("/v8/BackupRepositories/{id}/TeamData", "/v8/BackupRepositories/"+r+"/TeamData", w.pageSize, repoAfter, false, nil); err != nil {
 				return err
 			}
@@ -546,20 +523,6 @@ func (w *walker) readLists(p *v8Plan, want wset) error {
 	}
 	return nil
 }
-
-type wireItem struct {
-	Type  string
-	User  *struct{ ID, Name string }
-	Group *struct{ ID, Name, Site string }
-	Site  *struct{ ID, URL string }
-	Team  *struct{ ID string }
-	// Flags: absent and null are false, as in the rule.
-	Mailbox, ArchiveMailbox, OneDrive, PersonalSite, Sites, Teams       *bool
-	Members, MemberMailbox, MemberArchiveMailbox, MemberSite, GroupSite *bool
-	MemberOneDrive                                                      *bool `json:"memberOnedrive"`
-}
-
-func isTrue(b *bool) bool { return b != nil && *b }
 
 // walker sends requests to the in-process simulator and records each as a
 // need.

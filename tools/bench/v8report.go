@@ -46,7 +46,7 @@ func (g *v8Runs) each(f func(*v8Result) float64, format string) string {
 }
 
 func (g *v8Runs) ideal(o *options, cold bool) (ideal, work, chain time.Duration) {
-	return g.model().ideal(o.base, o.perItem, g.sc.concurrency, cold)
+	return g.model().ideal(o.Base, o.PerItem, g.sc.concurrency, cold)
 }
 
 func renderV8(o *options, all []*v8Runs) string {

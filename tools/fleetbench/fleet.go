@@ -62,7 +62,7 @@ func listen(addr string) (net.Listener, error) { return net.Listen("tcp", addr) 
 func simOptions(o *options, s *server, seed int64) simulator.Options {
 	opts := simulator.Options{
 		Username: "fleetbench", Password: s.password, Seed: seed,
-		BaseDelay: o.base, PerItemDelay: o.perItem,
+		BaseDelay: o.Base, PerItemDelay: o.PerItem,
 	}
 	if s.v8 {
 		opts.Versions = []string{"v6", "v7", "v8"}

@@ -12,29 +12,30 @@
 // at once and reports how long a probe takes while all the others are
 // under way.
 //
-//	go run ./tools/fleetbench                          # 200 servers, every 30s, 10 minutes
-//	go run ./tools/fleetbench -servers 20 -duration 1m # a quick look
-//	go run ./tools/fleetbench -exporter ./vbo365_exporter -o report.md
+//	go run ./fleetbench                          # 200 servers, every 30s, 10 minutes
+//	go run ./fleetbench -servers 20 -duration 1m # a quick look
+//	go run ./fleetbench -exporter ../vbo365_exporter -o report.md
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/vbo365-exporter/vbo365_exporter/tools/internal/harness"
 )
 
 // options are the command line; see the flag help texts.
 type options struct {
-	exporter           string
+	harness.Common
+	harness.Latency
 	servers            int
 	interval, duration time.Duration
 	timeout            time.Duration
@@ -42,19 +43,16 @@ type options struct {
 	v8Every            int
 	jobs, mailboxes    int
 	users              int
-	base, perItem      time.Duration
 	bursts             int
 	baseline           int
-	out                string
-	keep               bool
 	revision           string // what the exporter was built from, for the report
 }
 
 func main() {
-	log.SetFlags(log.Ltime)
-	log.SetPrefix("fleetbench: ")
+	harness.SetupLog("fleetbench")
 	var o options
-	flag.StringVar(&o.exporter, "exporter", "", "exporter binary; empty builds one into a temporary directory")
+	o.Common.Register(flag.CommandLine, true)
+	o.Latency.Register(flag.CommandLine)
 	flag.IntVar(&o.servers, "servers", 200, "simulated VBO servers, all configured in the one exporter")
 	flag.DurationVar(&o.interval, "interval", 30*time.Second, "time between two probes of a server (Prometheus' scrape_interval)")
 	flag.DurationVar(&o.duration, "duration", 10*time.Minute, "how long to probe the fleet before the burst")
@@ -64,12 +62,8 @@ func main() {
 	flag.IntVar(&o.jobs, "v1.jobs", 4, "backup jobs of a v1 server")
 	flag.IntVar(&o.mailboxes, "v1.mailboxes", 1000, "selected mailboxes of a v1 server, spread over its jobs")
 	flag.IntVar(&o.users, "v8.users", 200, "users of a v8 server's organization (its jobs are the simulator's default mix)")
-	flag.DurationVar(&o.base, "delay.base", 20*time.Millisecond, "simulator latency per request")
-	flag.DurationVar(&o.perItem, "delay.per-item", 50*time.Microsecond, "simulator latency per item returned")
 	flag.IntVar(&o.bursts, "bursts", 3, "rounds at the end that probe every server at once")
 	flag.IntVar(&o.baseline, "baseline", 5, "probes of a one-server exporter first, whose memory and goroutines are subtracted to give the cost per configured server")
-	flag.StringVar(&o.out, "o", "", "also write the Markdown report to this file")
-	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (configs and exporter logs)")
 	flag.Parse()
 	if o.servers < 2 || o.interval <= 0 || o.timeout <= 0 || o.sample <= 0 || o.baseline < 1 {
 		log.Fatal("-servers must be at least 2, -baseline at least 1, and -interval, -timeout and -sample positive")
@@ -80,18 +74,15 @@ func main() {
 }
 
 func run(o *options) error {
-	tmp, err := os.MkdirTemp("", "vbo365-fleetbench-")
+	tmp, cleanup, err := harness.TempDir("fleetbench", o.Keep)
 	if err != nil {
 		return err
 	}
-	if o.keep {
-		log.Printf("temporary files in %s", tmp)
-	} else {
-		defer os.RemoveAll(tmp)
-	}
-	o.revision = revision(o.exporter == "")
-	if o.exporter == "" {
-		if o.exporter, err = buildExporter(tmp); err != nil {
+	defer cleanup()
+	o.revision = revision(o.Exporter == "")
+	if o.Exporter == "" {
+		o.Exporter = filepath.Join(tmp, "vbo365_exporter")
+		if err := harness.Build(o.Exporter, ""); err != nil {
 			return err
 		}
 	}
@@ -116,17 +107,7 @@ func run(o *options) error {
 	}
 	res.baseline = base
 	res.wall = time.Since(started)
-	report := renderReport(o, fleet, res)
-	var w io.Writer = os.Stdout
-	if o.out != "" {
-		f, err := os.Create(o.out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = io.MultiWriter(os.Stdout, f)
-	}
-	if _, err := io.WriteString(w, report); err != nil {
+	if err := harness.WriteReport(renderReport(o, fleet, res), o.Out); err != nil {
 		return err
 	}
 	if res.wrong > 0 {
@@ -135,23 +116,9 @@ func run(o *options) error {
 	return nil
 }
 
-// buildExporter builds the exporter the way `make build` does, so the
-// numbers are those of the shipped static binary.
-func buildExporter(dir string) (string, error) {
-	out := filepath.Join(dir, "vbo365_exporter")
-	log.Printf("building the exporter")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", out, ".")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("go build: %w (run from the repository root)", err)
-	}
-	return out, nil
-}
-
 // commandLine is how this run was started, for the report.
 func commandLine() string {
-	args := []string{"go run ./tools/fleetbench"}
+	args := []string{"go run ./fleetbench"}
 	for _, a := range os.Args[1:] {
 		if strings.ContainsAny(a, " \t'\"") {
 			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"

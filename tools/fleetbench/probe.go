@@ -8,13 +8,12 @@ import (
 	"log"
 	"net/http"
 	"net/url"
-	"strconv"
 	"sync"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
+
+	"github.com/vbo365-exporter/vbo365_exporter/tools/internal/harness"
 )
 
 // prober sends probes as Prometheus does: one keep-alive client for the
@@ -44,30 +43,18 @@ type result struct {
 
 func (p *prober) probe(ctx context.Context, s *server) result {
 	r := result{server: s, start: time.Now()}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.base+"/probe?target="+url.QueryEscape(s.name), nil)
-	if err != nil {
-		r.err = err
-		return r
-	}
-	req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", strconv.FormatFloat(p.timeout.Seconds(), 'f', -1, 64))
-	req.Header.Set("Accept", "text/plain;version=0.0.4")
-	resp, err := p.client.Do(req)
+	body, err := harness.GetMetrics(ctx, p.client, p.base+"/probe?target="+url.QueryEscape(s.name), p.timeout)
 	if err != nil {
 		r.err, r.took = err, time.Since(r.start)
 		return r
 	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := parser.TextToMetricFamilies(resp.Body)
+	fams, err := harness.ParseMetrics(body)
 	r.took = time.Since(r.start)
-	switch {
-	case resp.StatusCode != http.StatusOK:
-		r.err = fmt.Errorf("HTTP %d", resp.StatusCode)
-	case err != nil:
+	if err != nil {
 		r.err = err
-	default:
-		r.failed, r.wrong = judge(fams, s)
+		return r
 	}
+	r.failed, r.wrong = judge(fams, s)
 	return r
 }
 
@@ -138,7 +125,7 @@ func measureBaseline(ctx context.Context, o *options, f *fleet, dir string) (*ba
 	if err != nil {
 		return nil, err
 	}
-	defer p.stop()
+	defer p.Stop()
 	pr := newProber(p.base, o.timeout)
 	b := &baseline{}
 	for range o.baseline {
@@ -176,7 +163,7 @@ func runFleet(ctx context.Context, o *options, f *fleet, dir string) (*fleetResu
 	if err != nil {
 		return nil, err
 	}
-	defer p.stop()
+	defer p.Stop()
 	res := &fleetResult{started: time.Now()}
 	pr := newProber(p.base, o.timeout)
 	results := make(chan result, len(f.servers))

@@ -59,7 +59,7 @@ func renderReport(o *options, f *fleet, res *fleetResult) string {
 		spread = "all on 127.0.0.1 (the kernel refused other loopback addresses)"
 	}
 	fmt.Fprintf(&b, "Fleet: %d simulated servers in the harness process, %s: %d on REST API v1 (%d jobs, %d mailboxes each), %d on v6–v8 (%d users, the simulator's job mix); %d jobs and %d mailboxes in all. Simulator latency %s per request plus %s per item. One exporter, `--no-metrics.servers`, every server configured; each probed every %s with a %s timeout, spread over the interval as Prometheus spreads its targets.\n\n",
-		n, spread, v1, o.jobs, o.mailboxes, v8, o.users, jobs, mailboxes, o.base, o.perItem, o.interval, o.timeout)
+		n, spread, v1, o.jobs, o.mailboxes, v8, o.users, jobs, mailboxes, o.Base, o.PerItem, o.interval, o.timeout)
 
 	w, ok := res.steady(o)
 	if !ok {

@@ -8,7 +8,8 @@
 // failed correctly (success 0, no counts) or WRONG. Any WRONG scrape is a
 // bug; the exit status is then 1.
 //
-//	make build && go run ./tools/soak -exporter ./vbo365_exporter -duration 10m -interval 1s
+//	make build && cd tools && go run ./soak -exporter ../vbo365_exporter -duration 10m -interval 1s
+//	make soak   # the same
 package main
 
 import (
@@ -21,24 +22,23 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
+	"github.com/vbo365-exporter/vbo365_exporter/tools/internal/harness"
 )
 
 func main() {
+	harness.SetupLog("soak")
+	var c harness.Common
+	c.Register(flag.CommandLine, false)
 	var (
-		exporter    = flag.String("exporter", "./vbo365_exporter", "path of the exporter binary to run (build it first)")
 		duration    = flag.Duration("duration", 10*time.Minute, "how long to soak")
 		interval    = flag.Duration("interval", time.Second, "time between scrapes")
 		scrapeTO    = flag.Duration("scrape-timeout", 10*time.Second, "scrape timeout sent to the exporter, as Prometheus does")
@@ -48,16 +48,14 @@ func main() {
 		seed        = flag.Int64("seed", 1, "seed of the data set and of the fault draws")
 		kinds       = flag.String("faults", defaultKinds(), "comma-separated fault kinds to mix in, or \"none\"")
 		pageSize    = flag.Int("page-size", 1000, "page_size in the generated config")
-		keepDir     = flag.Bool("keep", false, "keep the temporary directory (config and exporter log)")
 	)
 	flag.Parse()
 	if err := run(config{
-		exporter: *exporter, duration: *duration, interval: *interval, scrapeTimeout: *scrapeTO,
+		Common: c, duration: *duration, interval: *interval, scrapeTimeout: *scrapeTO,
 		jobs: *jobs, mailboxes: *mailboxes, probability: *probability, seed: *seed, kinds: *kinds,
-		pageSize: *pageSize, keepDir: *keepDir,
+		pageSize: *pageSize,
 	}); err != nil {
-		log.SetFlags(0)
-		log.Fatalf("soak: %v", err)
+		log.Fatal(err)
 	}
 }
 
@@ -75,13 +73,12 @@ func defaultKinds() string {
 }
 
 type config struct {
-	exporter                          string
+	harness.Common
 	duration, interval, scrapeTimeout time.Duration
 	jobs, mailboxes, pageSize         int
 	probability                       float64
 	seed                              int64
 	kinds                             string
-	keepDir                           bool
 }
 
 // faultsFor spreads probability evenly over the kinds, each on the endpoint
@@ -118,25 +115,56 @@ func faultsFor(kinds string, probability float64) ([]simulator.Fault, error) {
 }
 
 func run(cfg config) error {
-	exporterPath, err := filepath.Abs(cfg.exporter)
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stat(exporterPath); err != nil {
-		return fmt.Errorf("exporter binary: %w (build it with `make build`)", err)
-	}
 	faults, err := faultsFor(cfg.kinds, cfg.probability)
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "vbo365-soak-")
+	dir, cleanup, err := harness.TempDir("soak", cfg.Keep)
 	if err != nil {
 		return err
 	}
-	if !cfg.keepDir {
-		defer os.RemoveAll(dir)
+	defer cleanup()
+	if cfg.Exporter == "" {
+		cfg.Exporter = filepath.Join(dir, "vbo365_exporter")
+		if err := harness.Build(cfg.Exporter, ""); err != nil {
+			return err
+		}
 	}
+	sim, apiAddr, stopSim, err := startSimulator(cfg, faults)
+	if err != nil {
+		return err
+	}
+	defer stopSim()
+	exp, listen, err := startExporter(cfg, dir, apiAddr)
+	if err != nil {
+		return err
+	}
+	defer exp.Stop()
+	metricsURL := "http://" + listen + "/metrics"
+	fmt.Printf("soak: exporter pid %d on %s, simulator on %s: %d jobs, %d mailboxes, %d fault kinds at %.3f of requests, seed %d\n",
+		exp.Pid(), listen, apiAddr, cfg.jobs, cfg.mailboxes, len(faults), cfg.probability, cfg.seed)
 
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, startSnap, lastSnap := soak(ctx, cfg, sim, exp.Pid(), metricsURL)
+	fmt.Printf("soak: end:   %s\n", lastSnap)
+	fmt.Printf("soak: growth: RSS %+d KiB, goroutines %+d, fds %+d\n",
+		lastSnap.rssKiB-startSnap.rssKiB, lastSnap.goroutines-startSnap.goroutines, lastSnap.fds-startSnap.fds)
+	fmt.Printf("soak: %s\n", st.summary())
+	fmt.Printf("soak: API requests: token %d, jobs %d, pages %d\n",
+		sim.Requests(simulator.EndpointToken), sim.Requests(simulator.EndpointJobs), sim.Requests(simulator.EndpointMailboxes))
+	if exp.Exited() {
+		return fmt.Errorf("the exporter exited: %s", exp.LogTail())
+	}
+	if st.wrongScrapes > 0 {
+		return fmt.Errorf("%d scrapes with WRONG numbers", st.wrongScrapes)
+	}
+	return nil
+}
+
+// startSimulator serves the simulator with the soak's data set and faults
+// in this process; stop closes it.
+func startSimulator(cfg config, faults []simulator.Fault) (sim *simulator.Simulator, addr string, stop func(), err error) {
 	per := make([]int, cfg.jobs)
 	for i := range per {
 		per[i] = cfg.mailboxes / cfg.jobs
@@ -144,25 +172,25 @@ func run(cfg config) error {
 			per[i]++
 		}
 	}
-	sim := simulator.New(simulator.Options{
+	sim = simulator.New(simulator.Options{
 		Username: "soak", Password: "soak-password", Jobs: cfg.jobs, MailboxesPerJob: per, Seed: cfg.seed,
 		BaseDelay: 2 * time.Millisecond, PerItemDelay: time.Microsecond,
 	})
 	for _, f := range faults {
 		sim.AddFault(f)
 	}
-	apiLn, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return err
+		return nil, "", nil, err
 	}
-	apiSrv := &http.Server{Handler: sim, ErrorLog: log.New(io.Discard, "", 0), ReadHeaderTimeout: 10 * time.Second}
-	go apiSrv.Serve(apiLn)
-	defer apiSrv.Close()
+	srv := &http.Server{Handler: sim, ErrorLog: log.New(io.Discard, "", 0), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return sim, ln.Addr().String(), func() { srv.Close() }, nil
+}
 
-	listen, err := freePort()
-	if err != nil {
-		return err
-	}
+// startExporter starts the exporter reading the simulator at apiAddr; it
+// returns the address it listens on.
+func startExporter(cfg config, dir, apiAddr string) (*harness.Process, string, error) {
 	configFile := filepath.Join(dir, "config.yml")
 	yml := fmt.Sprintf(`servers:
   - name: soak
@@ -173,51 +201,17 @@ func run(cfg config) error {
     max_concurrent_requests: 4
     page_size: %d
     max_response_bytes: %d
-`, apiLn.Addr(), cfg.pageSize, 4<<20)
+`, apiAddr, cfg.pageSize, 4<<20)
 	if err := os.WriteFile(configFile, []byte(yml), 0o600); err != nil {
-		return err
+		return nil, "", err
 	}
-	logFile, err := os.Create(filepath.Join(dir, "exporter.log"))
-	if err != nil {
-		return err
-	}
-	defer logFile.Close()
+	return harness.StartExporter(cfg.Exporter, configFile, nil, nil, dir, "exporter")
+}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	cmd := exec.Command(exporterPath, "--config.file="+configFile, "--web.listen-address="+listen, "--log.level=warn")
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	defer func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	}()
-
-	metricsURL := "http://" + listen + "/metrics"
+// soak scrapes every interval until the duration is over or ctx ends,
+// judging each scrape against the truth and reporting every minute.
+func soak(ctx context.Context, cfg config, sim *simulator.Simulator, pid int, metricsURL string) (st stats, startSnap, lastSnap snapshot) {
 	client := &http.Client{Timeout: cfg.scrapeTimeout + 5*time.Second}
-	if err := waitUp(ctx, client, metricsURL); err != nil {
-		return err
-	}
-	fmt.Printf("soak: exporter pid %d on %s, simulator on %s: %d jobs, %d mailboxes, %d fault kinds at %.3f of requests, seed %d\n",
-		cmd.Process.Pid, listen, apiLn.Addr(), cfg.jobs, cfg.mailboxes, len(faults), cfg.probability, cfg.seed)
-	if cfg.keepDir {
-		fmt.Printf("soak: config and exporter log in %s\n", dir)
-	}
-
-	var (
-		st        stats
-		startSnap snapshot
-		lastSnap  snapshot
-	)
 	end := time.Now().Add(cfg.duration)
 	nextReport := time.Now().Add(time.Minute)
 	ticker := time.NewTicker(cfg.interval)
@@ -233,7 +227,7 @@ func run(cfg config) error {
 			for _, w := range v.wrong {
 				fmt.Printf("soak: WRONG: %s\n", w)
 			}
-			lastSnap = takeSnapshot(cmd.Process.Pid, mfs)
+			lastSnap = takeSnapshot(pid, mfs)
 			if first {
 				startSnap = lastSnap
 				fmt.Printf("soak: start: %s\n", startSnap)
@@ -244,79 +238,25 @@ func run(cfg config) error {
 			fmt.Printf("soak: %s elapsed: %s; %s\n", time.Since(end.Add(-cfg.duration)).Round(time.Second), st.summary(), lastSnap)
 		}
 		if time.Now().After(end) {
-			break
+			return st, startSnap, lastSnap
 		}
 		select {
 		case <-ctx.Done():
 			fmt.Println("soak: interrupted")
+			return st, startSnap, lastSnap
 		case <-ticker.C:
-			continue
-		}
-		break
-	}
-	fmt.Printf("soak: end:   %s\n", lastSnap)
-	fmt.Printf("soak: growth: RSS %+d KiB, goroutines %+d, fds %+d\n",
-		lastSnap.rssKiB-startSnap.rssKiB, lastSnap.goroutines-startSnap.goroutines, lastSnap.fds-startSnap.fds)
-	fmt.Printf("soak: %s\n", st.summary())
-	fmt.Printf("soak: API requests: token %d, jobs %d, pages %d\n",
-		sim.Requests(simulator.EndpointToken), sim.Requests(simulator.EndpointJobs), sim.Requests(simulator.EndpointMailboxes))
-	if cmd.ProcessState != nil {
-		return fmt.Errorf("the exporter exited: %v", cmd.ProcessState)
-	}
-	if st.wrongScrapes > 0 {
-		return fmt.Errorf("%d scrapes with WRONG numbers", st.wrongScrapes)
-	}
-	return nil
-}
-
-func freePort() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
-}
-
-func waitUp(ctx context.Context, client *http.Client, u string) error {
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		resp, err := client.Get(strings.TrimSuffix(u, "/metrics") + "/-/healthy")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the exporter did not come up on %s: %v", u, err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }
 
-func scrape(client *http.Client, u string, timeout time.Duration) (map[string]*dto.MetricFamily, time.Duration, error) {
-	req, err := http.NewRequest(http.MethodGet, u, nil)
-	if err != nil {
-		return nil, 0, err
-	}
-	req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", strconv.FormatFloat(timeout.Seconds(), 'f', -1, 64))
-	req.Header.Set("Accept", "text/plain;version=0.0.4")
+// scrape gets and parses /metrics; took is what Prometheus would see.
+func scrape(client *http.Client, u string, timeout time.Duration) (mfs map[string]*dto.MetricFamily, took time.Duration, err error) {
 	start := time.Now()
-	resp, err := client.Do(req)
+	body, err := harness.GetMetrics(context.Background(), client, u, timeout)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, 0, fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := parser.TextToMetricFamilies(resp.Body)
+	mfs, err = harness.ParseMetrics(body)
 	return mfs, time.Since(start), err
 }
 
@@ -435,25 +375,13 @@ func takeSnapshot(pid int, mfs map[string]*dto.MetricFamily) snapshot {
 	if g, ok := value(mfs, "go_goroutines", ""); ok {
 		s.goroutines = int(g)
 	}
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err == nil {
-		s.rssKiB = procField(string(status), "VmRSS:")
-		s.hwmKiB = procField(string(status), "VmHWM:")
+	if rss, hwm, err := harness.Memory(pid); err == nil {
+		s.rssKiB, s.hwmKiB = int(rss>>10), int(hwm>>10)
 	}
-	if fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid)); err == nil {
-		s.fds = len(fds)
+	if fds, err := harness.FDs(pid); err == nil {
+		s.fds = fds
 	} else if !errors.Is(err, os.ErrNotExist) {
 		s.fds = -1
 	}
 	return s
-}
-
-func procField(status, key string) int {
-	for _, line := range strings.Split(status, "\n") {
-		if rest, ok := strings.CutPrefix(line, key); ok {
-			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
-			return n
-		}
-	}
-	return 0
 }
