@@ -66,9 +66,9 @@ fuzz:
 soak: build
 	$(GO) run ./tools/soak -exporter ./vbo365_exporter -duration 10m -interval 1s
 
-## e2e: only the end-to-end tests (needs Debian's prometheus package for promtool and the server)
+## e2e: only the end-to-end tests in test/e2e (needs Debian's prometheus package for promtool and the server)
 e2e:
-	$(GO) test -race -count=1 -run 'E2E' -v .
+	$(GO) test -race -count=1 -v ./test/e2e/
 
 ## demo: start the bundled simulator and the exporter, and print real metrics
 demo: build
