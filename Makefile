@@ -70,7 +70,7 @@ soak: build
 e2e:
 	$(GO) test -race -count=1 -v ./test/e2e/
 
-## demo: start the bundled simulator and the exporter, and print real metrics
+## demo: start the bundled simulator and the exporter, and print a line per job (DEMO_FULL=1: every series)
 demo: build
 	./scripts/demo.sh
 
