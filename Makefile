@@ -71,11 +71,11 @@ fuzz:
 soak: build
 	cd tools && $(GO) run ./soak -exporter ../vbo365_exporter -duration 10m -interval 1s
 
-## e2e: only the end-to-end tests (needs Debian's prometheus package for promtool and the server)
+## e2e: only the end-to-end tests in test/e2e (needs Debian's prometheus package for promtool and the server)
 e2e:
-	$(GO) test -race -count=1 -run 'E2E' -v .
+	$(GO) test -race -count=1 -v ./test/e2e/
 
-## demo: start the bundled simulator and the exporter, and print real metrics
+## demo: start the bundled simulator and the exporter, and print a line per job (DEMO_FULL=1: every series)
 demo: build
 	./scripts/demo.sh
 

@@ -17,6 +17,7 @@ import (
 	"github.com/vbo365-exporter/vbo365_exporter/collector"
 	"github.com/vbo365-exporter/vbo365_exporter/config"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
+	"github.com/vbo365-exporter/vbo365_exporter/test/exportertest"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
@@ -56,7 +57,7 @@ type probeFixture struct {
 func newProbeFixture(t *testing.T, extra ...config.Server) *probeFixture {
 	t.Helper()
 	f := &probeFixture{own: prometheus.NewRegistry(), sims: map[string]*simulator.Simulator{},
-		servers: map[string]config.Server{}, password: "probe-password-" + e2eRandomHex(t, 8)}
+		servers: map[string]config.Server{}, password: "probe-password-" + exportertest.RandomHex(t, 8)}
 	var servers []config.Server
 	for i, name := range []string{"east", "west"} {
 		srv, sim := simulator.NewServer(t, simulator.Options{Username: "svc", Password: f.password, Jobs: 2, MailboxesPerJob: []int{20 + i}, Seed: int64(i + 1)})
@@ -124,12 +125,12 @@ func TestProbeAnswersOneServer(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("probe of west: %d %s", rec.Code, rec.Body)
 	}
-	s := e2eParseMetrics(t, rec.Body.String())
-	if v, ok := s.value(t, "vbo365_up", map[string]string{"server": "west"}); !ok || v != 1 {
+	s := exportertest.ParseMetrics(t, rec.Body.String())
+	if v, ok := s.Value(t, "vbo365_up", map[string]string{"server": "west"}); !ok || v != 1 {
 		t.Errorf("vbo365_up{server=\"west\"} = %v (present %v), want 1", v, ok)
 	}
-	e2eCheckJobs(t, s, "west", f.sims["west"].Truth())
-	for name, fam := range s.families {
+	exportertest.CheckJobs(t, s, "west", f.sims["west"].Truth())
+	for name, fam := range s.Families {
 		if !strings.HasPrefix(name, "vbo365_") || strings.HasPrefix(name, "vbo365_api_") || strings.HasPrefix(name, "vbo365_exporter_") {
 			t.Errorf("the probe answer has %s, which belongs on /metrics", name)
 		}
@@ -144,7 +145,7 @@ func TestProbeAnswersOneServer(t *testing.T) {
 	if n := f.sims["east"].Requests(simulator.EndpointJobs); n != 0 {
 		t.Errorf("the probe of west polled east (%d job lists)", n)
 	}
-	e2eAssertNoSecrets(t, "the probe answer", rec.Body.String(), []string{f.password})
+	exportertest.AssertNoSecrets(t, "the probe answer", rec.Body.String(), []string{f.password})
 }
 
 // TestProbeRefusesWhatIsNotAServerName: a missing, unknown or URL target
@@ -178,7 +179,7 @@ func TestProbeRefusesWhatIsNotAServerName(t *testing.T) {
 		if strings.ContainsAny(body, "\x1b") || strings.Count(body, "\n") > 1 {
 			t.Errorf("GET %.80s: the answer repeats control characters: %q", c.path, body)
 		}
-		e2eAssertNoSecrets(t, "a refused probe's answer", body, []string{f.password})
+		exportertest.AssertNoSecrets(t, "a refused probe's answer", body, []string{f.password})
 	}
 	if n := trapped.Load(); n != 0 {
 		t.Errorf("the exporter sent %d requests to an address a probe named", n)
@@ -193,7 +194,7 @@ func TestProbeRefusesWhatIsNotAServerName(t *testing.T) {
 // timeout and the fallback are an hour, so only the header can end it;
 // without it the test would hang rather than pass.
 func TestProbeHonoursTheScrapeTimeout(t *testing.T) {
-	hole := e2eSilentServer(t)
+	hole := exportertest.SilentServer(t)
 	silent := testServer("silent", &url.URL{Scheme: "http", Host: hole})
 	silent.RequestTimeout = model.Duration(time.Hour)
 	f := newProbeFixture(t, silent)
@@ -207,12 +208,12 @@ func TestProbeHonoursTheScrapeTimeout(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("probe of silent: %d %s", rec.Code, rec.Body)
 	}
-	s := e2eParseMetrics(t, rec.Body.String())
-	if v, ok := s.value(t, "vbo365_up", map[string]string{"server": "silent"}); !ok || v != 0 {
+	s := exportertest.ParseMetrics(t, rec.Body.String())
+	if v, ok := s.Value(t, "vbo365_up", map[string]string{"server": "silent"}); !ok || v != 0 {
 		t.Errorf("vbo365_up{server=\"silent\"} = %v (present %v), want 0", v, ok)
 	}
 	// The other servers are no part of it.
-	if got := s.samples("vbo365_up", nil); len(got) != 1 {
+	if got := s.Samples("vbo365_up", nil); len(got) != 1 {
 		t.Errorf("vbo365_up series: %v, want silent's only", got)
 	}
 }
@@ -234,17 +235,17 @@ func TestMetricsWithoutServers(t *testing.T) {
 	if n := f.requests(); n != before {
 		t.Errorf("/metrics without servers sent %d requests", n-before)
 	}
-	s := e2eParseMetrics(t, rec.Body.String())
-	if got := s.samples("vbo365_up", nil); len(got) != 0 {
+	s := exportertest.ParseMetrics(t, rec.Body.String())
+	if got := s.Samples("vbo365_up", nil); len(got) != 0 {
 		t.Errorf("/metrics without servers has vbo365_up: %v", got)
 	}
-	if got := s.samples("vbo365_api_requests_total", map[string]string{"server": "east"}); len(got) == 0 {
+	if got := s.Samples("vbo365_api_requests_total", map[string]string{"server": "east"}); len(got) == 0 {
 		t.Errorf("/metrics without servers lacks the probe's vbo365_api_requests_total")
 	}
 
 	// The default serves every server, as before.
-	s = e2eParseMetrics(t, get(f.serve(t, true), "/metrics", nil).Body.String())
-	if got := s.samples("vbo365_up", nil); len(got) != 2 {
+	s = exportertest.ParseMetrics(t, get(f.serve(t, true), "/metrics", nil).Body.String())
+	if got := s.Samples("vbo365_up", nil); len(got) != 2 {
 		t.Errorf("/metrics with servers: vbo365_up %v, want east and west", got)
 	}
 }

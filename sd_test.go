@@ -12,6 +12,7 @@ import (
 	"github.com/go-kit/log"
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/test/exportertest"
 )
 
 // sdFixture is a config directory with a password file, and the secrets
@@ -26,8 +27,8 @@ func newSDFixture(t *testing.T) *sdFixture {
 	f := &sdFixture{dir: t.TempDir()}
 	f.file = filepath.Join(f.dir, "config.yml")
 	pwFile := filepath.Join(f.dir, "east-secret.password")
-	filePassword := "sd-file-password-" + e2eRandomHex(t, 8)
-	e2eWriteFile(t, pwFile, filePassword+"\n", 0o600)
+	filePassword := "sd-file-password-" + exportertest.RandomHex(t, 8)
+	exportertest.WriteFile(t, pwFile, filePassword+"\n", 0o600)
 	// The user names are looked for without the domain part: JSON would
 	// escape the backslash of EAST\svc-sd-user.
 	f.secrets = []string{filePassword, "sd-inline-password-7f3a", pwFile, "east-secret.password", "svc-sd-user", "svc-sd-west"}
@@ -38,7 +39,7 @@ func newSDFixture(t *testing.T) *sdFixture {
 // under servers:).
 func (f *sdFixture) write(t *testing.T, servers string) {
 	t.Helper()
-	e2eWriteFile(t, f.file, "servers:\n"+servers, 0o600)
+	exportertest.WriteFile(t, f.file, "servers:\n"+servers, 0o600)
 }
 
 const (
@@ -106,7 +107,7 @@ func TestSDListsTheConfiguredServers(t *testing.T) {
 			}
 		}
 	}
-	e2eAssertNoSecrets(t, "the /sd answer", body, f.secrets)
+	exportertest.AssertNoSecrets(t, "the /sd answer", body, f.secrets)
 }
 
 // TestSDFollowsReloads: /sd shows the running config, so a server added

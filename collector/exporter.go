@@ -70,7 +70,10 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 			kept[s.Name] = true
 			continue
 		}
-		client, err := e.newClient(s)
+		// The one place a server's name joins its log lines: the client and
+		// the poller log through this logger and add no "server" key of their own.
+		logger := log.With(e.logger, "server", s.Name)
+		client, err := e.newClient(s, logger)
 		if err != nil {
 			for _, p := range next {
 				if !kept[p.cfg.Name] {
@@ -79,7 +82,7 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 			}
 			return fmt.Errorf("server %q: %w", s.Name, err)
 		}
-		next = append(next, newPoller(*s, client, e.logger, e.collectors))
+		next = append(next, newPoller(*s, client, logger, e.collectors))
 	}
 
 	e.mu.Lock()
@@ -101,7 +104,7 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 	return nil
 }
 
-func (e *Exporter) newClient(s *config.Server) (*vboapi.Client, error) {
+func (e *Exporter) newClient(s *config.Server, logger log.Logger) (*vboapi.Client, error) {
 	tlsConfig, err := promconfig.NewTLSConfig(&s.TLSConfig)
 	if err != nil {
 		return nil, fmt.Errorf("tls_config: %w", err)
@@ -121,7 +124,7 @@ func (e *Exporter) newClient(s *config.Server) (*vboapi.Client, error) {
 		MaxConcurrent:    s.MaxConcurrentRequests,
 		MaxResponseBytes: s.MaxResponseBytes,
 		UserAgent:        e.userAgent,
-		Logger:           log.With(e.logger, "server", s.Name),
+		Logger:           logger,
 		Metrics:          e.metrics,
 		Dial:             e.dial,
 	})
@@ -167,8 +170,8 @@ func (e *Exporter) LastResults() []*ServerResult {
 }
 
 // logJob writes the one log line a job's poll is worth, if any.
-func logJob(logger log.Logger, server string, j *JobResult) {
-	l := log.With(logger, "server", server, "job_id", j.ID, "job_name", j.Name)
+func logJob(logger log.Logger, j *JobResult) {
+	l := log.With(logger, "job_id", j.ID, "job_name", j.Name)
 	if j.Err != nil {
 		level.Error(l).Log("msg", "job not scraped; its counts are left out", "err", j.Err)
 		return

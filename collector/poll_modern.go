@@ -30,7 +30,7 @@ func (p *poller) readServiceInstance(ctx context.Context, res *ServerResult) boo
 			return false
 		}
 		// Only vbo365_server_info depends on it.
-		level.Warn(p.logger).Log("msg", "cannot read the product version", "server", p.cfg.Name, "err", err)
+		level.Warn(p.logger).Log("msg", "cannot read the product version", "err", err)
 	}
 	res.Service = si
 	return true
@@ -45,7 +45,7 @@ func (p *poller) protectModern(ctx context.Context, res *ServerResult, jobs []vb
 	var results []*JobResult
 	for _, j := range res.Jobs {
 		if j.Job == nil {
-			logJob(p.logger, p.cfg.Name, j)
+			logJob(p.logger, j)
 			continue
 		}
 		want = append(want, j.Job)
@@ -65,7 +65,7 @@ func (p *poller) protectModern(ctx context.Context, res *ServerResult, jobs []vb
 			j.Unresolved, j.OldestBackup, j.NullFlagItems = f.Unresolved, f.OldestBackup, f.NullFlagItems
 			j.setWorkloads(on, f, p.cfg.UnprotectedObjectSeries)
 		}
-		logJob(p.logger, p.cfg.Name, j)
+		logJob(p.logger, j)
 	}
 }
 

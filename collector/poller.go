@@ -106,7 +106,7 @@ type JobResult struct {
 type poller struct {
 	cfg    config.Server
 	client *vboapi.Client
-	logger log.Logger
+	logger log.Logger // with the server's name: call sites add no "server" key
 	flight singleflight.Group
 
 	mu   sync.Mutex
@@ -126,7 +126,7 @@ func newPoller(cfg config.Server, client *vboapi.Client, logger log.Logger, coll
 	p := &poller{cfg: cfg, client: client, logger: logger, collectors: collectors,
 		scrapers: collectors.newScrapers(), skipped: map[string]vboapi.Version{}}
 	if interval := time.Duration(cfg.ProtectionInterval); interval > 0 {
-		p.refresh = newRefresher(interval, log.With(logger, "server", cfg.Name), p.computeProtection)
+		p.refresh = newRefresher(interval, logger, p.computeProtection)
 	}
 	return p
 }
@@ -205,7 +205,7 @@ func (p *poller) protectV1(ctx context.Context, res *ServerResult) {
 	var wg sync.WaitGroup
 	for _, j := range res.Jobs {
 		if j.Job == nil {
-			logJob(p.logger, p.cfg.Name, j)
+			logJob(p.logger, j)
 			continue
 		}
 		wg.Go(func() {
@@ -220,7 +220,7 @@ func (p *poller) protectV1(ctx context.Context, res *ServerResult) {
 				if j.Success {
 					j.FiguresAt = start
 				}
-				logJob(p.logger, p.cfg.Name, j)
+				logJob(p.logger, j)
 			}()
 			j.Counts, j.Err = p.client.SelectedMailboxes(ctx, j.ID, p.cfg.PageSize, p.cfg.UnprotectedMailboxSeries)
 		})
@@ -232,7 +232,7 @@ func (p *poller) protectV1(ctx context.Context, res *ServerResult) {
 // configured job then fails too, so that job-level alerts fire.
 func (p *poller) serverDown(res *ServerResult, what string, err error) {
 	res.Err = fmt.Errorf("%s: %w", what, err)
-	level.Error(p.logger).Log("msg", "server not scraped: "+what, "server", p.cfg.Name, "err", err)
+	level.Error(p.logger).Log("msg", "server not scraped: "+what, "err", err)
 	res.Jobs = p.unreadJobs(err)
 	res.Collectors = p.downCollectors(res.Err)
 }
@@ -256,7 +256,7 @@ func (p *poller) leaveOutUnidentified(res *ServerResult, jobs []vboapi.Job) []vb
 	res.UnidentifiedJobs = len(names)
 	if len(names) > 0 {
 		level.Warn(p.logger).Log("msg", "jobs sent without an id are left out: their mailboxes are not counted",
-			"server", p.cfg.Name, "jobs", len(names), "names", strings.Join(names, ", "))
+			"jobs", len(names), "names", strings.Join(names, ", "))
 	}
 	return jobs
 }

@@ -306,7 +306,7 @@ func with(labels []string, extra ...string) []string {
 // request slots. A panic fails its collector only.
 func (p *poller) runCollectors(ctx context.Context, res *ServerResult, jobs []vboapi.Job, listTook time.Duration) {
 	t := &Target{Server: p.cfg.Name, Client: p.client, Version: res.APIVersion, PageSize: p.cfg.PageSize, ServerJobs: jobs, res: res,
-		Logger: log.With(p.logger, "server", p.cfg.Name)}
+		Logger: p.logger}
 	for _, j := range res.Jobs {
 		if j.Job != nil {
 			t.Jobs = append(t.Jobs, TargetJob{ID: j.ID, Name: j.Name})
@@ -390,7 +390,7 @@ func runScraper(ctx context.Context, s Scraper, t *Target, r *CollectorResult) {
 // per API version (jobs and protection log per job instead).
 func (p *poller) logCollectors(res *ServerResult) {
 	for _, c := range res.Collectors {
-		l := log.With(p.logger, "server", p.cfg.Name, "collector", c.Name)
+		l := log.With(p.logger, "collector", c.Name)
 		switch {
 		case c.Skipped:
 			if v, ok := p.skipped[c.Name]; !ok || v != res.APIVersion {

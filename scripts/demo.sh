@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
 # Starts the bundled VBO365 simulator (HTTPS, self-signed) and the exporter
-# pointed at it with ca_file, scrapes /metrics once and prints the vbo365_
-# series, leaving out histogram buckets and the vbo365_job_last_status series
-# that are 0. Everything runs on loopback and stops when the script ends.
+# pointed at it with ca_file, scrapes /metrics once and prints a line per
+# job (mailboxes, backed up, not backed up, other workloads' objects not
+# backed up, last status; scripts/jobtable.awk), then where the rest is: the
+# status page, /metrics and the exporter's log. In a terminal both keep
+# running until Enter; otherwise (CI, `make demo </dev/null`) they stop at
+# once. Everything runs on loopback.
+#
+#   DEMO_FULL=1 make demo   # also every vbo365_ series of the scrape, leaving
+#                           # out histogram buckets and the 0 series of
+#                           # vbo365_job_last_status, and the whole log
 #
 # By default the simulator is a Veeam Backup for Microsoft 365 8.x server: it
 # serves REST API v6, v7 and v8 with a generated tenant of 300 users and its
 # default jobs (an EntireOrganization job, SelectedItems jobs of users,
 # groups and nested groups, a few guest members that match no user, a
 # mailbox last backed up years ago). The exporter detects v8
-# (api_version: auto), so the output shows vbo365_server_info with
+# (api_version: auto), so the full output shows vbo365_server_info with
 # api_version="v8", vbo365_job_info with backup_type and repository_id,
 # vbo365_job_scope_unresolved and vbo365_job_oldest_backup_timestamp_seconds.
 # The tenant also has SharePoint sites, teams, and jobs that select them and
-# users' archives and OneDrives (--tenant.workloads), so the output shows
-# vbo365_job_objects{workload=...} and vbo365_object_not_backed_up.
+# users' archives and OneDrives (--tenant.workloads): the table's other
+# workloads, and vbo365_job_objects{workload=...} and
+# vbo365_object_not_backed_up in the full output.
 #
 #   DEMO_API=v1 make demo   # an old VBO server instead: REST API v1, 4 jobs
 #
@@ -78,14 +86,45 @@ wait_for() { # url, what
 for _ in $(seq 1 100); do grep -q ready "$work/simulator.out" 2>/dev/null && break; sleep 0.1; done
 grep -q ready "$work/simulator.out" || { echo "demo: the simulator did not start:" >&2; cat "$work/simulator.log" >&2; exit 1; }
 
+# The log outlives the script, so that the path printed below stays good.
+log_file=$(mktemp "${TMPDIR:-/tmp}/vbo365_exporter-demo.XXXXXX")
 ./vbo365_exporter --config.file "$work/config.yml" --web.listen-address "127.0.0.1:$exporter_port" \
-	2>"$work/vbo365_exporter.log" &
+	2>"$log_file" &
 pids+=($!)
+ln -s "$log_file" "$work/vbo365_exporter.log"
 wait_for "http://127.0.0.1:$exporter_port/-/ready" vbo365_exporter
 
-echo "# simulator ($demo_api): https://localhost:$sim_port  exporter: http://127.0.0.1:$exporter_port/metrics"
-curl -sf "http://127.0.0.1:$exporter_port/metrics" | grep -E '^vbo365_' |
-	grep -vE '^vbo365_[a-z_]*_bucket\{|^vbo365_job_last_status\{.*\} 0$'
+exporter=http://127.0.0.1:$exporter_port
+curl -sf "$exporter/metrics" >"$work/metrics.txt"
+case "$demo_api" in
+v8) server="a VB365 8.x server (REST API v6, v7 and v8)" ;;
+v1) server="a VBO server with REST API v1" ;;
+esac
+echo "The simulator plays $server at https://localhost:$sim_port;"
+echo "the exporter read it once. Per job:"
 echo
-echo "# exporter log:"
-cat "$work/vbo365_exporter.log"
+awk -f scripts/jobtable.awk "$work/metrics.txt"
+
+if [ -n "${DEMO_FULL:-}" ]; then
+	echo
+	echo "# every vbo365_ series of that scrape (no histogram buckets, no 0 of vbo365_job_last_status):"
+	grep -E '^vbo365_' "$work/metrics.txt" | grep -vE '^vbo365_[a-z_]*_bucket\{|^vbo365_job_last_status\{.*\} 0$'
+	echo
+	echo "# exporter log:"
+	cat "$log_file"
+fi
+
+warnings=$(grep -c '^level=warn' "$log_file" || true)
+echo
+echo "The rest:"
+echo "  status page   $exporter/"
+echo "  all series    $exporter/metrics   (DEMO_FULL=1 make demo prints them here)"
+echo "  exporter log  $log_file   ($warnings warnings)"
+echo
+if [ -t 0 ]; then
+	echo "The simulator and the exporter keep running: press Enter (or Ctrl-C) to stop them."
+	read -r _ || true
+else
+	echo "The simulator and the exporter stop now (stdin is not a terminal); run make demo in a"
+	echo "terminal to keep them running."
+fi

@@ -34,8 +34,8 @@ type Options struct {
 	MaxConcurrent    int           // resource requests in flight to this server at once
 	MaxResponseBytes int64
 	UserAgent        string
-	Logger           log.Logger
-	Metrics          *Metrics // may be nil
+	Logger           log.Logger // carries the server's name already: the client adds no "server" key
+	Metrics          *Metrics   // may be nil
 	// Transport replaces the HTTP transport built from TLSConfig; tests use it.
 	Transport http.RoundTripper
 	// Dial, when set, replaces the dialer of the transport built from

@@ -89,7 +89,7 @@ func (c *Client) APIVersion(ctx context.Context) (Version, error) {
 	}
 	v, why, err := c.chooseByLogin(ctx, p)
 	if v != "" {
-		level.Info(c.opts.Logger).Log("msg", "REST API version chosen", "server", c.opts.Server, "version", v, "why", why)
+		level.Info(c.opts.Logger).Log("msg", "REST API version chosen", "version", v, "why", why)
 	}
 	if err != nil {
 		return "", err
@@ -103,7 +103,7 @@ func (c *Client) ForgetVersion() {
 	c.versionMu.Lock()
 	defer c.versionMu.Unlock()
 	if c.opts.APIVersion == Auto && c.version != "" {
-		level.Info(c.opts.Logger).Log("msg", "REST API version will be detected again", "server", c.opts.Server, "was", c.version)
+		level.Info(c.opts.Logger).Log("msg", "REST API version will be detected again", "was", c.version)
 		c.version = ""
 	}
 }

@@ -1,13 +1,10 @@
-package main
+package e2e
 
 import (
-	"crypto/rand"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/pem"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -19,138 +16,78 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
+	"github.com/vbo365-exporter/vbo365_exporter/test/exportertest"
 )
 
-const e2eUsername = `E2E\svc-monitor`
+const vboUsername = `E2E\svc-monitor`
 
-func e2eRandomHex(t testing.TB, n int) string {
-	t.Helper()
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b)
-}
-
-// e2eSetup is a simulator over TLS plus the files an exporter config needs.
-type e2eSetup struct {
+// simSetup is a simulator over TLS plus the files an exporter config needs.
+type simSetup struct {
 	dir          string
 	password     string
 	passwordFile string
 	caFile       string
 	configFile   string
-	server       e2eServer
+	server       serverEntry
 	url          string
 	sim          *simulator.Simulator
 	certDER      []byte
 }
 
-// newE2ESetup starts an HTTPS simulator and writes the CA, a 0600 password
+// newSimSetup starts an HTTPS simulator and writes the CA, a 0600 password
 // file and a config for one server named "e2e".
-func newE2ESetup(t *testing.T, opts simulator.Options, pageSize int, extra ...string) *e2eSetup {
+func newSimSetup(t *testing.T, opts simulator.Options, pageSize int, extra ...string) *simSetup {
 	t.Helper()
-	s := &e2eSetup{dir: t.TempDir(), password: "e2e-password-" + e2eRandomHex(t, 12)}
-	opts.Username, opts.Password = e2eUsername, s.password
+	s := &simSetup{dir: t.TempDir(), password: "e2e-password-" + exportertest.RandomHex(t, 12)}
+	opts.Username, opts.Password = vboUsername, s.password
 	srv, sim := simulator.NewTLSServer(t, opts)
 	s.sim, s.url, s.certDER = sim, srv.URL, srv.Certificate().Raw
 	s.caFile = filepath.Join(s.dir, "vbo-ca.pem")
-	e2eWriteFile(t, s.caFile, e2eCertPEM(s.certDER), 0o644)
+	exportertest.WriteFile(t, s.caFile, certPEM(s.certDER), 0o644)
 	s.passwordFile = filepath.Join(s.dir, "vbo.password")
-	e2eWriteFile(t, s.passwordFile, s.password+"\n", 0o600)
-	s.server = e2eServer{
-		name: "e2e", url: srv.URL, username: e2eUsername,
+	exportertest.WriteFile(t, s.passwordFile, s.password+"\n", 0o600)
+	s.server = serverEntry{
+		name: "e2e", url: srv.URL, username: vboUsername,
 		passwordFile: s.passwordFile, caFile: s.caFile, pageSize: pageSize, extra: extra,
 	}
 	s.configFile = filepath.Join(s.dir, "config.yml")
-	e2eWriteFile(t, s.configFile, e2eConfigYAML(s.server), 0o600)
+	exportertest.WriteFile(t, s.configFile, configYAML(s.server), 0o600)
 	return s
 }
 
-// e2eCheckJobs compares every per-job series of one scrape with the
-// simulator's ground truth.
-func e2eCheckJobs(t *testing.T, s e2eScrape, server string, truth []simulator.JobTruth) {
-	t.Helper()
-	if got := len(s.samples("vbo365_job_scrape_success", map[string]string{"server": server})); got != len(truth) {
-		t.Errorf("vbo365_job_scrape_success: %d series for server %q, want %d (one per job)", got, server, len(truth))
-	}
-	for _, j := range truth {
-		sel := map[string]string{"server": server, "job_id": j.ID, "job_name": j.Name}
-		expect := func(name string, want float64) {
-			t.Helper()
-			got, ok := s.value(t, name, sel)
-			switch {
-			case !ok:
-				t.Errorf("%s missing", e2eRenderSeries(name, sel))
-			case math.IsNaN(want) && !math.IsNaN(got):
-				t.Errorf("%s = %v, want NaN", e2eRenderSeries(name, sel), got)
-			case !math.IsNaN(want) && got != want:
-				t.Errorf("%s = %v, want %v", e2eRenderSeries(name, sel), got, want)
-			}
-		}
-		expect("vbo365_job_scrape_success", 1)
-		expect("vbo365_job_mailboxes", float64(j.Mailboxes))
-		expect("vbo365_job_mailboxes_backed_up", float64(j.BackedUp))
-		ratio := math.NaN()
-		if j.Mailboxes > 0 {
-			ratio = float64(j.BackedUp) / float64(j.Mailboxes)
-		}
-		expect("vbo365_job_backed_up_ratio", ratio)
-		expect("vbo365_job_enabled", e2eBool(j.Enabled))
-		if !j.LastRun.IsZero() {
-			expect("vbo365_job_last_run_timestamp_seconds", float64(j.LastRun.UnixNano())/1e9)
-		}
-		if j.LastStatus != "" {
-			st := map[string]string{"status": j.LastStatus}
-			for k, v := range sel {
-				st[k] = v
-			}
-			if got, ok := s.value(t, "vbo365_job_last_status", st); !ok || got != 1 {
-				t.Errorf("%s = %v (present %v), want 1", e2eRenderSeries("vbo365_job_last_status", st), got, ok)
-			}
-		}
-	}
-}
-
-func e2eBool(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// TestE2EMetricsAgainstSimulator checks the shipped binary end to end against
+// TestMetricsAgainstSimulator checks the shipped binary end to end against
 // ground truth, that nothing it shows leaks a credential, and that a broken
 // config file on reload is reported with its location while the old config
 // keeps serving.
-func TestE2EMetricsAgainstSimulator(t *testing.T) {
-	s := newE2ESetup(t, simulator.Options{Jobs: 3, MailboxesPerJob: []int{2500, 30, 0}, Seed: 11}, 500)
-	e := e2eStartExporter(t, e2eLaunch{config: s.configFile, args: []string{"--log.level=debug"}})
+func TestMetricsAgainstSimulator(t *testing.T) {
+	s := newSimSetup(t, simulator.Options{Jobs: 3, MailboxesPerJob: []int{2500, 30, 0}, Seed: 11}, 500)
+	e := startExporter(t, launch{config: s.configFile, args: []string{"--log.level=debug"}})
 
 	truth := s.sim.Truth()
 	if truth[0].Mailboxes != 2500 || truth[1].Mailboxes != 30 || truth[2].Mailboxes != 0 {
 		t.Fatalf("simulator truth has unexpected sizes: %+v", truth)
 	}
-	first := e2eScrapeExporter(t, e)
-	if v, ok := first.value(t, "vbo365_up", map[string]string{"server": "e2e"}); !ok || v != 1 {
+	first := scrapeExporter(t, e)
+	if v, ok := first.Value(t, "vbo365_up", map[string]string{"server": "e2e"}); !ok || v != 1 {
 		t.Fatalf("vbo365_up{server=\"e2e\"} = %v (present %v), want 1; exporter output:\n%s", v, ok, e.Output())
 	}
-	e2eCheckJobs(t, first, "e2e", truth)
+	exportertest.CheckJobs(t, first, "e2e", truth)
 
 	// Everything the exporter shows to the outside, for the secrets check.
 	var shown []string
-	shown = append(shown, first.body)
+	shown = append(shown, first.Body)
 	for _, path := range []string{"/", "/-/healthy"} {
-		r := e2eDo(t, nil, http.MethodGet, e.base+path, nil)
+		r := doHTTP(t, nil, http.MethodGet, e.base+path, nil)
 		if r.status != http.StatusOK {
 			t.Errorf("GET %s: status %d", path, r.status)
 		}
 		shown = append(shown, r.body)
 	}
-	post := e2eDo(t, nil, http.MethodPost, e.base+"/-/reload", nil)
+	post := doHTTP(t, nil, http.MethodPost, e.base+"/-/reload", nil)
 	if post.status != http.StatusOK || post.body != "config reloaded\n" {
 		t.Errorf("POST /-/reload: %d %q, want 200 \"config reloaded\\n\"", post.status, post.body)
 	}
-	get := e2eDo(t, nil, http.MethodGet, e.base+"/-/reload", nil)
+	get := doHTTP(t, nil, http.MethodGet, e.base+"/-/reload", nil)
 	if get.status != http.StatusMethodNotAllowed || get.header.Get("Allow") != http.MethodPost {
 		t.Errorf("GET /-/reload: %d Allow=%q, want 405 Allow=POST", get.status, get.header.Get("Allow"))
 	}
@@ -159,10 +96,10 @@ func TestE2EMetricsAgainstSimulator(t *testing.T) {
 	// A broken file must leave the running config and its metrics alone.
 	broken := s.server
 	broken.extra = []string{"bogus_key: 1"}
-	brokenYAML := e2eConfigYAML(broken)
+	brokenYAML := configYAML(broken)
 	badLine := strings.Count(brokenYAML[:strings.Index(brokenYAML, "bogus_key")], "\n") + 1
-	e2eWriteFile(t, s.configFile, brokenYAML, 0o600)
-	failed := e2eDo(t, nil, http.MethodPost, e.base+"/-/reload", nil)
+	exportertest.WriteFile(t, s.configFile, brokenYAML, 0o600)
+	failed := doHTTP(t, nil, http.MethodPost, e.base+"/-/reload", nil)
 	shown = append(shown, failed.body)
 	if failed.status != http.StatusInternalServerError {
 		t.Errorf("POST /-/reload with an unknown key: status %d, want 500", failed.status)
@@ -170,25 +107,25 @@ func TestE2EMetricsAgainstSimulator(t *testing.T) {
 	if want := fmt.Sprintf("%s:%d:", s.configFile, badLine); !strings.Contains(failed.body, want) || !strings.Contains(failed.body, "bogus_key") {
 		t.Errorf("failed reload body %q does not name %q and the key bogus_key", failed.body, want)
 	}
-	afterFail := e2eScrapeExporter(t, e)
-	shown = append(shown, afterFail.body)
-	if v, ok := afterFail.value(t, "vbo365_exporter_config_last_reload_successful", nil); !ok || v != 0 {
+	afterFail := scrapeExporter(t, e)
+	shown = append(shown, afterFail.Body)
+	if v, ok := afterFail.Value(t, "vbo365_exporter_config_last_reload_successful", nil); !ok || v != 0 {
 		t.Errorf("vbo365_exporter_config_last_reload_successful = %v (present %v) after a failed reload, want 0", v, ok)
 	}
-	e2eCheckJobs(t, afterFail, "e2e", truth)
+	exportertest.CheckJobs(t, afterFail, "e2e", truth)
 
-	e2eWriteFile(t, s.configFile, e2eConfigYAML(s.server), 0o600)
-	fixed := e2eDo(t, nil, http.MethodPost, e.base+"/-/reload", nil)
+	exportertest.WriteFile(t, s.configFile, configYAML(s.server), 0o600)
+	fixed := doHTTP(t, nil, http.MethodPost, e.base+"/-/reload", nil)
 	shown = append(shown, fixed.body)
 	if fixed.status != http.StatusOK {
 		t.Errorf("POST /-/reload after fixing the file: status %d %q, want 200", fixed.status, fixed.body)
 	}
-	afterFix := e2eScrapeExporter(t, e)
-	shown = append(shown, afterFix.body)
-	if v, ok := afterFix.value(t, "vbo365_exporter_config_last_reload_successful", nil); !ok || v != 1 {
+	afterFix := scrapeExporter(t, e)
+	shown = append(shown, afterFix.Body)
+	if v, ok := afterFix.Value(t, "vbo365_exporter_config_last_reload_successful", nil); !ok || v != 1 {
 		t.Errorf("vbo365_exporter_config_last_reload_successful = %v (present %v) after fixing the file, want 1", v, ok)
 	}
-	e2eCheckJobs(t, afterFix, "e2e", truth)
+	exportertest.CheckJobs(t, afterFix, "e2e", truth)
 
 	e.Stop()
 	out := e.Output()
@@ -199,21 +136,21 @@ func TestE2EMetricsAgainstSimulator(t *testing.T) {
 	if len(secrets) < 3 {
 		t.Fatalf("the simulator issued %d secrets, want at least an access and a refresh token", len(secrets)-1)
 	}
-	e2eAssertNoSecrets(t, "exporter stdout+stderr", out, secrets)
+	exportertest.AssertNoSecrets(t, "exporter stdout+stderr", out, secrets)
 	for i, body := range shown {
-		e2eAssertNoSecrets(t, fmt.Sprintf("HTTP answer #%d", i), body, secrets)
+		exportertest.AssertNoSecrets(t, fmt.Sprintf("HTTP answer #%d", i), body, secrets)
 	}
 }
 
-// TestE2ESecretsUnderFaults drives the exporter through the failures a real
+// TestSecretsUnderFaults drives the exporter through the failures a real
 // VBO server produces, because error paths (messages quoting bodies, debug
 // lines about logins) are where passwords and tokens tend to leak.
-func TestE2ESecretsUnderFaults(t *testing.T) {
-	s := newE2ESetup(t, simulator.Options{Jobs: 3, MailboxesPerJob: []int{600, 30, 0}, Seed: 23}, 500,
+func TestSecretsUnderFaults(t *testing.T) {
+	s := newSimSetup(t, simulator.Options{Jobs: 3, MailboxesPerJob: []int{600, 30, 0}, Seed: 23}, 500,
 		"max_response_bytes: 1048576")
-	e := e2eStartExporter(t, e2eLaunch{config: s.configFile, args: []string{"--log.level=debug"}})
+	e := startExporter(t, launch{config: s.configFile, args: []string{"--log.level=debug"}})
 	truth := s.sim.Truth()
-	wrongPassword := "e2e-wrong-" + e2eRandomHex(t, 12)
+	wrongPassword := "e2e-wrong-" + exportertest.RandomHex(t, 12)
 
 	const absent = -1
 	steps := []struct {
@@ -253,8 +190,8 @@ func TestE2ESecretsUnderFaults(t *testing.T) {
 	passwordWrong := false
 	reload := func(pw string) {
 		t.Helper()
-		e2eWriteFile(t, s.passwordFile, pw+"\n", 0o600)
-		r := e2eDo(t, nil, http.MethodPost, e.base+"/-/reload", nil)
+		exportertest.WriteFile(t, s.passwordFile, pw+"\n", 0o600)
+		r := doHTTP(t, nil, http.MethodPost, e.base+"/-/reload", nil)
 		shown = append(shown, r.body)
 		if r.status != http.StatusOK {
 			t.Fatalf("reload: %d %q", r.status, r.body)
@@ -273,26 +210,26 @@ func TestE2ESecretsUnderFaults(t *testing.T) {
 			}
 			passwordWrong = step.badPass
 		}
-		res := e2eScrapeExporter(t, e)
-		shown = append(shown, res.body)
-		if v, ok := res.value(t, "vbo365_up", map[string]string{"server": "e2e"}); !ok || v != step.wantUp {
+		res := scrapeExporter(t, e)
+		shown = append(shown, res.Body)
+		if v, ok := res.Value(t, "vbo365_up", map[string]string{"server": "e2e"}); !ok || v != step.wantUp {
 			t.Errorf("%s: vbo365_up = %v (present %v), want %v", step.name, v, ok, step.wantUp)
 		}
 		for _, j := range truth {
 			sel := map[string]string{"server": "e2e", "job_id": j.ID}
-			v, ok := res.value(t, "vbo365_job_scrape_success", sel)
+			v, ok := res.Value(t, "vbo365_job_scrape_success", sel)
 			switch {
 			case step.wantJob == absent && ok:
-				t.Errorf("%s: %s = %v, want no series while the server is down", step.name, e2eRenderSeries("vbo365_job_scrape_success", sel), v)
+				t.Errorf("%s: %s = %v, want no series while the server is down", step.name, exportertest.SeriesName("vbo365_job_scrape_success", sel), v)
 			case step.wantJob != absent && (!ok || v != step.wantJob):
-				t.Errorf("%s: %s = %v (present %v), want %v", step.name, e2eRenderSeries("vbo365_job_scrape_success", sel), v, ok, step.wantJob)
+				t.Errorf("%s: %s = %v (present %v), want %v", step.name, exportertest.SeriesName("vbo365_job_scrape_success", sel), v, ok, step.wantJob)
 			}
-			if _, ok := res.value(t, "vbo365_job_mailboxes", sel); ok != (step.wantJob == 1) {
-				t.Errorf("%s: %s present = %v, want %v", step.name, e2eRenderSeries("vbo365_job_mailboxes", sel), ok, step.wantJob == 1)
+			if _, ok := res.Value(t, "vbo365_job_mailboxes", sel); ok != (step.wantJob == 1) {
+				t.Errorf("%s: %s present = %v, want %v", step.name, exportertest.SeriesName("vbo365_job_mailboxes", sel), ok, step.wantJob == 1)
 			}
 		}
 	}
-	e2eCheckJobs(t, e2eParseMetrics(t, shown[len(shown)-1]), "e2e", truth)
+	exportertest.CheckJobs(t, exportertest.ParseMetrics(t, shown[len(shown)-1]), "e2e", truth)
 
 	e.Stop()
 	out := e.Output()
@@ -302,25 +239,25 @@ func TestE2ESecretsUnderFaults(t *testing.T) {
 		}
 	}
 	secrets := append([]string{s.password, wrongPassword}, s.sim.IssuedSecrets()...)
-	e2eAssertNoSecrets(t, "exporter stdout+stderr", out, secrets)
+	exportertest.AssertNoSecrets(t, "exporter stdout+stderr", out, secrets)
 	for i, body := range shown {
-		e2eAssertNoSecrets(t, fmt.Sprintf("HTTP answer #%d", i), body, secrets)
+		exportertest.AssertNoSecrets(t, fmt.Sprintf("HTTP answer #%d", i), body, secrets)
 	}
 	if t.Failed() || os.Getenv("E2E_SHOW_LOG") != "" {
 		t.Logf("exporter output:\n%s", out)
 	}
 }
 
-// TestE2EWebConfigTLSAndBasicAuth checks that --web.config.file really
+// TestWebConfigTLSAndBasicAuth checks that --web.config.file really
 // guards the metrics, which carry mailbox addresses and names.
-func TestE2EWebConfigTLSAndBasicAuth(t *testing.T) {
+func TestWebConfigTLSAndBasicAuth(t *testing.T) {
 	dir := t.TempDir()
-	password := "e2e-sim-" + e2eRandomHex(t, 12)
-	srv, sim := simulator.NewServer(t, simulator.Options{Username: e2eUsername, Password: password, Jobs: 2, MailboxesPerJob: []int{40, 7}, Seed: 5})
+	password := "e2e-sim-" + exportertest.RandomHex(t, 12)
+	srv, sim := simulator.NewServer(t, simulator.Options{Username: vboUsername, Password: password, Jobs: 2, MailboxesPerJob: []int{40, 7}, Seed: 5})
 	pwFile := filepath.Join(dir, "vbo.password")
-	e2eWriteFile(t, pwFile, password, 0o600)
+	exportertest.WriteFile(t, pwFile, password, 0o600)
 	cfg := filepath.Join(dir, "config.yml")
-	e2eWriteFile(t, cfg, e2eConfigYAML(e2eServer{name: "e2e", url: srv.URL, username: e2eUsername, passwordFile: pwFile}), 0o600)
+	exportertest.WriteFile(t, cfg, configYAML(serverEntry{name: "e2e", url: srv.URL, username: vboUsername, passwordFile: pwFile}), 0o600)
 
 	now := time.Now()
 	cert, certPEMBytes, err := simulator.SelfSignedCert(simulator.LocalHosts, now.Add(-time.Hour), now.Add(time.Hour))
@@ -332,19 +269,19 @@ func TestE2EWebConfigTLSAndBasicAuth(t *testing.T) {
 		t.Fatal(err)
 	}
 	certFile, keyFile := filepath.Join(dir, "web.crt"), filepath.Join(dir, "web.key")
-	e2eWriteFile(t, certFile, string(certPEMBytes), 0o644)
-	e2eWriteFile(t, keyFile, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})), 0o600)
-	webPassword := "e2e-web-" + e2eRandomHex(t, 12)
+	exportertest.WriteFile(t, certFile, string(certPEMBytes), 0o644)
+	exportertest.WriteFile(t, keyFile, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})), 0o600)
+	webPassword := "e2e-web-" + exportertest.RandomHex(t, 12)
 	hash, err := bcrypt.GenerateFromPassword([]byte(webPassword), bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
 	}
 	webConfig := filepath.Join(dir, "web.yml")
-	e2eWriteFile(t, webConfig, fmt.Sprintf("tls_server_config:\n  cert_file: %s\n  key_file: %s\nbasic_auth_users:\n  admin: '%s'\n",
+	exportertest.WriteFile(t, webConfig, fmt.Sprintf("tls_server_config:\n  cert_file: %s\n  key_file: %s\nbasic_auth_users:\n  admin: '%s'\n",
 		certFile, keyFile, hash), 0o600)
 
-	client := e2eTLSClient(t, cert.Leaf.Raw)
-	e := e2eStartExporter(t, e2eLaunch{
+	client := tlsClient(t, cert.Leaf.Raw)
+	e := startExporter(t, launch{
 		config: cfg, args: []string{"--web.config.file=" + webConfig},
 		scheme: "https", client: client, user: "admin", pass: webPassword,
 	})
@@ -369,11 +306,11 @@ func TestE2EWebConfigTLSAndBasicAuth(t *testing.T) {
 	if err != nil || status != http.StatusOK {
 		t.Fatalf("right password: %d %v\n%s", status, err, body)
 	}
-	res := e2eParseMetrics(t, body)
-	if v, ok := res.value(t, "vbo365_up", map[string]string{"server": "e2e"}); !ok || v != 1 {
+	res := exportertest.ParseMetrics(t, body)
+	if v, ok := res.Value(t, "vbo365_up", map[string]string{"server": "e2e"}); !ok || v != 1 {
 		t.Errorf("vbo365_up = %v (present %v), want 1", v, ok)
 	}
-	e2eCheckJobs(t, res, "e2e", sim.Truth())
+	exportertest.CheckJobs(t, res, "e2e", sim.Truth())
 
 	for _, c := range []struct{ name, user, pass string }{
 		{"wrong password", "admin", webPassword + "x"},
@@ -400,13 +337,13 @@ func TestE2EWebConfigTLSAndBasicAuth(t *testing.T) {
 	}
 
 	e.Stop()
-	if found := e2eFindSecrets(e.Output(), []string{webPassword, password}); len(found) > 0 {
+	if found := exportertest.FindSecrets(e.Output(), []string{webPassword, password}); len(found) > 0 {
 		t.Errorf("exporter output contains secrets %v", found)
 	}
 }
 
-// e2eFDs counts the open file descriptors of pid.
-func e2eFDs(t *testing.T, pid int) int {
+// openFDs counts the open file descriptors of pid.
+func openFDs(t *testing.T, pid int) int {
 	t.Helper()
 	entries, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
 	if err != nil {
@@ -415,14 +352,14 @@ func e2eFDs(t *testing.T, pid int) int {
 	return len(entries)
 }
 
-// TestE2EFileDescriptorsFlat catches leaked connections and goroutines: a
+// TestFileDescriptorsFlat catches leaked connections and goroutines: a
 // long-running exporter that loses one per failed request dies after days,
 // which no short unit test shows.
-func TestE2EFileDescriptorsFlat(t *testing.T) {
+func TestFileDescriptorsFlat(t *testing.T) {
 	if _, err := os.Stat("/proc/self/fd"); err != nil {
 		t.Skip("needs /proc to count file descriptors")
 	}
-	s := newE2ESetup(t, simulator.Options{Jobs: 1, MailboxesPerJob: []int{40}, Seed: 3}, 25)
+	s := newSimSetup(t, simulator.Options{Jobs: 1, MailboxesPerJob: []int{40}, Seed: 3}, 25)
 	// Error paths are where connections and goroutines leak: bodies left
 	// unread, connections cut mid-body, retries.
 	for _, f := range []simulator.Fault{
@@ -433,7 +370,7 @@ func TestE2EFileDescriptorsFlat(t *testing.T) {
 	} {
 		s.sim.AddFault(f)
 	}
-	e := e2eStartExporter(t, e2eLaunch{config: s.configFile})
+	e := startExporter(t, launch{config: s.configFile})
 	pid := e.cmd.Process.Pid
 
 	const warmup, total = 20, 200
@@ -441,18 +378,18 @@ func TestE2EFileDescriptorsFlat(t *testing.T) {
 	failedJobs := 0
 	start := time.Now()
 	for i := 1; i <= total; i++ {
-		res := e2eScrapeExporter(t, e)
-		failedJobs += len(res.samples("vbo365_job_scrape_success", nil)) - int(e2eSum(res.samples("vbo365_job_scrape_success", nil)))
+		res := scrapeExporter(t, e)
+		failedJobs += len(res.Samples("vbo365_job_scrape_success", nil)) - int(sumValues(res.Samples("vbo365_job_scrape_success", nil)))
 		if i == warmup || i == total {
-			g, ok := res.value(t, "go_goroutines", nil)
+			g, ok := res.Value(t, "go_goroutines", nil)
 			if !ok {
 				t.Fatal("go_goroutines missing")
 			}
 			if i == warmup {
-				fdsWarm, goroutinesWarm = e2eFDs(t, pid), int(g)
+				fdsWarm, goroutinesWarm = openFDs(t, pid), int(g)
 				continue
 			}
-			fds := e2eFDs(t, pid)
+			fds := openFDs(t, pid)
 			t.Logf("after %d scrapes: %d fds, %d goroutines; after %d: %d fds, %.0f goroutines; %d job scrapes failed; %s",
 				warmup, fdsWarm, goroutinesWarm, total, fds, g, failedJobs, time.Since(start).Round(time.Millisecond))
 			t.Logf("simulator requests: jobs %d, mailboxes %d, token %d", s.sim.Requests(simulator.EndpointJobs), s.sim.Requests(simulator.EndpointMailboxes), s.sim.Requests(simulator.EndpointToken))
@@ -469,7 +406,7 @@ func TestE2EFileDescriptorsFlat(t *testing.T) {
 	}
 }
 
-func e2eSum(m map[string]float64) float64 {
+func sumValues(m map[string]float64) float64 {
 	var s float64
 	for _, v := range m {
 		s += v

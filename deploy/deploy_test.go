@@ -1,4 +1,8 @@
-package main
+// Package deploy holds no code: its tests check the files under deploy/
+// that users copy, beside them. deploy_test.go checks the rules, the
+// dashboard, the Kubernetes manifests, the systemd unit and the docs that
+// name the service; fleet_test.go the fleet recipe.
+package deploy
 
 // Checks of the files under deploy/: the Prometheus rules and their unit
 // tests, the example Prometheus config, the Grafana dashboard, the
@@ -14,6 +18,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"os"
 	"os/exec"
@@ -22,6 +29,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -38,16 +46,49 @@ import (
 )
 
 const (
-	deployRulesFile     = "deploy/prometheus/vbo365-rules.yml"
-	deployRulesTestFile = "deploy/prometheus/vbo365-rules_test.yml"
-	deployPromConfig    = "deploy/prometheus/prometheus.yml"
-	deployDashboard     = "deploy/grafana/vbo365.json"
-	deploySystemdUnit   = "deploy/systemd/vbo365_exporter.service"
+	rulesFile       = "prometheus/vbo365-rules.yml"
+	rulesTestFile   = "prometheus/vbo365-rules_test.yml"
+	promConfigFile  = "prometheus/prometheus.yml"
+	dashboardFile   = "grafana/vbo365.json"
+	systemdUnit     = "systemd/vbo365_exporter.service"
+	fleetPromConfig = "prometheus/prometheus-fleet.yml"
+	fleetK8sDir     = "kubernetes/fleet"
 )
 
-// deployTool finds an external checker. Developers without it get a skip;
+// exporterName is the name the exporter registers as a Windows service and
+// prefixes its build_info with: the constant of that name in main.go, read
+// from the source because package main cannot be imported.
+func exporterName(t *testing.T) string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "../main.go", nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range g.Specs {
+			v := spec.(*ast.ValueSpec)
+			if len(v.Names) == 1 && v.Names[0].Name == "exporterName" && len(v.Values) == 1 {
+				if lit, ok := v.Values[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					name, err := strconv.Unquote(lit.Value)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return name
+				}
+			}
+		}
+	}
+	t.Fatal("../main.go has no string constant exporterName")
+	return ""
+}
+
+// requireTool finds an external checker. Developers without it get a skip;
 // CI (CI=true, as .ci/run installs the tools) must not pass silently.
-func deployTool(t *testing.T, name string) string {
+func requireTool(t *testing.T, name string) string {
 	t.Helper()
 	bin, err := exec.LookPath(name)
 	if err == nil {
@@ -60,7 +101,7 @@ func deployTool(t *testing.T, name string) string {
 	return ""
 }
 
-func deployRun(t *testing.T, bin string, args ...string) {
+func runTool(t *testing.T, bin string, args ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -86,19 +127,19 @@ func (r *recordingRegisterer) MustRegister(cs ...prometheus.Collector) {
 func (r *recordingRegisterer) Unregister(prometheus.Collector) bool { return true }
 
 var (
-	deployFQName     = regexp.MustCompile(`fqName: "([^"]+)"`)
-	deployLabelNames = regexp.MustCompile(`variableLabels: \{([^}]*)\}`)
+	fqNameRE     = regexp.MustCompile(`fqName: "([^"]+)"`)
+	labelNamesRE = regexp.MustCompile(`variableLabels: \{([^}]*)\}`)
 )
 
-// deployMetricNames is every vbo365_* series name the exporter can expose,
+// metricNames is every vbo365_* series name the exporter can expose,
 // taken from the exporter's own collectors rather than from a list that
 // could drift. Histograms contribute their _bucket, _sum and _count series.
-func deployMetricNames(t *testing.T) map[string]bool {
+func metricNames(t *testing.T) map[string]bool {
 	t.Helper()
-	return deployNames(deployMetricLabels(t))
+	return namesOf(metricLabels(t))
 }
 
-func deployNames(labels map[string][]string) map[string]bool {
+func namesOf(labels map[string][]string) map[string]bool {
 	names := map[string]bool{}
 	for name := range labels {
 		names[name] = true
@@ -106,23 +147,23 @@ func deployNames(labels map[string][]string) map[string]bool {
 	return names
 }
 
-// deployMetricLabels is deployMetricNames with each series' variable
+// metricLabels is metricNames with each series' variable
 // labels, as the exporter's descriptors declare them.
-func deployMetricLabels(t *testing.T) map[string][]string {
+func metricLabels(t *testing.T) map[string][]string {
 	t.Helper()
 	reg := &recordingRegisterer{}
 	exporter := collector.New(log.NewNopLogger(), vboapi.NewMetrics(reg), "test")
 	defer exporter.Close()
 	config.NewSafeConfig(reg)
-	cs := append([]prometheus.Collector{exporter.Collector(context.Background()), versioncollector.NewCollector(exporterName)}, reg.collectors...)
+	cs := append([]prometheus.Collector{exporter.Collector(context.Background()), versioncollector.NewCollector(exporterName(t))}, reg.collectors...)
 	names := map[string][]string{}
 	for _, c := range cs {
 		_, histogram := c.(*prometheus.HistogramVec)
 		ch := make(chan *prometheus.Desc, 64)
 		go func() { c.Describe(ch); close(ch) }()
 		for d := range ch {
-			m := deployFQName.FindStringSubmatch(d.String())
-			l := deployLabelNames.FindStringSubmatch(d.String())
+			m := fqNameRE.FindStringSubmatch(d.String())
+			l := labelNamesRE.FindStringSubmatch(d.String())
 			if m == nil || l == nil {
 				t.Fatalf("cannot read the name or the labels of %s", d)
 			}
@@ -152,9 +193,9 @@ func deployMetricLabels(t *testing.T) map[string][]string {
 	return names
 }
 
-// deployInfoOnlyLabels are the labels vbo365_job_info carries beyond the
+// infoOnlyLabels are the labels vbo365_job_info carries beyond the
 // per-job ones of vbo365_job_mailboxes.
-func deployInfoOnlyLabels(t *testing.T, labels map[string][]string) []string {
+func infoOnlyLabels(t *testing.T, labels map[string][]string) []string {
 	t.Helper()
 	var out []string
 	for _, l := range labels["vbo365_job_info"] {
@@ -168,20 +209,20 @@ func deployInfoOnlyLabels(t *testing.T, labels map[string][]string) []string {
 	return out
 }
 
-var deployIgnoring = regexp.MustCompile(`\bignoring\s*\(([^)]*)\)`)
+var ignoringRE = regexp.MustCompile(`\bignoring\s*\(([^)]*)\)`)
 
-// deployCheckInfoJoins makes every join with vbo365_job_info that matches
+// checkInfoJoins makes every join with vbo365_job_info that matches
 // with ignoring (...) ignore every label only the info carries. Prometheus
 // drops empty labels, so which of them a job's info has depends on the API
 // version (v1: all_mailboxes; v6 and later: backup_type, repository_id),
 // and a label missing from the list leaves the jobs that have it unmatched:
 // a sum that silently leaves out a whole server.
-func deployCheckInfoJoins(t *testing.T, where, expr string, infoOnly []string) {
+func checkInfoJoins(t *testing.T, where, expr string, infoOnly []string) {
 	t.Helper()
-	if !slices.Contains(deployIdentifier.FindAllString(expr, -1), "vbo365_job_info") {
+	if !slices.Contains(identifierRE.FindAllString(expr, -1), "vbo365_job_info") {
 		return
 	}
-	for _, m := range deployIgnoring.FindAllStringSubmatch(expr, -1) {
+	for _, m := range ignoringRE.FindAllStringSubmatch(expr, -1) {
 		var ignored []string
 		for _, l := range strings.Split(m[1], ",") {
 			ignored = append(ignored, strings.TrimSpace(l))
@@ -195,16 +236,16 @@ func deployCheckInfoJoins(t *testing.T, where, expr string, infoOnly []string) {
 	}
 }
 
-// deployIdentifier matches PromQL identifiers including recording-rule
+// identifierRE matches PromQL identifiers including recording-rule
 // names with colons, so that `server:vbo365_mailboxes:sum` is one token and
 // not mistaken for a use of vbo365_mailboxes.
-var deployIdentifier = regexp.MustCompile(`[A-Za-z_:][A-Za-z0-9_:]*`)
+var identifierRE = regexp.MustCompile(`[A-Za-z_:][A-Za-z0-9_:]*`)
 
-// deployCheckMetricNames reports vbo365_* names in expr that the exporter
+// checkMetricNames reports vbo365_* names in expr that the exporter
 // does not expose.
-func deployCheckMetricNames(t *testing.T, where, expr string, known map[string]bool) {
+func checkMetricNames(t *testing.T, where, expr string, known map[string]bool) {
 	t.Helper()
-	for _, id := range deployIdentifier.FindAllString(expr, -1) {
+	for _, id := range identifierRE.FindAllString(expr, -1) {
 		if strings.HasPrefix(id, "vbo365_") && !strings.Contains(id, ":") && !known[id] {
 			t.Errorf("%s: unknown metric %s in %q", where, id, expr)
 		}
@@ -213,7 +254,7 @@ func deployCheckMetricNames(t *testing.T, where, expr string, known map[string]b
 
 // --- Prometheus rules ---
 
-type deployRule struct {
+type promRule struct {
 	Record      string            `yaml:"record"`
 	Alert       string            `yaml:"alert"`
 	Expr        string            `yaml:"expr"`
@@ -222,14 +263,14 @@ type deployRule struct {
 	Annotations map[string]string `yaml:"annotations"`
 }
 
-type deployRuleFile struct {
+type promRuleFile struct {
 	Groups []struct {
-		Name  string       `yaml:"name"`
-		Rules []deployRule `yaml:"rules"`
+		Name  string     `yaml:"name"`
+		Rules []promRule `yaml:"rules"`
 	} `yaml:"groups"`
 }
 
-type deployRuleTests struct {
+type promRuleTests struct {
 	RuleFiles []string `yaml:"rule_files"`
 	Tests     []struct {
 		AlertRuleTest []struct {
@@ -242,7 +283,7 @@ type deployRuleTests struct {
 	} `yaml:"tests"`
 }
 
-func deployReadYAML(t *testing.T, file string, v any) {
+func readYAML(t *testing.T, file string, v any) {
 	t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -253,29 +294,29 @@ func deployReadYAML(t *testing.T, file string, v any) {
 	}
 }
 
-func TestDeployRulesWithPromtool(t *testing.T) {
-	promtool := deployTool(t, "promtool")
-	deployRun(t, promtool, "check", "rules", deployRulesFile)
-	deployRun(t, promtool, "test", "rules", deployRulesTestFile)
+func TestRulesWithPromtool(t *testing.T) {
+	promtool := requireTool(t, "promtool")
+	runTool(t, promtool, "check", "rules", rulesFile)
+	runTool(t, promtool, "test", "rules", rulesTestFile)
 	// Also resolves rule_files relative to the config and checks them.
-	deployRun(t, promtool, "check", "config", deployPromConfig)
+	runTool(t, promtool, "check", "config", promConfigFile)
 }
 
-func TestDeployRulesContent(t *testing.T) {
-	labels := deployMetricLabels(t)
-	known := deployNames(labels)
-	infoOnly := deployInfoOnlyLabels(t, labels)
-	var rules deployRuleFile
-	deployReadYAML(t, deployRulesFile, &rules)
-	var tests deployRuleTests
-	deployReadYAML(t, deployRulesTestFile, &tests)
+func TestRulesContent(t *testing.T) {
+	labels := metricLabels(t)
+	known := namesOf(labels)
+	infoOnly := infoOnlyLabels(t, labels)
+	var rules promRuleFile
+	readYAML(t, rulesFile, &rules)
+	var tests promRuleTests
+	readYAML(t, rulesTestFile, &tests)
 
-	alerts := map[string]deployRule{}
+	alerts := map[string]promRule{}
 	var records []string
 	for _, g := range rules.Groups {
 		for _, r := range g.Rules {
-			deployCheckMetricNames(t, deployRulesFile+" "+r.Record+r.Alert, r.Expr, known)
-			deployCheckInfoJoins(t, deployRulesFile+" "+r.Record+r.Alert, r.Expr, infoOnly)
+			checkMetricNames(t, rulesFile+" "+r.Record+r.Alert, r.Expr, known)
+			checkInfoJoins(t, rulesFile+" "+r.Record+r.Alert, r.Expr, infoOnly)
 			if r.Record != "" {
 				records = append(records, r.Record)
 				continue
@@ -312,7 +353,7 @@ func TestDeployRulesContent(t *testing.T) {
 	withRunbook := append(slices.Clone(operations), workloads...)
 	for _, name := range append(slices.Clone(required), withRunbook...) {
 		if _, ok := alerts[name]; !ok {
-			t.Errorf("alert %s is missing from %s", name, deployRulesFile)
+			t.Errorf("alert %s is missing from %s", name, rulesFile)
 		}
 	}
 	for _, name := range withRunbook {
@@ -384,29 +425,29 @@ func TestDeployRulesContent(t *testing.T) {
 	}
 	for name := range alerts {
 		if !fires[name] {
-			t.Errorf("%s: no test case where alert %s fires", deployRulesTestFile, name)
+			t.Errorf("%s: no test case where alert %s fires", rulesTestFile, name)
 		}
 		if !quiet[name] {
-			t.Errorf("%s: no test case where alert %s must not fire", deployRulesTestFile, name)
+			t.Errorf("%s: no test case where alert %s must not fire", rulesTestFile, name)
 		}
 	}
 	for _, rec := range records {
 		found := false
 		for _, e := range testedExprs {
-			found = found || slices.Contains(deployIdentifier.FindAllString(e, -1), rec)
+			found = found || slices.Contains(identifierRE.FindAllString(e, -1), rec)
 		}
 		if !found {
-			t.Errorf("%s: recording rule %s has no promql_expr_test", deployRulesTestFile, rec)
+			t.Errorf("%s: recording rule %s has no promql_expr_test", rulesTestFile, rec)
 		}
 	}
-	if !slices.Contains(tests.RuleFiles, filepath.Base(deployRulesFile)) {
-		t.Errorf("%s does not load %s", deployRulesTestFile, filepath.Base(deployRulesFile))
+	if !slices.Contains(tests.RuleFiles, filepath.Base(rulesFile)) {
+		t.Errorf("%s does not load %s", rulesTestFile, filepath.Base(rulesFile))
 	}
 }
 
 // --- Grafana dashboard ---
 
-type deployPanel struct {
+type dashboardPanel struct {
 	ID          int    `json:"id"`
 	Type        string `json:"type"`
 	Title       string `json:"title"`
@@ -430,14 +471,14 @@ type deployPanel struct {
 	Options struct {
 		Content string `json:"content"`
 	} `json:"options"`
-	Panels []deployPanel `json:"panels"`
+	Panels []dashboardPanel `json:"panels"`
 }
 
-type deployDashboardJSON struct {
-	UID           string        `json:"uid"`
-	Title         string        `json:"title"`
-	SchemaVersion int           `json:"schemaVersion"`
-	Panels        []deployPanel `json:"panels"`
+type dashboardJSON struct {
+	UID           string           `json:"uid"`
+	Title         string           `json:"title"`
+	SchemaVersion int              `json:"schemaVersion"`
+	Panels        []dashboardPanel `json:"panels"`
 	Templating    struct {
 		List []struct {
 			Name  string          `json:"name"`
@@ -447,24 +488,24 @@ type deployDashboardJSON struct {
 	} `json:"templating"`
 }
 
-// deploySelector matches a metric name followed by an optional label
+// selectorRE matches a metric name followed by an optional label
 // matcher block.
-var deploySelector = regexp.MustCompile(`([A-Za-z_:][A-Za-z0-9_:]*)(\{[^}]*\})?`)
+var selectorRE = regexp.MustCompile(`([A-Za-z_:][A-Za-z0-9_:]*)(\{[^}]*\})?`)
 
-var deployGrafanaVar = regexp.MustCompile(`\$\{?(\w+)\}?`)
+var grafanaVarRE = regexp.MustCompile(`\$\{?(\w+)\}?`)
 
-func TestDeployGrafanaDashboard(t *testing.T) {
-	labels := deployMetricLabels(t)
-	known := deployNames(labels)
-	infoOnly := deployInfoOnlyLabels(t, labels)
-	data, err := os.ReadFile(deployDashboard)
+func TestGrafanaDashboard(t *testing.T) {
+	labels := metricLabels(t)
+	known := namesOf(labels)
+	infoOnly := infoOnlyLabels(t, labels)
+	data, err := os.ReadFile(dashboardFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var d deployDashboardJSON
+	var d dashboardJSON
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&d); err != nil {
-		t.Fatalf("%s: %v", deployDashboard, err)
+		t.Fatalf("%s: %v", dashboardFile, err)
 	}
 	if d.UID == "" || d.Title == "" || d.SchemaVersion < 36 {
 		t.Errorf("uid %q, title %q, schemaVersion %d: want both set and schemaVersion >= 36", d.UID, d.Title, d.SchemaVersion)
@@ -494,9 +535,9 @@ func TestDeployGrafanaDashboard(t *testing.T) {
 		}
 	}
 
-	var all []deployPanel
-	var walk func([]deployPanel)
-	walk = func(ps []deployPanel) {
+	var all []dashboardPanel
+	var walk func([]dashboardPanel)
+	walk = func(ps []dashboardPanel) {
 		for _, p := range ps {
 			all = append(all, p)
 			walk(p.Panels)
@@ -553,9 +594,9 @@ func TestDeployGrafanaDashboard(t *testing.T) {
 				continue
 			}
 			exprs = append(exprs, tg.Expr)
-			deployCheckMetricNames(t, where, tg.Expr, known)
-			deployCheckInfoJoins(t, where, tg.Expr, infoOnly)
-			deployCheckDashboardFilters(t, where, tg.Expr)
+			checkMetricNames(t, where, tg.Expr, known)
+			checkInfoJoins(t, where, tg.Expr, infoOnly)
+			checkDashboardFilters(t, where, tg.Expr)
 			listsMailboxes = listsMailboxes || strings.Contains(tg.Expr, "vbo365_mailbox_not_backed_up")
 			if strings.Contains(tg.Expr, "vbo365_object_not_backed_up") {
 				listsObjects = true
@@ -587,17 +628,17 @@ func TestDeployGrafanaDashboard(t *testing.T) {
 	if listsObjects && !objectListNoted {
 		t.Errorf("the dashboard lists vbo365_object_not_backed_up but neither that panel's description nor a text panel says it needs unprotected_object_series")
 	}
-	deployCheckPromQL(t, exprs)
+	checkPromQL(t, exprs)
 }
 
-// deployCheckDashboardFilters makes every query honour the server and job
+// checkDashboardFilters makes every query honour the server and job
 // variables the same way: job by job_name (never job_id), server by server.
-func deployCheckDashboardFilters(t *testing.T, where, expr string) {
+func checkDashboardFilters(t *testing.T, where, expr string) {
 	t.Helper()
 	if strings.Contains(expr, `job_id=~"$job"`) {
 		t.Errorf("%s: filter jobs with job_name=~\"$job\", not job_id: %s", where, expr)
 	}
-	for _, m := range deploySelector.FindAllStringSubmatch(expr, -1) {
+	for _, m := range selectorRE.FindAllStringSubmatch(expr, -1) {
 		name, matchers := m[1], m[2]
 		if !strings.HasPrefix(name, "vbo365_") || strings.HasPrefix(name, "vbo365_exporter_") {
 			continue
@@ -611,10 +652,10 @@ func deployCheckDashboardFilters(t *testing.T, where, expr string) {
 	}
 }
 
-// deployCheckPromQL parses every dashboard query with Prometheus' own
+// checkPromQL parses every dashboard query with Prometheus' own
 // parser, by handing them to `promtool check rules` as recording rules
 // after substituting the Grafana variables.
-func deployCheckPromQL(t *testing.T, exprs []string) {
+func checkPromQL(t *testing.T, exprs []string) {
 	t.Helper()
 	promtool, err := exec.LookPath("promtool")
 	if err != nil {
@@ -624,8 +665,8 @@ func deployCheckPromQL(t *testing.T, exprs []string) {
 	subst := map[string]string{"__rate_interval": "5m", "__interval": "1m", "__range": "1h"}
 	var rules []map[string]string
 	for i, e := range exprs {
-		e = deployGrafanaVar.ReplaceAllStringFunc(e, func(v string) string {
-			name := deployGrafanaVar.FindStringSubmatch(v)[1]
+		e = grafanaVarRE.ReplaceAllStringFunc(e, func(v string) string {
+			name := grafanaVarRE.FindStringSubmatch(v)[1]
 			if s, ok := subst[name]; ok {
 				return s
 			}
@@ -641,12 +682,12 @@ func deployCheckPromQL(t *testing.T, exprs []string) {
 	if err := os.WriteFile(rulesFile, out, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	deployRun(t, promtool, "check", "rules", rulesFile)
+	runTool(t, promtool, "check", "rules", rulesFile)
 }
 
 // --- Kubernetes manifests ---
 
-type deployK8sObject struct {
+type k8sObject struct {
 	APIVersion string `yaml:"apiVersion"`
 	Kind       string `yaml:"kind"`
 	Metadata   struct {
@@ -660,14 +701,14 @@ type deployK8sObject struct {
 	file       string
 }
 
-type deployProbe struct {
+type k8sProbe struct {
 	HTTPGet *struct {
 		Path string `yaml:"path"`
 		Port any    `yaml:"port"`
 	} `yaml:"httpGet"`
 }
 
-type deployContainer struct {
+type k8sContainer struct {
 	Name  string   `yaml:"name"`
 	Image string   `yaml:"image"`
 	Args  []string `yaml:"args"`
@@ -675,8 +716,8 @@ type deployContainer struct {
 		Name          string `yaml:"name"`
 		ContainerPort int    `yaml:"containerPort"`
 	} `yaml:"ports"`
-	LivenessProbe  deployProbe `yaml:"livenessProbe"`
-	ReadinessProbe deployProbe `yaml:"readinessProbe"`
+	LivenessProbe  k8sProbe `yaml:"livenessProbe"`
+	ReadinessProbe k8sProbe `yaml:"readinessProbe"`
 	Resources      struct {
 		Requests map[string]string `yaml:"requests"`
 		Limits   map[string]string `yaml:"limits"`
@@ -695,7 +736,7 @@ type deployContainer struct {
 	} `yaml:"volumeMounts"`
 }
 
-type deployVolume struct {
+type k8sVolume struct {
 	Name      string `yaml:"name"`
 	ConfigMap *struct {
 		Name string `yaml:"name"`
@@ -705,7 +746,7 @@ type deployVolume struct {
 	} `yaml:"secret"`
 }
 
-type deployDeploymentSpec struct {
+type deploymentSpec struct {
 	Selector struct {
 		MatchLabels map[string]string `yaml:"matchLabels"`
 	} `yaml:"selector"`
@@ -718,13 +759,13 @@ type deployDeploymentSpec struct {
 				RunAsNonRoot *bool `yaml:"runAsNonRoot"`
 				RunAsUser    *int  `yaml:"runAsUser"`
 			} `yaml:"securityContext"`
-			Containers []deployContainer `yaml:"containers"`
-			Volumes    []deployVolume    `yaml:"volumes"`
+			Containers []k8sContainer `yaml:"containers"`
+			Volumes    []k8sVolume    `yaml:"volumes"`
 		} `yaml:"spec"`
 	} `yaml:"template"`
 }
 
-type deployServiceSpec struct {
+type serviceSpec struct {
 	Selector map[string]string `yaml:"selector"`
 	Ports    []struct {
 		Name       string `yaml:"name"`
@@ -733,7 +774,7 @@ type deployServiceSpec struct {
 	} `yaml:"ports"`
 }
 
-type deployServiceMonitorSpec struct {
+type serviceMonitorSpec struct {
 	Selector struct {
 		MatchLabels map[string]string `yaml:"matchLabels"`
 	} `yaml:"selector"`
@@ -749,13 +790,13 @@ type deployServiceMonitorSpec struct {
 	} `yaml:"endpoints"`
 }
 
-func deployLoadK8s(t *testing.T) map[string][]deployK8sObject {
+func loadK8s(t *testing.T) map[string][]k8sObject {
 	t.Helper()
-	files, err := filepath.Glob("deploy/kubernetes/*.yaml")
+	files, err := filepath.Glob("kubernetes/*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no deploy/kubernetes/*.yaml files (%v)", err)
 	}
-	byKind := map[string][]deployK8sObject{}
+	byKind := map[string][]k8sObject{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -764,7 +805,7 @@ func deployLoadK8s(t *testing.T) map[string][]deployK8sObject {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		for {
-			var o deployK8sObject
+			var o k8sObject
 			err := dec.Decode(&o)
 			if errors.Is(err, io.EOF) {
 				break
@@ -790,14 +831,14 @@ func deployLoadK8s(t *testing.T) map[string][]deployK8sObject {
 	return byKind
 }
 
-func deployDecodeSpec(t *testing.T, o deployK8sObject, v any) {
+func decodeSpec(t *testing.T, o k8sObject, v any) {
 	t.Helper()
 	if err := o.Spec.Decode(v); err != nil {
 		t.Fatalf("%s %s: %v", o.file, o.Kind, err)
 	}
 }
 
-func deployLabelsMatch(selector, labels map[string]string) bool {
+func labelsMatch(selector, labels map[string]string) bool {
 	if len(selector) == 0 {
 		return false
 	}
@@ -809,15 +850,15 @@ func deployLabelsMatch(selector, labels map[string]string) bool {
 	return true
 }
 
-func TestDeployKubernetesManifests(t *testing.T) {
-	objs := deployLoadK8s(t)
+func TestKubernetesManifests(t *testing.T) {
+	objs := loadK8s(t)
 	dep, svc, sm := objs["Deployment"][0], objs["Service"][0], objs["ServiceMonitor"][0]
 	cm, secret := objs["ConfigMap"][0], objs["Secret"][0]
 
-	var ds deployDeploymentSpec
-	deployDecodeSpec(t, dep, &ds)
+	var ds deploymentSpec
+	decodeSpec(t, dep, &ds)
 	pod := ds.Template.Spec
-	if !deployLabelsMatch(ds.Selector.MatchLabels, ds.Template.Metadata.Labels) {
+	if !labelsMatch(ds.Selector.MatchLabels, ds.Template.Metadata.Labels) {
 		t.Errorf("Deployment selector %v does not match its pod labels %v", ds.Selector.MatchLabels, ds.Template.Metadata.Labels)
 	}
 	if pod.SecurityContext.RunAsNonRoot == nil || !*pod.SecurityContext.RunAsNonRoot ||
@@ -847,7 +888,7 @@ func TestDeployKubernetesManifests(t *testing.T) {
 	}
 	for _, pr := range []struct {
 		name  string
-		probe deployProbe
+		probe k8sProbe
 		path  string
 	}{{"livenessProbe", c.LivenessProbe, "/-/healthy"}, {"readinessProbe", c.ReadinessProbe, "/-/ready"}} {
 		if pr.probe.HTTPGet == nil || pr.probe.HTTPGet.Path != pr.path {
@@ -859,17 +900,17 @@ func TestDeployKubernetesManifests(t *testing.T) {
 		}
 	}
 
-	var ss deployServiceSpec
-	deployDecodeSpec(t, svc, &ss)
-	if !deployLabelsMatch(ss.Selector, ds.Template.Metadata.Labels) {
+	var ss serviceSpec
+	decodeSpec(t, svc, &ss)
+	if !labelsMatch(ss.Selector, ds.Template.Metadata.Labels) {
 		t.Errorf("Service selector %v does not select the pods %v", ss.Selector, ds.Template.Metadata.Labels)
 	}
 	if len(ss.Ports) != 1 || (fmt.Sprint(ss.Ports[0].TargetPort) != portName && fmt.Sprint(ss.Ports[0].TargetPort) != "9924") {
 		t.Fatalf("Service must have one port targeting the exporter's port, got %+v", ss.Ports)
 	}
-	var ms deployServiceMonitorSpec
-	deployDecodeSpec(t, sm, &ms)
-	if !deployLabelsMatch(ms.Selector.MatchLabels, svc.Metadata.Labels) {
+	var ms serviceMonitorSpec
+	decodeSpec(t, sm, &ms)
+	if !labelsMatch(ms.Selector.MatchLabels, svc.Metadata.Labels) {
 		t.Errorf("ServiceMonitor selector %v does not select the Service labels %v", ms.Selector.MatchLabels, svc.Metadata.Labels)
 	}
 	if len(ms.Endpoints) != 1 || ms.Endpoints[0].Port != ss.Ports[0].Name {
@@ -895,14 +936,14 @@ func TestDeployKubernetesManifests(t *testing.T) {
 	if !strings.Contains(password, "CHANGE-ME") {
 		t.Errorf("the Secret's password must stay an obvious placeholder (CHANGE-ME...), got a real-looking value")
 	}
-	deployCheckK8sConfig(t, c, pod.Volumes, cm, secret)
+	checkK8sConfig(t, c, pod.Volumes, cm, secret)
 }
 
-// deployCheckK8sConfig lays out the pod's mounted ConfigMap and Secret in a
+// checkK8sConfig lays out the pod's mounted ConfigMap and Secret in a
 // temp dir, points the config's absolute paths into it and loads it with the
 // exporter's own loader, so a wrong key, path or mount fails here rather
 // than in a crash-looping pod.
-func deployCheckK8sConfig(t *testing.T, c deployContainer, volumes []deployVolume, cm, secret deployK8sObject) {
+func checkK8sConfig(t *testing.T, c k8sContainer, volumes []k8sVolume, cm, secret k8sObject) {
 	t.Helper()
 	configPath := ""
 	for _, a := range c.Args {
@@ -927,7 +968,7 @@ func deployCheckK8sConfig(t *testing.T, c deployContainer, volumes []deployVolum
 			t.Fatal(err)
 		}
 		mounts = append(mounts, m.MountPath)
-		idx := slices.IndexFunc(volumes, func(v deployVolume) bool { return v.Name == m.Name })
+		idx := slices.IndexFunc(volumes, func(v k8sVolume) bool { return v.Name == m.Name })
 		if idx < 0 {
 			t.Fatalf("volumeMount %s has no volume", m.Name)
 		}
@@ -985,8 +1026,8 @@ func deployCheckK8sConfig(t *testing.T, c deployContainer, volumes []deployVolum
 
 // --- systemd ---
 
-func TestDeploySystemdUnit(t *testing.T) {
-	data, err := os.ReadFile(deploySystemdUnit)
+func TestSystemdUnit(t *testing.T) {
+	data, err := os.ReadFile(systemdUnit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -998,7 +1039,7 @@ func TestDeploySystemdUnit(t *testing.T) {
 		}
 		k, v, ok := strings.Cut(line, "=")
 		if !ok {
-			t.Fatalf("%s: cannot parse %q", deploySystemdUnit, line)
+			t.Fatalf("%s: cannot parse %q", systemdUnit, line)
 		}
 		settings[k] = append(settings[k], v)
 	}
@@ -1024,21 +1065,21 @@ func TestDeploySystemdUnit(t *testing.T) {
 	}
 	for k, v := range want {
 		if got := settings[k]; len(got) != 1 || got[0] != v {
-			t.Errorf("%s: %s=%q, want %q", deploySystemdUnit, k, got, v)
+			t.Errorf("%s: %s=%q, want %q", systemdUnit, k, got, v)
 		}
 	}
 	if !slices.Contains(settings["SystemCallFilter"], "@system-service") {
-		t.Errorf("%s: SystemCallFilter must include @system-service", deploySystemdUnit)
+		t.Errorf("%s: SystemCallFilter must include @system-service", systemdUnit)
 	}
 	// The path the config must use is /run/credentials/<unit>/<name>; make
 	// sure the README documents exactly that.
 	creds := settings["LoadCredential"]
 	if len(creds) != 1 {
-		t.Fatalf("%s: want one LoadCredential, got %q", deploySystemdUnit, creds)
+		t.Fatalf("%s: want one LoadCredential, got %q", systemdUnit, creds)
 	}
 	name, _, _ := strings.Cut(creds[0], ":")
-	credPath := "/run/credentials/" + filepath.Base(deploySystemdUnit) + "/" + name
-	readme, err := os.ReadFile("deploy/systemd/README.md")
+	credPath := "/run/credentials/" + filepath.Base(systemdUnit) + "/" + name
+	readme, err := os.ReadFile("systemd/README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1046,7 +1087,7 @@ func TestDeploySystemdUnit(t *testing.T) {
 		t.Errorf("deploy/systemd/README.md must show password_file: %s", credPath)
 	}
 
-	analyze := deployTool(t, "systemd-analyze")
+	analyze := requireTool(t, "systemd-analyze")
 	// verify insists that ExecStart names an existing executable; use this
 	// test binary in a copy of the unit.
 	self, err := os.Executable()
@@ -1054,29 +1095,30 @@ func TestDeploySystemdUnit(t *testing.T) {
 		t.Fatal(err)
 	}
 	unit := strings.ReplaceAll(string(data), "/usr/local/bin/vbo365_exporter", self)
-	unitFile := filepath.Join(t.TempDir(), filepath.Base(deploySystemdUnit))
+	unitFile := filepath.Join(t.TempDir(), filepath.Base(systemdUnit))
 	if err := os.WriteFile(unitFile, []byte(unit), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	deployRun(t, analyze, "verify", unitFile)
+	runTool(t, analyze, "verify", unitFile)
 }
 
 // --- Windows and release notes ---
 
-func TestDeployDocsNameTheService(t *testing.T) {
-	win, err := os.ReadFile("deploy/windows/README.md")
+func TestDocsNameTheService(t *testing.T) {
+	win, err := os.ReadFile("windows/README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The service support registers under exporterName; sc.exe must use it.
-	if !strings.Contains(string(win), "sc.exe create "+exporterName+" ") {
-		t.Errorf("deploy/windows/README.md must create the service as %q", exporterName)
+	name := exporterName(t)
+	if !strings.Contains(string(win), "sc.exe create "+name+" ") {
+		t.Errorf("deploy/windows/README.md must create the service as %q", name)
 	}
-	version, err := os.ReadFile("VERSION")
+	version, err := os.ReadFile("../VERSION")
 	if err != nil {
 		t.Fatal(err)
 	}
-	changelog, err := os.ReadFile("CHANGELOG.md")
+	changelog, err := os.ReadFile("../CHANGELOG.md")
 	if err != nil {
 		t.Fatal(err)
 	}

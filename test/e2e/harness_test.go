@@ -1,9 +1,11 @@
-package main
-
-// Shared plumbing for the end-to-end tests: the exporter is built once per
-// `go test` run and started as a real process on a free loopback port, the
-// same way an operator runs it, so flags, logging, TLS and the HTTP stack are
-// exercised exactly as shipped.
+// Package e2e holds the end-to-end tests: the exporter and the simulator
+// command are built once per `go test` run and started as real processes on
+// free loopback ports, the same way an operator runs them, so flags,
+// logging, TLS and the HTTP stack are exercised exactly as shipped; a real
+// Prometheus (Debian's package) scrapes them and runs the shipped rules and
+// dashboards. This file is the plumbing the tests share; helpers that unit
+// tests need too are in test/exportertest.
+package e2e
 
 import (
 	"bytes"
@@ -23,7 +25,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,16 +32,13 @@ import (
 	"testing"
 	"time"
 
-	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
-
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
+	"github.com/vbo365-exporter/vbo365_exporter/test/exportertest"
 )
 
-// e2eState is what outlives a single test: the built binary and the shared
+// suite is what outlives a single test: the built binary and the shared
 // Prometheus harness. TestMain tears it down after the last test.
-var e2eState struct {
+var suite struct {
 	buildOnce sync.Once
 	binDir    string
 	exporter  string
@@ -56,85 +54,87 @@ var e2eState struct {
 // t.Cleanup cannot do that for state that several tests share.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	e2eState.mu.Lock()
-	fns := e2eState.shutdown
-	e2eState.shutdown = nil
-	e2eState.mu.Unlock()
+	suite.mu.Lock()
+	fns := suite.shutdown
+	suite.shutdown = nil
+	suite.mu.Unlock()
 	for i := len(fns) - 1; i >= 0; i-- {
 		fns[i]()
 	}
-	if e2eState.binDir != "" {
-		os.RemoveAll(e2eState.binDir)
+	if suite.binDir != "" {
+		os.RemoveAll(suite.binDir)
 	}
 	os.Exit(code)
 }
 
-// atE2EShutdown runs fn after all tests, in reverse order of registration.
-func atE2EShutdown(fn func()) {
-	e2eState.mu.Lock()
-	defer e2eState.mu.Unlock()
-	e2eState.shutdown = append(e2eState.shutdown, fn)
+// atShutdown runs fn after all tests, in reverse order of registration.
+func atShutdown(fn func()) {
+	suite.mu.Lock()
+	defer suite.mu.Unlock()
+	suite.shutdown = append(suite.shutdown, fn)
 }
 
-// e2eExporterBinary builds the exporter without -race (the test process may
+// exporterBinary builds the exporter without -race (the test process may
 // have it; the binary need not pay for it) once per run.
-func e2eExporterBinary(t testing.TB) string {
+func exporterBinary(t testing.TB) string {
 	t.Helper()
-	e2eBuildBinaries(t)
-	return e2eState.exporter
+	buildBinaries(t)
+	return suite.exporter
 }
 
-// e2eSimulatorBinary is the vbo365-simulator command, built with the
+// simulatorBinary is the vbo365-simulator command, built with the
 // exporter.
-func e2eSimulatorBinary(t testing.TB) string {
+func simulatorBinary(t testing.TB) string {
 	t.Helper()
-	e2eBuildBinaries(t)
-	return e2eState.simulator
+	buildBinaries(t)
+	return suite.simulator
 }
 
-// e2eBuildBinaries builds the exporter and the simulator command in one go
+// buildBinaries builds the exporter and the simulator command in one go
 // build, once per run: one invocation compiles the packages they share once.
-func e2eBuildBinaries(t testing.TB) {
+func buildBinaries(t testing.TB) {
 	t.Helper()
-	e2eState.buildOnce.Do(func() {
+	suite.buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "vbo365-e2e-bin-")
 		if err != nil {
-			e2eState.buildErr = err
+			suite.buildErr = err
 			return
 		}
-		e2eState.binDir = dir
+		suite.binDir = dir
 		goTool, err := exec.LookPath("go")
 		if err != nil {
 			goTool = "/usr/local/go/bin/go"
 		}
 		// With -o naming a directory, go build writes each command there
 		// under its own name.
-		out, err := exec.Command(goTool, "build", "-o", dir+string(filepath.Separator), ".", "./cmd/vbo365-simulator").CombinedOutput()
+		cmd := exec.Command(goTool, "build", "-o", dir+string(filepath.Separator), ".", "./cmd/vbo365-simulator")
+		cmd.Dir = repoRoot
+		out, err := cmd.CombinedOutput()
 		if err != nil {
-			e2eState.buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+			suite.buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 			return
 		}
 		exe := ""
 		if runtime.GOOS == "windows" {
 			exe = ".exe"
 		}
-		e2eState.exporter = filepath.Join(dir, "vbo365_exporter"+exe)
-		e2eState.simulator = filepath.Join(dir, "vbo365-simulator"+exe)
-		for _, bin := range []string{e2eState.exporter, e2eState.simulator} {
+		suite.exporter = filepath.Join(dir, "vbo365_exporter"+exe)
+		suite.simulator = filepath.Join(dir, "vbo365-simulator"+exe)
+		for _, bin := range []string{suite.exporter, suite.simulator} {
 			if _, err := os.Stat(bin); err != nil {
-				e2eState.buildErr = fmt.Errorf("go build did not write %s: %v\n%s", bin, err, out)
+				suite.buildErr = fmt.Errorf("go build did not write %s: %v\n%s", bin, err, out)
 				return
 			}
 		}
 	})
-	if e2eState.buildErr != nil {
-		t.Fatalf("building the exporter and the simulator: %v", e2eState.buildErr)
+	if suite.buildErr != nil {
+		t.Fatalf("building the exporter and the simulator: %v", suite.buildErr)
 	}
 }
 
-// e2eRequireTool finds an external program. CI must not silently skip the
+// requireTool finds an external program. CI must not silently skip the
 // tests that need it, so a missing tool fails there and skips elsewhere.
-func e2eRequireTool(t testing.TB, name string) string {
+func requireTool(t testing.TB, name string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
 	if err == nil {
@@ -147,10 +147,10 @@ func e2eRequireTool(t testing.TB, name string) string {
 	return ""
 }
 
-// e2eFreeAddr returns 127.0.0.1:port for a port that was free a moment
+// freeAddr returns 127.0.0.1:port for a port that was free a moment
 // ago. Another process may take it before ours binds, so callers retry on
 // "address already in use".
-func e2eFreeAddr(t testing.TB) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -161,45 +161,45 @@ func e2eFreeAddr(t testing.TB) string {
 	return addr
 }
 
-// e2eBuffer collects a child's stdout and stderr; it is written from the
+// outputBuffer collects a child's stdout and stderr; it is written from the
 // exec goroutines and read by the test.
-type e2eBuffer struct {
+type outputBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-// Write makes e2eBuffer an io.Writer for exec.Cmd's Stdout and Stderr.
-func (b *e2eBuffer) Write(p []byte) (int, error) {
+// Write makes outputBuffer an io.Writer for exec.Cmd's Stdout and Stderr.
+func (b *outputBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
 // String is a copy of everything written so far.
-func (b *e2eBuffer) String() string {
+func (b *outputBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
 
-// e2eProc is a started child process.
-type e2eProc struct {
+// proc is a started child process.
+type proc struct {
 	name string
 	cmd  *exec.Cmd
-	out  *e2eBuffer
+	out  *outputBuffer
 	done chan struct{}
 	err  error // from Wait, valid once done is closed
 	stop sync.Once
 }
 
-func e2eStartProc(name, bin string, args ...string) (*e2eProc, error) {
-	p := &e2eProc{name: name, out: &e2eBuffer{}, done: make(chan struct{})}
+func startProc(name, bin string, args ...string) (*proc, error) {
+	p := &proc{name: name, out: &outputBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Stdout = p.out
 	p.cmd.Stderr = p.out
 	// Should the test binary die (timeout panic), the child must not
 	// outlive it and hold ports or files.
-	p.cmd.SysProcAttr = e2eSysProcAttr()
+	p.cmd.SysProcAttr = sysProcAttr()
 	if err := p.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", name, err)
 	}
@@ -211,9 +211,9 @@ func e2eStartProc(name, bin string, args ...string) (*e2eProc, error) {
 }
 
 // Output is everything the process wrote to stdout and stderr so far.
-func (p *e2eProc) Output() string { return p.out.String() }
+func (p *proc) Output() string { return p.out.String() }
 
-func (p *e2eProc) exited() bool {
+func (p *proc) exited() bool {
 	select {
 	case <-p.done:
 		return true
@@ -224,7 +224,7 @@ func (p *e2eProc) exited() bool {
 
 // Stop asks for a clean shutdown and kills the process if it does not
 // comply in time.
-func (p *e2eProc) Stop() {
+func (p *proc) Stop() {
 	p.stop.Do(func() {
 		if p.exited() {
 			return
@@ -239,15 +239,15 @@ func (p *e2eProc) Stop() {
 	})
 }
 
-// e2eExporter is a running exporter.
-type e2eExporter struct {
-	*e2eProc
+// exporterProc is a running exporter.
+type exporterProc struct {
+	*proc
 	addr string // 127.0.0.1:port
 	base string // scheme://addr
 }
 
-// e2eLaunch describes how to start and probe an exporter.
-type e2eLaunch struct {
+// launch describes how to start and probe an exporter.
+type launch struct {
 	config string
 	args   []string
 	// scheme, client and user/pass are used for the readiness probe; the
@@ -257,11 +257,11 @@ type e2eLaunch struct {
 	user, pass string
 }
 
-// e2eLaunchExporter starts the exporter and waits until /-/ready answers 200,
+// launchExporter starts the exporter and waits until /-/ready answers 200,
 // retrying with a new port if the one picked was taken meanwhile.
-func e2eLaunchExporter(t testing.TB, l e2eLaunch) (*e2eExporter, error) {
+func launchExporter(t testing.TB, l launch) (*exporterProc, error) {
 	t.Helper()
-	bin := e2eExporterBinary(t)
+	bin := exporterBinary(t)
 	if l.scheme == "" {
 		l.scheme = "http"
 	}
@@ -270,14 +270,14 @@ func e2eLaunchExporter(t testing.TB, l e2eLaunch) (*e2eExporter, error) {
 	}
 	var lastErr error
 	for range 3 {
-		addr := e2eFreeAddr(t)
+		addr := freeAddr(t)
 		args := append([]string{"--config.file=" + l.config, "--web.listen-address=" + addr}, l.args...)
-		p, err := e2eStartProc("vbo365_exporter", bin, args...)
+		p, err := startProc("vbo365_exporter", bin, args...)
 		if err != nil {
 			return nil, err
 		}
-		e := &e2eExporter{e2eProc: p, addr: addr, base: l.scheme + "://" + addr}
-		err = e2eWaitHTTP(e.e2eProc, 20*time.Second, func() bool {
+		e := &exporterProc{proc: p, addr: addr, base: l.scheme + "://" + addr}
+		err = waitUntil(e.proc, 20*time.Second, func() bool {
 			req, _ := http.NewRequest(http.MethodGet, e.base+"/-/ready", nil)
 			if l.user != "" {
 				req.SetBasicAuth(l.user, l.pass)
@@ -302,11 +302,11 @@ func e2eLaunchExporter(t testing.TB, l e2eLaunch) (*e2eExporter, error) {
 	return nil, lastErr
 }
 
-// e2eStartExporter is e2eLaunchExporter for tests: it fails the test on error and
+// startExporter is launchExporter for tests: it fails the test on error and
 // stops the process at cleanup.
-func e2eStartExporter(t testing.TB, l e2eLaunch) *e2eExporter {
+func startExporter(t testing.TB, l launch) *exporterProc {
 	t.Helper()
-	e, err := e2eLaunchExporter(t, l)
+	e, err := launchExporter(t, l)
 	if err != nil {
 		t.Fatalf("starting the exporter: %v", err)
 	}
@@ -314,8 +314,8 @@ func e2eStartExporter(t testing.TB, l e2eLaunch) *e2eExporter {
 	return e
 }
 
-// e2eWaitHTTP polls ok until it holds, the process exits or the time is up.
-func e2eWaitHTTP(p *e2eProc, limit time.Duration, ok func() bool) error {
+// waitUntil polls ok until it holds, the process exits or the time is up.
+func waitUntil(p *proc, limit time.Duration, ok func() bool) error {
 	deadline := time.Now().Add(limit)
 	for {
 		if ok() {
@@ -331,14 +331,14 @@ func e2eWaitHTTP(p *e2eProc, limit time.Duration, ok func() bool) error {
 	}
 }
 
-// e2eHTTPResult is a fully read response.
-type e2eHTTPResult struct {
+// httpResult is a fully read response.
+type httpResult struct {
 	status int
 	header http.Header
 	body   string
 }
 
-func e2eDo(t testing.TB, client *http.Client, method, url string, body io.Reader) e2eHTTPResult {
+func doHTTP(t testing.TB, client *http.Client, method, url string, body io.Reader) httpResult {
 	t.Helper()
 	if client == nil {
 		client = &http.Client{Timeout: 60 * time.Second}
@@ -356,113 +356,22 @@ func e2eDo(t testing.TB, client *http.Client, method, url string, body io.Reader
 	if err != nil {
 		t.Fatalf("%s %s: reading the body: %v", method, url, err)
 	}
-	return e2eHTTPResult{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	return httpResult{status: resp.StatusCode, header: resp.Header, body: string(b)}
 }
 
-// e2eScrape is one parsed /metrics answer.
-type e2eScrape struct {
-	body     string
-	families map[string]*dto.MetricFamily
-}
-
-// e2eScrapeExporter fetches and parses /metrics, failing the test unless the
+// scrapeExporter fetches and parses /metrics, failing the test unless the
 // answer is a 200 in the text format.
-func e2eScrapeExporter(t testing.TB, e *e2eExporter) e2eScrape {
+func scrapeExporter(t testing.TB, e *exporterProc) exportertest.Scrape {
 	t.Helper()
-	r := e2eDo(t, nil, http.MethodGet, e.base+"/metrics", nil)
+	r := doHTTP(t, nil, http.MethodGet, e.base+"/metrics", nil)
 	if r.status != http.StatusOK {
 		t.Fatalf("GET /metrics: status %d, body:\n%s\nexporter output:\n%s", r.status, r.body, e.Output())
 	}
-	return e2eParseMetrics(t, r.body)
+	return exportertest.ParseMetrics(t, r.body)
 }
 
-func e2eParseMetrics(t testing.TB, body string) e2eScrape {
-	t.Helper()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := parser.TextToMetricFamilies(strings.NewReader(body))
-	if err != nil {
-		t.Fatalf("parsing /metrics: %v\n%s", err, body)
-	}
-	return e2eScrape{body: body, families: fams}
-}
-
-// samples returns the values of name whose labels include want, keyed by
-// the full label set rendered as name{a="b",...} for messages.
-func (s e2eScrape) samples(name string, want map[string]string) map[string]float64 {
-	out := map[string]float64{}
-	fam := s.families[name]
-	if fam == nil {
-		return out
-	}
-	for _, m := range fam.GetMetric() {
-		labels := map[string]string{}
-		for _, lp := range m.GetLabel() {
-			labels[lp.GetName()] = lp.GetValue()
-		}
-		match := true
-		for k, v := range want {
-			if labels[k] != v {
-				match = false
-				break
-			}
-		}
-		if !match {
-			continue
-		}
-		var v float64
-		switch {
-		case m.Gauge != nil:
-			v = m.GetGauge().GetValue()
-		case m.Counter != nil:
-			v = m.GetCounter().GetValue()
-		case m.Untyped != nil:
-			v = m.GetUntyped().GetValue()
-		default:
-			continue
-		}
-		out[e2eRenderSeries(name, labels)] = v
-	}
-	return out
-}
-
-// value returns the single sample of name matching want; ok is false when
-// there is none, and the test fails when there are several.
-func (s e2eScrape) value(t testing.TB, name string, want map[string]string) (float64, bool) {
-	t.Helper()
-	got := s.samples(name, want)
-	switch len(got) {
-	case 0:
-		return 0, false
-	case 1:
-		for _, v := range got {
-			return v, true
-		}
-	}
-	t.Fatalf("%s: %d series match, want at most 1: %v", e2eRenderSeries(name, want), len(got), got)
-	return 0, false
-}
-
-func e2eRenderSeries(name string, labels map[string]string) string {
-	keys := make([]string, 0, len(labels))
-	for k := range labels {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteString(name)
-	b.WriteByte('{')
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, "%s=%q", k, labels[k])
-	}
-	b.WriteByte('}')
-	return b.String()
-}
-
-// e2eServer is one servers[] entry of a generated exporter config.
-type e2eServer struct {
+// serverEntry is one servers[] entry of a generated exporter config.
+type serverEntry struct {
 	name, url, username string
 	passwordFile        string
 	caFile              string
@@ -471,9 +380,9 @@ type e2eServer struct {
 	extra []string
 }
 
-// e2eConfigYAML renders a config file. It is written by hand rather
+// configYAML renders a config file. It is written by hand rather
 // than marshalled so that tests know on which line each key lands.
-func e2eConfigYAML(servers ...e2eServer) string {
+func configYAML(servers ...serverEntry) string {
 	var b strings.Builder
 	b.WriteString("servers:\n")
 	for _, s := range servers {
@@ -494,49 +403,16 @@ func e2eConfigYAML(servers ...e2eServer) string {
 	return b.String()
 }
 
-func e2eWriteFile(t testing.TB, path, content string, mode os.FileMode) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), mode); err != nil {
-		t.Fatal(err)
-	}
-	// WriteFile keeps the mode of an existing file; the tests rely on 0600.
-	if err := os.Chmod(path, mode); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// e2eCertPEM encodes the certificate a test server presents, for ca_file.
-func e2eCertPEM(cert []byte) string {
+// certPEM encodes the certificate a test server presents, for ca_file.
+func certPEM(cert []byte) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert}))
 }
 
-// e2eFindSecrets lists which secrets occur in text; a secret is reported by a
-// short prefix so the failure message does not leak it further.
-func e2eFindSecrets(text string, secrets []string) []string {
-	var found []string
-	for _, s := range secrets {
-		if s != "" && strings.Contains(text, s) {
-			found = append(found, fmt.Sprintf("%.6s… (len %d)", s, len(s)))
-		}
-	}
-	return found
-}
-
-func e2eAssertNoSecrets(t testing.TB, where, text string, secrets []string) {
-	t.Helper()
-	if len(secrets) == 0 {
-		t.Fatalf("no secrets to look for in %s: the check would prove nothing", where)
-	}
-	if found := e2eFindSecrets(text, secrets); len(found) > 0 {
-		t.Errorf("%s contains %d secret(s): %v", where, len(found), found)
-	}
-}
-
-// e2eTLSClient is an HTTPS client that trusts only the given
+// tlsClient is an HTTPS client that trusts only the given
 // certificate.
-func e2eTLSClient(t testing.TB, certDER []byte) *http.Client {
+func tlsClient(t testing.TB, certDER []byte) *http.Client {
 	t.Helper()
-	pool, err := e2eCertPool(certDER)
+	pool, err := certPool(certDER)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -546,7 +422,7 @@ func e2eTLSClient(t testing.TB, certDER []byte) *http.Client {
 	}
 }
 
-func e2eCertPool(certDER []byte) (*x509.CertPool, error) {
+func certPool(certDER []byte) (*x509.CertPool, error) {
 	if len(certDER) == 0 {
 		return nil, errors.New("no certificate to trust")
 	}
@@ -561,13 +437,13 @@ func e2eCertPool(certDER []byte) (*x509.CertPool, error) {
 
 // --- the simulator command as a process, serving v6, v7 and v8 ---
 
-// e2eTenant is how a vbo365-simulator process serving an 8.x server is
+// tenantSpec is how a vbo365-simulator process serving an 8.x server is
 // started. Every value that shapes the tenant is passed as a flag by args
 // and mirrored in options, which builds the in-process twin the ground
 // truth comes from; the job lines the process prints are compared with the
 // twin's, so a drift between the two (a flag default changing, a flag
 // forgotten here) fails instead of passing with two different tenants.
-type e2eTenant struct {
+type tenantSpec struct {
 	seed                                      int64
 	users, groups, groupSize, largeGroupSize  int
 	repositories, groupJobs, userJobs, perJob int
@@ -586,13 +462,13 @@ type e2eTenant struct {
 	faults []string
 }
 
-// e2eV8Versions is what a real VB365 8.x server serves.
-var e2eV8Versions = []string{"v6", "v7", "v8"}
+// v8Versions is what a real VB365 8.x server serves.
+var v8Versions = []string{"v6", "v7", "v8"}
 
-func (s e2eTenant) args() []string {
+func (s tenantSpec) args() []string {
 	n := strconv.Itoa
 	args := []string{
-		"--api-versions=" + strings.Join(e2eV8Versions, ","),
+		"--api-versions=" + strings.Join(v8Versions, ","),
 		"--seed=" + strconv.FormatInt(s.seed, 10),
 		// The v1 data set is built even when v1 is not served; pinned too.
 		"--jobs=3", "--mailboxes-per-job=100",
@@ -620,51 +496,51 @@ func (s e2eTenant) args() []string {
 	return args
 }
 
-func (s e2eTenant) options(username, password string) simulator.Options {
+func (s tenantSpec) options(username, password string) simulator.Options {
 	return simulator.Options{
 		Username: username, Password: password,
 		Jobs: 3, MailboxesPerJob: []int{100},
 		BackedUpFraction: s.backedUp, Seed: s.seed,
-		Versions: e2eV8Versions,
+		Versions: v8Versions,
 		Tenant: simulator.TenantOptions{
 			Organizations: 1, Users: s.users, Groups: s.groups, GroupSize: s.groupSize,
 			LargeGroupSize: s.largeGroupSize, Repositories: s.repositories,
 			GroupJobs: s.groupJobs, UserJobs: s.userJobs, UsersPerJob: s.perJob,
 			Workloads: s.workloads, Sites: s.sites, Teams: s.teams,
-			Ops: simulator.OpsOptions{Sync: simulator.SyncOptions{Failed: e2eOrgs(s.syncFailed)}},
+			Ops: simulator.OpsOptions{Sync: simulator.SyncOptions{Failed: orgsIf(s.syncFailed)}},
 		},
 	}
 }
 
-// e2eOrgs is the tenant's one organization when on, else none.
-func e2eOrgs(on bool) simulator.OrgSet {
+// orgsIf is the tenant's one organization when on, else none.
+func orgsIf(on bool) simulator.OrgSet {
 	if on {
 		return simulator.OrgsOf(0)
 	}
 	return 0
 }
 
-// e2eSimProcess is a running vbo365-simulator and its in-process twin.
-type e2eSimProcess struct {
-	*e2eProc
+// simProcess is a running vbo365-simulator and its in-process twin.
+type simProcess struct {
+	*proc
 	url    string // https://127.0.0.1:port
 	caFile string // the certificate it generated, for ca_file
 	// twin is simulator.New with the process's options; its tenant is
 	// anchored at the same minute as the process's (see
-	// e2eLaunchSimulator), so it serves the same bytes.
+	// launchSimulator), so it serves the same bytes.
 	twin  *simulator.Simulator
 	truth []simulator.ProtectionTruth
 }
 
-// e2eLaunchSimulator starts the simulator command over TLS and waits for
+// launchSimulator starts the simulator command over TLS and waits for
 // its "ready" line. The tenant's times are anchored at the minute the
 // simulator was built (TenantOptions.Now, which the command does not let
 // one set), so the twin is built once before and once after the process:
 // when both land in the same minute, so did the process. When the minute
 // turns in between, the process is started again.
-func e2eLaunchSimulator(t testing.TB, dir, username, passwordFile string, spec e2eTenant) (*e2eSimProcess, error) {
+func launchSimulator(t testing.TB, dir, username, passwordFile string, spec tenantSpec) (*simProcess, error) {
 	t.Helper()
-	bin := e2eSimulatorBinary(t)
+	bin := simulatorBinary(t)
 	raw, err := os.ReadFile(passwordFile)
 	if err != nil {
 		return nil, err
@@ -673,17 +549,17 @@ func e2eLaunchSimulator(t testing.TB, dir, username, passwordFile string, spec e
 	caFile := filepath.Join(dir, "sim-v8-ca.pem")
 	var lastErr error
 	for range 4 {
-		addr := e2eFreeAddr(t)
+		addr := freeAddr(t)
 		before := simulator.New(opts)
 		args := append([]string{
 			"--listen-address=" + addr, "--tls.cert-out=" + caFile,
 			"--username=" + username, "--password-file=" + passwordFile,
 		}, spec.args()...)
-		p, err := e2eStartProc("vbo365-simulator", bin, args...)
+		p, err := startProc("vbo365-simulator", bin, args...)
 		if err != nil {
 			return nil, err
 		}
-		err = e2eWaitHTTP(p, 20*time.Second, func() bool { return e2eHasLine(p.Output(), "ready") })
+		err = waitUntil(p, 20*time.Second, func() bool { return hasLine(p.Output(), "ready") })
 		if err != nil {
 			p.Stop()
 			lastErr = fmt.Errorf("%w; output:\n%s", err, p.Output())
@@ -698,17 +574,17 @@ func e2eLaunchSimulator(t testing.TB, dir, username, passwordFile string, spec e
 			lastErr = fmt.Errorf("the minute turned while the simulator started (%s, then %s), every time", a, b)
 			continue
 		}
-		s := &e2eSimProcess{e2eProc: p, url: "https://" + addr, caFile: caFile, twin: after, truth: after.ProtectionTruth()}
-		if err := e2eComparePrintedTruth(p.Output(), s.truth); err != nil {
+		s := &simProcess{proc: p, url: "https://" + addr, caFile: caFile, twin: after, truth: after.ProtectionTruth()}
+		if err := comparePrintedTruth(p.Output(), s.truth); err != nil {
 			p.Stop()
-			return nil, fmt.Errorf("the simulator process and its in-process twin differ (flags in e2eTenant.args and options out of step?): %v\nprocess output:\n%s", err, p.Output())
+			return nil, fmt.Errorf("the simulator process and its in-process twin differ (flags in tenantSpec.args and options out of step?): %v\nprocess output:\n%s", err, p.Output())
 		}
 		return s, nil
 	}
 	return nil, lastErr
 }
 
-func e2eHasLine(out, line string) bool {
+func hasLine(out, line string) bool {
 	for _, l := range strings.Split(out, "\n") {
 		if l == line {
 			return true
@@ -717,16 +593,16 @@ func e2eHasLine(out, line string) bool {
 	return false
 }
 
-// e2eComparePrintedTruth checks the "v6+ job" lines the simulator command
+// comparePrintedTruth checks the "v6+ job" lines the simulator command
 // logs at start-up against the twin's ProtectionTruth, job by job and in
 // order: ids, names, backup types, counts and enabled flags must agree.
-func e2eComparePrintedTruth(out string, truth []simulator.ProtectionTruth) error {
+func comparePrintedTruth(out string, truth []simulator.ProtectionTruth) error {
 	var printed []map[string]string
 	for _, line := range strings.Split(out, "\n") {
 		if !strings.Contains(line, `msg="v6+ job"`) {
 			continue
 		}
-		kv, err := e2eParseLogfmt(line)
+		kv, err := exportertest.ParseLogfmt(line)
 		if err != nil {
 			return fmt.Errorf("%v in %q", err, line)
 		}
@@ -752,54 +628,8 @@ func e2eComparePrintedTruth(out string, truth []simulator.ProtectionTruth) error
 	return nil
 }
 
-// e2eParseLogfmt splits one logfmt line into its keys and values; a quoted
-// value is unquoted with Go's rules, which cover logfmt's escapes.
-func e2eParseLogfmt(line string) (map[string]string, error) {
-	out := map[string]string{}
-	s := strings.TrimSpace(line)
-	for s != "" {
-		eq := strings.IndexAny(s, "= ")
-		if eq < 0 || s[eq] == ' ' {
-			// A bare word (such as the "ready" line): no pair.
-			if eq < 0 {
-				return out, nil
-			}
-			s = strings.TrimLeft(s[eq:], " ")
-			continue
-		}
-		key, rest := s[:eq], s[eq+1:]
-		var val string
-		if strings.HasPrefix(rest, `"`) {
-			end := 1
-			for end < len(rest) && rest[end] != '"' {
-				if rest[end] == '\\' {
-					end++
-				}
-				end++
-			}
-			if end >= len(rest) {
-				return nil, fmt.Errorf("unterminated value of %s", key)
-			}
-			v, err := strconv.Unquote(rest[:end+1])
-			if err != nil {
-				return nil, fmt.Errorf("value of %s: %v", key, err)
-			}
-			val, rest = v, rest[end+1:]
-		} else {
-			sp := strings.IndexByte(rest, ' ')
-			if sp < 0 {
-				sp = len(rest)
-			}
-			val, rest = rest[:sp], rest[sp:]
-		}
-		out[key] = val
-		s = strings.TrimLeft(rest, " ")
-	}
-	return out, nil
-}
-
-// e2eServedJob is what GET /v8/Jobs says about a job, beyond its counts.
-type e2eServedJob struct {
+// servedJob is what GET /v8/Jobs says about a job, beyond its counts.
+type servedJob struct {
 	ID         string     `json:"id"`
 	Name       string     `json:"name"`
 	LastRun    *time.Time `json:"lastRun"`
@@ -809,10 +639,10 @@ type e2eServedJob struct {
 	Enabled    *bool      `json:"isEnabled"`
 }
 
-// e2eTwinJobs asks the twin, in process, for its v8 job list: the same
+// twinJobs asks the twin, in process, for its v8 job list: the same
 // list the simulator process serves, so the facts the exporter copies from
 // it (last run, next run, last backup, status) can be compared.
-func e2eTwinJobs(twin *simulator.Simulator) (map[string]e2eServedJob, error) {
+func twinJobs(twin *simulator.Simulator) (map[string]servedJob, error) {
 	o := twin.Options()
 	form := url.Values{"grant_type": {"password"}, "username": {o.Username}, "password": {o.Password}}
 	req := httptest.NewRequest(http.MethodPost, "/v8/token", strings.NewReader(form.Encode()))
@@ -825,14 +655,14 @@ func e2eTwinJobs(twin *simulator.Simulator) (map[string]e2eServedJob, error) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &tok); err != nil || rec.Code != http.StatusOK || tok.AccessToken == "" {
 		return nil, fmt.Errorf("POST /v8/token on the twin: %d %v", rec.Code, err)
 	}
-	out := map[string]e2eServedJob{}
+	out := map[string]servedJob{}
 	const limit = 1000
 	req = httptest.NewRequest(http.MethodGet, "/v8/Jobs?offset=0&limit="+strconv.Itoa(limit), nil)
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 	rec = httptest.NewRecorder()
 	twin.ServeHTTP(rec, req)
 	var page struct {
-		Results []e2eServedJob `json:"results"`
+		Results []servedJob `json:"results"`
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil || rec.Code != http.StatusOK {
 		return nil, fmt.Errorf("GET /v8/Jobs on the twin: %d %v", rec.Code, err)

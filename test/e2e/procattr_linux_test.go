@@ -1,9 +1,9 @@
-package main
+package e2e
 
 import "syscall"
 
-// e2eSysProcAttr makes child processes die with the test binary, so that a
+// sysProcAttr makes child processes die with the test binary, so that a
 // crashed test leaves no exporter or Prometheus behind.
-func e2eSysProcAttr() *syscall.SysProcAttr {
+func sysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // The Prometheus side of the end-to-end tests: a real Prometheus server
 // (Debian's package) scrapes the exporter, which polls the simulator. The
@@ -34,17 +34,18 @@ import (
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
+	"github.com/vbo365-exporter/vbo365_exporter/test/exportertest"
 )
 
-// e2ePromHarness is simulator -> exporter -> Prometheus, all on loopback.
-type e2ePromHarness struct {
+// promHarness is simulator -> exporter -> Prometheus, all on loopback.
+type promHarness struct {
 	dir      string
 	sim      *simulator.Simulator
 	truth    []simulator.JobTruth
 	good     simulator.JobTruth // the largest job, scraped fine
 	failing  simulator.JobTruth // every SelectedMailboxes request fails
-	exporter *e2eExporter
-	prom     *e2eProc
+	exporter *exporterProc
+	prom     *proc
 	promURL  string
 	// ruleFiles are the deploy/prometheus rule files Prometheus loaded;
 	// ruleProblems are those promtool rejected, which were left out so
@@ -57,12 +58,12 @@ type e2ePromHarness struct {
 	// 8.x server does; the exporter detects the version (api_version:
 	// auto) and takes v8. v8Truth is its ground truth, v8Jobs its job list
 	// as served, v8Good the job the dashboard's "=" variables prefer.
-	v8      *e2eSimProcess
+	v8      *simProcess
 	v8Truth []simulator.ProtectionTruth
-	v8Jobs  map[string]e2eServedJob
+	v8Jobs  map[string]servedJob
 	v8Good  simulator.ProtectionTruth
 	// v8Workloads is the per-workload truth of the 8.x server. Its site
-	// data fails in one repository, v8FailedRepo (e2eSiteDataFault), so
+	// data fails in one repository, v8FailedRepo (siteDataFault), so
 	// the site figures of the jobs in v8SiteFailing (those with sites in
 	// their scope there) are left out, and every other figure is exact.
 	v8Workloads   []simulator.WorkloadTruth
@@ -73,12 +74,12 @@ type e2ePromHarness struct {
 // Server names in the harness: one healthy v1 server, one that cannot log
 // in, and one 8.x server.
 const (
-	e2eHarnessServer     = "e2e"
-	e2eHarnessDownServer = "e2e-down"
-	e2eHarnessV8Server   = "e2e-v8"
+	harnessServer     = "e2e"
+	harnessDownServer = "e2e-down"
+	harnessV8Server   = "e2e-v8"
 )
 
-// e2eHarnessTenant is the 8.x server's tenant: small enough for a poll well
+// harnessTenant is the 8.x server's tenant: small enough for a poll well
 // inside the harness's 0.8 s, large enough that the users, the large group
 // and the user data span several pages of page_size 50. Its default jobs
 // cover both backup types, unresolved group members and a mailbox last
@@ -89,60 +90,64 @@ const (
 // has figures, objects not backed up and, where one repository's site data
 // fails (startV8), a workload that cannot be read while its job can. Its
 // organization's last synchronization with the organization cache failed.
-var e2eHarnessTenant = e2eTenant{
+var harnessTenant = tenantSpec{
 	seed: 29, users: 150, groups: 0, groupSize: 20, largeGroupSize: 100,
 	repositories: 2, groupJobs: 3, userJobs: 4, perJob: 5, backedUp: 0.9,
 	workloads: true, sites: 12, teams: 6, syncFailed: true,
 }
 
-// e2eHarnessUnprotectedSeries is unprotected_mailbox_series of the
+// harnessUnprotectedSeries is unprotected_mailbox_series of the
 // harness's healthy servers.
-const e2eHarnessUnprotectedSeries = 5
+const harnessUnprotectedSeries = 5
 
-// e2eHarnessUnprotectedObjectSeries is unprotected_object_series of the
+// harnessUnprotectedObjectSeries is unprotected_object_series of the
 // 8.x server: small enough that some lists are cut.
-const e2eHarnessUnprotectedObjectSeries = 3
+const harnessUnprotectedObjectSeries = 3
 
-// e2eSiteDataFault is the --fault spec that fails every request for a
+// siteDataFault is the --fault spec that fails every request for a
 // repository's site data. 403 is not retried, so the failure costs the
 // poll no time.
-func e2eSiteDataFault(repositoryID string) string {
+func siteDataFault(repositoryID string) string {
 	return fmt.Sprintf("%s:status=403:job=%s", simulator.EndpointSiteData, repositoryID)
 }
 
-var e2eSharedProm struct {
+var sharedProm struct {
 	once sync.Once
-	h    *e2ePromHarness
+	h    *promHarness
 	err  error
 }
 
-// e2eDeployDir is where the shipped dashboards and rules live, relative to
-// the package directory the tests run in.
-const e2eDeployDir = "deploy"
+// repoRoot is the repository, relative to the package directory the tests
+// run in; deployDir is where the shipped dashboards and rules live.
+const (
+	repoRoot  = "../.."
+	deployDir = repoRoot + "/deploy"
+	rulesFile = deployDir + "/prometheus/vbo365-rules.yml"
+)
 
-// e2eSharedPrometheus returns the harness, starting it on first use. A failure
+// sharedPrometheus returns the harness, starting it on first use. A failure
 // to start is reported to every test that needs it.
-func e2eSharedPrometheus(t *testing.T) *e2ePromHarness {
+func sharedPrometheus(t *testing.T) *promHarness {
 	t.Helper()
-	e2eRequireTool(t, "prometheus")
-	e2eRequireTool(t, "promtool")
-	e2eExporterBinary(t)
-	e2eSharedProm.once.Do(func() {
-		e2eSharedProm.h, e2eSharedProm.err = e2eStartPromHarness(t)
+	requireTool(t, "prometheus")
+	requireTool(t, "promtool")
+	exporterBinary(t)
+	sharedProm.once.Do(func() {
+		sharedProm.h, sharedProm.err = startPromHarness(t)
 	})
 	switch {
-	case e2eSharedProm.err != nil:
-		t.Fatalf("Prometheus harness: %v", e2eSharedProm.err)
-	case e2eSharedProm.h == nil:
+	case sharedProm.err != nil:
+		t.Fatalf("Prometheus harness: %v", sharedProm.err)
+	case sharedProm.h == nil:
 		t.Fatal("Prometheus harness: an earlier test failed while starting it")
 	}
-	return e2eSharedProm.h
+	return sharedProm.h
 }
 
-// e2eRuleFiles lists the rule files shipped in deploy/prometheus: every
+// ruleFiles lists the rule files shipped in deploy/prometheus: every
 // .yml/.yaml with a top-level groups key, which leaves out the example
 // Prometheus config, and no promtool unit tests (*_test.yml).
-func e2eRuleFiles(root string) []string {
+func ruleFiles(root string) []string {
 	var out []string
 	for _, pattern := range []string{"*.yml", "*.yaml"} {
 		m, _ := filepath.Glob(filepath.Join(root, "prometheus", pattern))
@@ -170,8 +175,8 @@ func e2eRuleFiles(root string) []string {
 	return out
 }
 
-func e2eStartPromHarness(t *testing.T) (h *e2ePromHarness, err error) {
-	h = &e2ePromHarness{client: &http.Client{Timeout: 10 * time.Second}}
+func startPromHarness(t *testing.T) (h *promHarness, err error) {
+	h = &promHarness{client: &http.Client{Timeout: 10 * time.Second}}
 	defer func() {
 		if err != nil {
 			h.stop()
@@ -180,13 +185,13 @@ func e2eStartPromHarness(t *testing.T) (h *e2ePromHarness, err error) {
 	if h.dir, err = os.MkdirTemp("", "vbo365-e2e-prom-"); err != nil {
 		return nil, err
 	}
-	atE2EShutdown(h.stop)
+	atShutdown(h.stop)
 
 	// The simulator lives as long as the harness, not one test, so it is
 	// built here instead of with simulator.NewTLSServer(t, ...).
-	password := "e2e-password-" + e2eRandomHex(t, 12)
+	password := "e2e-password-" + exportertest.RandomHex(t, 12)
 	h.sim = simulator.New(simulator.Options{
-		Username: e2eUsername, Password: password,
+		Username: vboUsername, Password: password,
 		Jobs: 4, MailboxesPerJob: []int{1200, 30, 0, 40}, Seed: 17,
 	})
 	h.truth = h.sim.Truth()
@@ -205,13 +210,13 @@ func e2eStartPromHarness(t *testing.T) (h *e2ePromHarness, err error) {
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	srv.StartTLS()
-	atE2EShutdown(srv.Close)
+	atShutdown(srv.Close)
 
 	files := map[string]string{
 		"vbo-ca.pem":     string(caPEM),
 		"vbo.password":   password + "\n",
-		"wrong.password": "e2e-wrong-" + e2eRandomHex(t, 12) + "\n",
-		"v8.password":    "e2e-v8-password-" + e2eRandomHex(t, 12) + "\n",
+		"wrong.password": "e2e-wrong-" + exportertest.RandomHex(t, 12) + "\n",
+		"v8.password":    "e2e-v8-password-" + exportertest.RandomHex(t, 12) + "\n",
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(h.dir, name), []byte(content), 0o600); err != nil {
@@ -221,23 +226,23 @@ func e2eStartPromHarness(t *testing.T) (h *e2ePromHarness, err error) {
 	if err := h.startV8(t); err != nil {
 		return h, err
 	}
-	cfg := e2eConfigYAML(
-		e2eServer{
-			name: e2eHarnessServer, url: srv.URL, username: e2eUsername,
+	cfg := configYAML(
+		serverEntry{
+			name: harnessServer, url: srv.URL, username: vboUsername,
 			passwordFile: filepath.Join(h.dir, "vbo.password"), caFile: filepath.Join(h.dir, "vbo-ca.pem"),
-			pageSize: 500, extra: []string{fmt.Sprintf("unprotected_mailbox_series: %d", e2eHarnessUnprotectedSeries)},
+			pageSize: 500, extra: []string{fmt.Sprintf("unprotected_mailbox_series: %d", harnessUnprotectedSeries)},
 		},
-		e2eServer{
-			name: e2eHarnessDownServer, url: srv.URL, username: e2eUsername,
+		serverEntry{
+			name: harnessDownServer, url: srv.URL, username: vboUsername,
 			passwordFile: filepath.Join(h.dir, "wrong.password"), caFile: filepath.Join(h.dir, "vbo-ca.pem"),
 		},
-		e2eServer{
-			name: e2eHarnessV8Server, url: h.v8.url, username: e2eUsername,
+		serverEntry{
+			name: harnessV8Server, url: h.v8.url, username: vboUsername,
 			passwordFile: filepath.Join(h.dir, "v8.password"), caFile: h.v8.caFile,
 			pageSize: 50, extra: []string{
 				"api_version: auto",
-				fmt.Sprintf("unprotected_mailbox_series: %d", e2eHarnessUnprotectedSeries),
-				fmt.Sprintf("unprotected_object_series: %d", e2eHarnessUnprotectedObjectSeries),
+				fmt.Sprintf("unprotected_mailbox_series: %d", harnessUnprotectedSeries),
+				fmt.Sprintf("unprotected_object_series: %d", harnessUnprotectedObjectSeries),
 			},
 		},
 	)
@@ -247,13 +252,13 @@ func e2eStartPromHarness(t *testing.T) (h *e2ePromHarness, err error) {
 	}
 	// Prometheus allows 1 s per scrape; the offset leaves the exporter
 	// 0.8 s of it.
-	h.exporter, err = e2eLaunchExporter(t, e2eLaunch{config: cfgFile, args: []string{"--scrape.timeout-offset=0.2s"}})
+	h.exporter, err = launchExporter(t, launch{config: cfgFile, args: []string{"--scrape.timeout-offset=0.2s"}})
 	if err != nil {
 		return h, err
 	}
-	atE2EShutdown(h.exporter.Stop)
+	atShutdown(h.exporter.Stop)
 
-	for _, f := range e2eRuleFiles(e2eDeployDir) {
+	for _, f := range ruleFiles(deployDir) {
 		abs, err := filepath.Abs(f)
 		if err != nil {
 			return h, err
@@ -279,10 +284,10 @@ func e2eStartPromHarness(t *testing.T) (h *e2ePromHarness, err error) {
 		return h, err
 	}
 
-	if h.prom, h.promURL, err = e2eLaunchPrometheus(t, promCfgFile, filepath.Join(h.dir, "data"), h.client); err != nil {
+	if h.prom, h.promURL, err = launchPrometheus(t, promCfgFile, filepath.Join(h.dir, "data"), h.client); err != nil {
 		return h, err
 	}
-	atE2EShutdown(h.prom.Stop) // before the exporter, which it scrapes
+	atShutdown(h.prom.Stop) // before the exporter, which it scrapes
 
 	// Two scrapes at least, so rate() and friends have two samples.
 	deadline := time.Now().Add(20 * time.Second)
@@ -302,15 +307,15 @@ func e2eStartPromHarness(t *testing.T) (h *e2ePromHarness, err error) {
 	return h, nil
 }
 
-// e2eLaunchPrometheus starts a Prometheus server with the config file and
+// launchPrometheus starts a Prometheus server with the config file and
 // data directory given and waits until /-/ready answers 200, retrying with
 // a new port if the one picked was taken meanwhile. The caller stops it.
-func e2eLaunchPrometheus(t testing.TB, cfgFile, dataDir string, client *http.Client) (*e2eProc, string, error) {
+func launchPrometheus(t testing.TB, cfgFile, dataDir string, client *http.Client) (*proc, string, error) {
 	t.Helper()
 	var lastErr error
 	for range 3 {
-		addr := e2eFreeAddr(t)
-		p, err := e2eStartProc("prometheus", "prometheus",
+		addr := freeAddr(t)
+		p, err := startProc("prometheus", "prometheus",
 			"--config.file="+cfgFile,
 			"--storage.tsdb.path="+dataDir,
 			"--web.listen-address="+addr,
@@ -320,7 +325,7 @@ func e2eLaunchPrometheus(t testing.TB, cfgFile, dataDir string, client *http.Cli
 			return nil, "", err
 		}
 		promURL := "http://" + addr
-		lastErr = e2eWaitHTTP(p, 20*time.Second, func() bool {
+		lastErr = waitUntil(p, 20*time.Second, func() bool {
 			resp, err := client.Get(promURL + "/-/ready")
 			if err != nil {
 				return false
@@ -342,23 +347,23 @@ func e2eLaunchPrometheus(t testing.TB, cfgFile, dataDir string, client *http.Cli
 
 // startV8 starts the 8.x server, with one repository's site data
 // failing, and reads its ground truth.
-func (h *e2ePromHarness) startV8(t *testing.T) error {
-	spec := e2eHarnessTenant
+func (h *promHarness) startV8(t *testing.T) error {
+	spec := harnessTenant
 	// Ids come from the seed alone, so a twin built now names the
 	// repositories the process will serve.
-	probe := simulator.New(spec.options(e2eUsername, "probe"))
+	probe := simulator.New(spec.options(vboUsername, "probe"))
 	var err error
-	if h.v8FailedRepo, err = e2eSiteFaultRepository(probe.ProtectionTruth(), probe.WorkloadTruth()); err != nil {
+	if h.v8FailedRepo, err = siteFaultRepository(probe.ProtectionTruth(), probe.WorkloadTruth()); err != nil {
 		return err
 	}
-	spec.faults = append(slices.Clone(spec.faults), e2eSiteDataFault(h.v8FailedRepo))
-	h.v8, err = e2eLaunchSimulator(t, h.dir, e2eUsername, filepath.Join(h.dir, "v8.password"), spec)
+	spec.faults = append(slices.Clone(spec.faults), siteDataFault(h.v8FailedRepo))
+	h.v8, err = launchSimulator(t, h.dir, vboUsername, filepath.Join(h.dir, "v8.password"), spec)
 	if err != nil {
 		return fmt.Errorf("starting the v8 simulator: %w", err)
 	}
-	atE2EShutdown(h.v8.Stop)
+	atShutdown(h.v8.Stop)
 	h.v8Truth = h.v8.truth
-	if h.v8Jobs, err = e2eTwinJobs(h.v8.twin); err != nil {
+	if h.v8Jobs, err = twinJobs(h.v8.twin); err != nil {
 		return err
 	}
 	if len(h.v8Jobs) != len(h.v8Truth) {
@@ -373,18 +378,18 @@ func (h *e2ePromHarness) startV8(t *testing.T) error {
 		return errors.New("the v8 tenant has no job with a mailbox not backed up")
 	}
 	h.v8Workloads = h.v8.twin.WorkloadTruth()
-	h.v8SiteFailing = e2eSiteFailing(h.v8Truth, h.v8Workloads, h.v8FailedRepo)
+	h.v8SiteFailing = siteFailing(h.v8Truth, h.v8Workloads, h.v8FailedRepo)
 	if len(h.v8SiteFailing) == 0 {
 		return fmt.Errorf("no job of the v8 simulator has sites in repository %s, whose site data fails: do repository ids depend on more than the seed?", h.v8FailedRepo)
 	}
 	return nil
 }
 
-// e2eSiteFaultRepository picks the repository whose site data the 8.x
+// siteFaultRepository picks the repository whose site data the 8.x
 // server fails: one that jobs with sites in their scope use, while a job
 // of another repository has sites not backed up, so that the site counts,
 // the site alerts and the list of sites not backed up keep their data.
-func e2eSiteFaultRepository(jobs []simulator.ProtectionTruth, workloads []simulator.WorkloadTruth) (string, error) {
+func siteFaultRepository(jobs []simulator.ProtectionTruth, workloads []simulator.WorkloadTruth) (string, error) {
 	repo := map[string]string{}
 	var repos []string
 	for _, j := range jobs {
@@ -407,13 +412,13 @@ func e2eSiteFaultRepository(jobs []simulator.ProtectionTruth, workloads []simula
 			return r, nil
 		}
 	}
-	return "", fmt.Errorf("no repository of the v8 tenant (%v) has jobs with sites while another has sites not backed up; change e2eHarnessTenant", repos)
+	return "", fmt.Errorf("no repository of the v8 tenant (%v) has jobs with sites while another has sites not backed up; change harnessTenant", repos)
 }
 
-// e2eSiteFailing lists the jobs whose site figures the failing site data
+// siteFailing lists the jobs whose site figures the failing site data
 // of repository costs: those of the repository with sites in their scope
 // (a job without any reads no site data).
-func e2eSiteFailing(jobs []simulator.ProtectionTruth, workloads []simulator.WorkloadTruth, repository string) map[string]bool {
+func siteFailing(jobs []simulator.ProtectionTruth, workloads []simulator.WorkloadTruth, repository string) map[string]bool {
 	repo := map[string]string{}
 	for _, j := range jobs {
 		repo[j.JobID] = j.RepositoryID
@@ -427,7 +432,7 @@ func e2eSiteFailing(jobs []simulator.ProtectionTruth, workloads []simulator.Work
 	return out
 }
 
-func (h *e2ePromHarness) stop() {
+func (h *promHarness) stop() {
 	if h.prom != nil {
 		h.prom.Stop()
 	}
@@ -442,8 +447,8 @@ func (h *e2ePromHarness) stop() {
 	}
 }
 
-// e2ePromResponse is the envelope of Prometheus' HTTP API.
-type e2ePromResponse struct {
+// promResponse is the envelope of Prometheus' HTTP API.
+type promResponse struct {
 	HTTPStatus int    `json:"-"`
 	Status     string `json:"status"`
 	ErrorType  string `json:"errorType"`
@@ -454,15 +459,15 @@ type e2ePromResponse struct {
 	} `json:"data"`
 }
 
-// e2ePromSample is one series of an instant vector; raw keeps the value as
+// promSample is one series of an instant vector; raw keeps the value as
 // Prometheus wrote it ("NaN", "+Inf", "0.9").
-type e2ePromSample struct {
+type promSample struct {
 	labels map[string]string
 	raw    string
 	value  float64
 }
 
-func (r e2ePromResponse) vector() []e2ePromSample {
+func (r promResponse) vector() []promSample {
 	if r.Data.ResultType != "vector" {
 		return nil
 	}
@@ -473,18 +478,18 @@ func (r e2ePromResponse) vector() []e2ePromSample {
 	if json.Unmarshal(r.Data.Result, &items) != nil {
 		return nil
 	}
-	out := make([]e2ePromSample, 0, len(items))
+	out := make([]promSample, 0, len(items))
 	for _, it := range items {
 		raw, _ := it.Value[1].(string)
 		v, _ := strconv.ParseFloat(raw, 64)
-		out = append(out, e2ePromSample{labels: it.Metric, raw: raw, value: v})
+		out = append(out, promSample{labels: it.Metric, raw: raw, value: v})
 	}
 	return out
 }
 
 // resultSize is the number of series (vector, matrix) or 1 for a scalar or
 // string result.
-func (r e2ePromResponse) resultSize() int {
+func (r promResponse) resultSize() int {
 	switch r.Data.ResultType {
 	case "scalar", "string":
 		return 1
@@ -497,18 +502,18 @@ func (r e2ePromResponse) resultSize() int {
 }
 
 // query runs an instant query now.
-func (h *e2ePromHarness) query(expr string) (e2ePromResponse, error) {
+func (h *promHarness) query(expr string) (promResponse, error) {
 	return h.api("/api/v1/query", url.Values{"query": {expr}})
 }
 
 // queryAt runs an instant query at a fixed time, so that several queries
 // see the same scrape.
-func (h *e2ePromHarness) queryAt(expr string, at time.Time) (e2ePromResponse, error) {
+func (h *promHarness) queryAt(expr string, at time.Time) (promResponse, error) {
 	return h.api("/api/v1/query", url.Values{"query": {expr}, "time": {strconv.FormatFloat(float64(at.UnixMilli())/1e3, 'f', 3, 64)}})
 }
 
-func (h *e2ePromHarness) api(path string, params url.Values) (e2ePromResponse, error) {
-	var r e2ePromResponse
+func (h *promHarness) api(path string, params url.Values) (promResponse, error) {
+	var r promResponse
 	resp, err := h.client.PostForm(h.promURL+path, params)
 	if err != nil {
 		return r, err
@@ -525,19 +530,19 @@ func (h *e2ePromHarness) api(path string, params url.Values) (e2ePromResponse, e
 	return r, nil
 }
 
-// TestE2EPrometheus checks what a real Prometheus stores from the exporter,
+// TestPrometheus checks what a real Prometheus stores from the exporter,
 // NaN included, and that promtool finds nothing to lint in the output.
-func TestE2EPrometheus(t *testing.T) {
-	h := e2eSharedPrometheus(t)
+func TestPrometheus(t *testing.T) {
+	h := sharedPrometheus(t)
 	start := time.Now()
 
-	byJob := func(expr string) map[string]e2ePromSample {
+	byJob := func(expr string) map[string]promSample {
 		t.Helper()
 		r, err := h.query(expr)
 		if err != nil || r.Status != "success" {
 			t.Fatalf("%s: %v %+v", expr, err, r)
 		}
-		out := map[string]e2ePromSample{}
+		out := map[string]promSample{}
 		for _, s := range r.vector() {
 			if _, dup := out[s.labels["job_id"]]; dup {
 				t.Errorf("%s: two series for job_id %s", expr, s.labels["job_id"])
@@ -546,7 +551,7 @@ func TestE2EPrometheus(t *testing.T) {
 		}
 		return out
 	}
-	sel := fmt.Sprintf(`{job="vbo365",server=%q}`, e2eHarnessServer)
+	sel := fmt.Sprintf(`{job="vbo365",server=%q}`, harnessServer)
 	mailboxes := byJob("vbo365_job_mailboxes" + sel)
 	ratios := byJob("vbo365_job_backed_up_ratio" + sel)
 	success := byJob("vbo365_job_scrape_success" + sel)
@@ -583,7 +588,7 @@ func TestE2EPrometheus(t *testing.T) {
 			t.Errorf("job %s: ratio %q, want %v", j.ID, s.raw, float64(j.BackedUp)/float64(j.Mailboxes))
 		}
 	}
-	for server, want := range map[string]string{e2eHarnessServer: "1", e2eHarnessDownServer: "0"} {
+	for server, want := range map[string]string{harnessServer: "1", harnessDownServer: "0"} {
 		r, err := h.query(fmt.Sprintf(`vbo365_up{server=%q}`, server))
 		if vs := r.vector(); err != nil || len(vs) != 1 || vs[0].raw != want {
 			t.Errorf("vbo365_up{server=%q}: %v %+v, want %s", server, err, vs, want)
@@ -602,21 +607,21 @@ func TestE2EPrometheus(t *testing.T) {
 		}
 	}
 
-	body := e2eDo(t, nil, http.MethodGet, h.exporter.base+"/metrics", nil)
+	body := doHTTP(t, nil, http.MethodGet, h.exporter.base+"/metrics", nil)
 	if body.status != http.StatusOK {
 		t.Fatalf("GET /metrics: %d", body.status)
 	}
 	// The v6+ series must be in what promtool lints, or their names and
 	// help texts go unchecked.
-	parsed := e2eParseMetrics(t, body.body)
+	parsed := exportertest.ParseMetrics(t, body.body)
 	for _, name := range []string{
 		"vbo365_job_scope_unresolved", "vbo365_job_oldest_backup_timestamp_seconds",
 		"vbo365_job_last_backup_timestamp_seconds", "vbo365_server_info",
 		"vbo365_job_workload_scrape_success", "vbo365_job_objects", "vbo365_job_objects_oldest_backup_timestamp_seconds",
 		"vbo365_object_not_backed_up",
 	} {
-		if len(parsed.samples(name, map[string]string{"server": e2eHarnessV8Server})) == 0 {
-			t.Errorf("the exporter's answer has no %s for server %s, so promtool does not check it", name, e2eHarnessV8Server)
+		if len(parsed.Samples(name, map[string]string{"server": harnessV8Server})) == 0 {
+			t.Errorf("the exporter's answer has no %s for server %s, so promtool does not check it", name, harnessV8Server)
 		}
 	}
 	cmd := exec.Command("promtool", "check", "metrics")
@@ -633,9 +638,9 @@ func TestE2EPrometheus(t *testing.T) {
 // that scrape. The time lies 3 s back: a scrape is stored with the time it
 // started, up to its 1 s timeout before it is appended, and a query at a
 // time whose scrapes are all appended gives the same answer each time.
-func (h *e2ePromHarness) v8Settled(t *testing.T) time.Time {
+func (h *promHarness) v8Settled(t *testing.T) time.Time {
 	t.Helper()
-	expr := fmt.Sprintf(`count(vbo365_job_scrape_success{server=%q} == 1) and on () vbo365_up{server=%q} == 1`, e2eHarnessV8Server, e2eHarnessV8Server)
+	expr := fmt.Sprintf(`count(vbo365_job_scrape_success{server=%q} == 1) and on () vbo365_up{server=%q} == 1`, harnessV8Server, harnessV8Server)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		at := time.Now().Add(-3 * time.Second)
@@ -645,21 +650,21 @@ func (h *e2ePromHarness) v8Settled(t *testing.T) time.Time {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("no scrape within 30s in which every job of server %s was read (last: %v %+v); exporter output:\n%s\nsimulator output:\n%s",
-				e2eHarnessV8Server, err, r.vector(), h.exporter.Output(), h.v8.Output())
+				harnessV8Server, err, r.vector(), h.exporter.Output(), h.v8.Output())
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
 }
 
-// e2eOldBackupAge is the age past which Vbo365MailboxBackupTooOld fires:
+// oldBackupAge is the age past which Vbo365MailboxBackupTooOld fires:
 // Veeam counts a mailbox as protected when it was backed up within 31 days.
-const e2eOldBackupAge = 31 * 24 * time.Hour
+const oldBackupAge = 31 * 24 * time.Hour
 
-// TestE2EPrometheusV8 checks what a real Prometheus stores from the
+// TestPrometheusV8 checks what a real Prometheus stores from the
 // exporter for an 8.x server (a simulator process serving v6, v7 and v8)
 // against the simulator's ground truth, job by job.
-func TestE2EPrometheusV8(t *testing.T) {
-	h := e2eSharedPrometheus(t)
+func TestPrometheusV8(t *testing.T) {
+	h := sharedPrometheus(t)
 	truth := h.v8Truth
 	// The tenant must hold what this test is about, or it proves little.
 	var entire, selected, unresolved, stale, unprotected int
@@ -673,7 +678,7 @@ func TestE2EPrometheusV8(t *testing.T) {
 		if j.Unresolved > 0 {
 			unresolved++
 		}
-		if !j.OldestBackup.IsZero() && time.Since(j.OldestBackup) > e2eOldBackupAge {
+		if !j.OldestBackup.IsZero() && time.Since(j.OldestBackup) > oldBackupAge {
 			stale++
 		}
 		if j.Mailboxes > j.BackedUp {
@@ -681,16 +686,16 @@ func TestE2EPrometheusV8(t *testing.T) {
 		}
 	}
 	if entire == 0 || selected == 0 || unresolved == 0 || stale == 0 || unprotected == 0 {
-		t.Fatalf("the v8 tenant lacks a case: %d EntireOrganization jobs, %d SelectedItems, %d with unresolved members, %d with a backup older than %s, %d with a mailbox not backed up; change e2eHarnessTenant",
-			entire, selected, unresolved, stale, e2eOldBackupAge, unprotected)
+		t.Fatalf("the v8 tenant lacks a case: %d EntireOrganization jobs, %d SelectedItems, %d with unresolved members, %d with a backup older than %s, %d with a mailbox not backed up; change harnessTenant",
+			entire, selected, unresolved, stale, oldBackupAge, unprotected)
 	}
 
 	at := h.v8Settled(t)
-	sel := fmt.Sprintf(`{job="vbo365",server=%q}`, e2eHarnessV8Server)
-	vector := func(expr string) []e2ePromSample { return h.vectorAt(t, expr, at) }
-	byJob := func(name string) map[string]e2ePromSample {
+	sel := fmt.Sprintf(`{job="vbo365",server=%q}`, harnessV8Server)
+	vector := func(expr string) []promSample { return h.vectorAt(t, expr, at) }
+	byJob := func(name string) map[string]promSample {
 		t.Helper()
-		out := map[string]e2ePromSample{}
+		out := map[string]promSample{}
 		for _, s := range vector(name + sel) {
 			id := s.labels["job_id"]
 			if _, dup := out[id]; dup {
@@ -713,11 +718,11 @@ func TestE2EPrometheusV8(t *testing.T) {
 	}
 	for id := range success {
 		if !ids[id] {
-			t.Errorf("Prometheus has job %s for server %s, which the truth does not know", id, e2eHarnessV8Server)
+			t.Errorf("Prometheus has job %s for server %s, which the truth does not know", id, harnessV8Server)
 		}
 	}
 
-	series := map[string]map[string]e2ePromSample{}
+	series := map[string]map[string]promSample{}
 	for _, name := range []string{
 		"vbo365_job_mailboxes", "vbo365_job_mailboxes_backed_up", "vbo365_job_backed_up_ratio",
 		"vbo365_job_scope_unresolved", "vbo365_job_oldest_backup_timestamp_seconds", "vbo365_job_enabled",
@@ -765,7 +770,7 @@ func TestE2EPrometheusV8(t *testing.T) {
 		expect("vbo365_job_backed_up_ratio", ratio)
 		expect("vbo365_job_scope_unresolved", strconv.Itoa(j.Unresolved))
 		expect("vbo365_job_oldest_backup_timestamp_seconds", stamp(&j.OldestBackup))
-		expect("vbo365_job_enabled", strconv.Itoa(int(e2eBool(j.Enabled))))
+		expect("vbo365_job_enabled", strconv.Itoa(int(exportertest.Bool(j.Enabled))))
 		served := h.v8Jobs[j.JobID]
 		expect("vbo365_job_last_run_timestamp_seconds", stamp(served.LastRun))
 		expect("vbo365_job_next_run_timestamp_seconds", stamp(served.NextRun))
@@ -781,7 +786,7 @@ func TestE2EPrometheusV8(t *testing.T) {
 			}
 		}
 		if served.LastStatus != "" {
-			st := vector(fmt.Sprintf(`vbo365_job_last_status{server=%q,job_id=%q,status=%q}`, e2eHarnessV8Server, j.JobID, served.LastStatus))
+			st := vector(fmt.Sprintf(`vbo365_job_last_status{server=%q,job_id=%q,status=%q}`, harnessV8Server, j.JobID, served.LastStatus))
 			if len(st) != 1 || st[0].raw != "1" {
 				t.Errorf("job %s (%s): vbo365_job_last_status{status=%q} = %+v, want 1", j.JobID, j.JobName, served.LastStatus, st)
 			}
@@ -790,11 +795,11 @@ func TestE2EPrometheusV8(t *testing.T) {
 		// The listed unprotected mailboxes are the first ones in address
 		// order; addresses are compared lower-cased (ProtectionTruth).
 		var listed []string
-		for _, s := range vector(fmt.Sprintf(`vbo365_mailbox_not_backed_up{server=%q,job_id=%q}`, e2eHarnessV8Server, j.JobID)) {
+		for _, s := range vector(fmt.Sprintf(`vbo365_mailbox_not_backed_up{server=%q,job_id=%q}`, harnessV8Server, j.JobID)) {
 			listed = append(listed, strings.ToLower(s.labels["email"]))
 		}
 		sort.Strings(listed)
-		want := j.NotBackedUp[:min(len(j.NotBackedUp), e2eHarnessUnprotectedSeries)]
+		want := j.NotBackedUp[:min(len(j.NotBackedUp), harnessUnprotectedSeries)]
 		if strings.Join(listed, " ") != strings.Join(want, " ") {
 			t.Errorf("job %s (%s): vbo365_mailbox_not_backed_up lists %q, want %q", j.JobID, j.JobName, listed, want)
 		}
@@ -807,8 +812,8 @@ func TestE2EPrometheusV8(t *testing.T) {
 		t.Fatalf("the twin reports no build (%q) or installation id (%q)", build, installID)
 	}
 	for server, want := range map[string]map[string]string{
-		e2eHarnessServer:   {"api_version": "v1", "product_version": "", "installation_id": ""},
-		e2eHarnessV8Server: {"api_version": "v8", "product_version": build, "installation_id": installID},
+		harnessServer:   {"api_version": "v1", "product_version": "", "installation_id": ""},
+		harnessV8Server: {"api_version": "v8", "product_version": build, "installation_id": installID},
 	} {
 		vs := vector(fmt.Sprintf(`vbo365_server_info{server=%q}`, server))
 		if len(vs) != 1 || vs[0].raw != "1" {
@@ -823,7 +828,7 @@ func TestE2EPrometheusV8(t *testing.T) {
 	}
 	// v1 has no scope and no backup times: those series are v6+ only.
 	for _, name := range []string{"vbo365_job_scope_unresolved", "vbo365_job_oldest_backup_timestamp_seconds", "vbo365_job_last_backup_timestamp_seconds"} {
-		if vs := vector(fmt.Sprintf(`%s{server=%q}`, name, e2eHarnessServer)); len(vs) > 0 {
+		if vs := vector(fmt.Sprintf(`%s{server=%q}`, name, harnessServer)); len(vs) > 0 {
 			t.Errorf("%s has %d series for the v1 server, want none", name, len(vs))
 		}
 	}
@@ -831,34 +836,34 @@ func TestE2EPrometheusV8(t *testing.T) {
 	// Vbo365MailboxBackupTooOld, as shipped, picks exactly the jobs whose
 	// oldest backup is older than 31 days, and Prometheus has it pending
 	// for them (its `for` is longer than the test).
-	expr := e2eAlertExpr(t, deployRulesFile, "Vbo365MailboxBackupTooOld")
+	expr := alertExpr(t, rulesFile, "Vbo365MailboxBackupTooOld")
 	want := map[string]bool{}
 	for _, j := range truth {
-		if age := time.Since(j.OldestBackup); !j.OldestBackup.IsZero() && age > e2eOldBackupAge {
-			if age < e2eOldBackupAge+time.Hour {
-				t.Fatalf("job %s's oldest backup is %s old, too close to %s for a stable test; change e2eHarnessTenant", j.JobID, age, e2eOldBackupAge)
+		if age := time.Since(j.OldestBackup); !j.OldestBackup.IsZero() && age > oldBackupAge {
+			if age < oldBackupAge+time.Hour {
+				t.Fatalf("job %s's oldest backup is %s old, too close to %s for a stable test; change harnessTenant", j.JobID, age, oldBackupAge)
 			}
 			want[j.JobID] = true
 		}
 	}
-	jobSet := func(vs []e2ePromSample) map[string]bool {
+	jobSet := func(vs []promSample) map[string]bool {
 		got := map[string]bool{}
 		for _, s := range vs {
-			if s.labels["server"] == e2eHarnessV8Server {
+			if s.labels["server"] == harnessV8Server {
 				got[s.labels["job_id"]] = true
 			}
 		}
 		return got
 	}
 	if got := jobSet(vector(expr)); !maps.Equal(got, want) {
-		t.Errorf("Vbo365MailboxBackupTooOld's expr selects jobs %v of server %s, want %v\n\texpr: %s", got, e2eHarnessV8Server, want, expr)
+		t.Errorf("Vbo365MailboxBackupTooOld's expr selects jobs %v of server %s, want %v\n\texpr: %s", got, harnessV8Server, want, expr)
 	}
 	h.waitPending(t, "Vbo365MailboxBackupTooOld", jobSet, want)
 }
 
 // vectorAt is the instant vector of expr at the time at; any failure
 // fails t at once.
-func (h *e2ePromHarness) vectorAt(t *testing.T, expr string, at time.Time) []e2ePromSample {
+func (h *promHarness) vectorAt(t *testing.T, expr string, at time.Time) []promSample {
 	t.Helper()
 	r, err := h.queryAt(expr, at)
 	if err != nil || r.Status != "success" {
@@ -869,7 +874,7 @@ func (h *e2ePromHarness) vectorAt(t *testing.T, expr string, at time.Time) []e2e
 
 // waitPending waits up to 10 s for Prometheus to hold alert pending for
 // exactly want, as key names each of its series, and fails t otherwise.
-func (h *e2ePromHarness) waitPending(t *testing.T, alert string, key func([]e2ePromSample) map[string]bool, want map[string]bool) {
+func (h *promHarness) waitPending(t *testing.T, alert string, key func([]promSample) map[string]bool, want map[string]bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -879,16 +884,16 @@ func (h *e2ePromHarness) waitPending(t *testing.T, alert string, key func([]e2eP
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Errorf("%s pending for %v of server %s, want %v (%v)", alert, got, e2eHarnessV8Server, want, err)
+			t.Errorf("%s pending for %v of server %s, want %v (%v)", alert, got, harnessV8Server, want, err)
 			return
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
 }
 
-// e2eWorkloadCountAlerts are the per-workload alerts on objects not backed
+// workloadCountAlerts are the per-workload alerts on objects not backed
 // up, each with its workload.
-var e2eWorkloadCountAlerts = map[string]string{
+var workloadCountAlerts = map[string]string{
 	"Vbo365ArchivesNotBackedUp":      "archive",
 	"Vbo365OneDrivesNotBackedUp":     "onedrive",
 	"Vbo365PersonalSitesNotBackedUp": "personal_site",
@@ -896,19 +901,19 @@ var e2eWorkloadCountAlerts = map[string]string{
 	"Vbo365TeamsNotBackedUp":         "team",
 }
 
-// TestE2EOrganizationSync: the 8.x server's organization failed its last
+// TestOrganizationSync: the 8.x server's organization failed its last
 // synchronization with the organization cache; Prometheus holds that, the
 // time it ended as the simulator served it, and the failing alert's query
 // selects it while the stale one does not. The v1 server has no sync state.
-func TestE2EOrganizationSync(t *testing.T) {
-	h := e2eSharedPrometheus(t)
+func TestOrganizationSync(t *testing.T) {
+	h := sharedPrometheus(t)
 	truth := h.v8.twin.SyncTruth()
 	if len(truth) != 1 || truth[0].Result != "Error" {
-		t.Fatalf("the v8 tenant's sync state is %+v, want one organization whose last synchronization failed; change e2eHarnessTenant", truth)
+		t.Fatalf("the v8 tenant's sync state is %+v, want one organization whose last synchronization failed; change harnessTenant", truth)
 	}
 	st := truth[0]
 	at := h.v8Settled(t)
-	one := func(expr string) e2ePromSample {
+	one := func(expr string) promSample {
 		t.Helper()
 		vs := h.vectorAt(t, expr, at)
 		if len(vs) != 1 {
@@ -919,7 +924,7 @@ func TestE2EOrganizationSync(t *testing.T) {
 		}
 		return vs[0]
 	}
-	sel := fmt.Sprintf(`{server=%q}`, e2eHarnessV8Server)
+	sel := fmt.Sprintf(`{server=%q}`, harnessV8Server)
 	if s := one("vbo365_organization_last_sync_success" + sel); s.value != 0 {
 		t.Errorf("vbo365_organization_last_sync_success = %s, want 0", s.raw)
 	}
@@ -930,7 +935,7 @@ func TestE2EOrganizationSync(t *testing.T) {
 		t.Errorf("vbo365_organization_sync_running = %s, want 0", s.raw)
 	}
 	rules := map[string]string{}
-	qs, err := e2eRuleQueries(filepath.Join(e2eDeployDir, "prometheus", "vbo365-rules.yml"))
+	qs, err := ruleQueries(filepath.Join(deployDir, "prometheus", "vbo365-rules.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -944,23 +949,23 @@ func TestE2EOrganizationSync(t *testing.T) {
 	if len(rules) != 2 {
 		t.Fatalf("found the queries of %v in the rules file, want both sync alerts", rules)
 	}
-	one("(" + rules["Vbo365OrganizationSyncFailing"] + ")" + ` and on (server) vbo365_up{server="` + e2eHarnessV8Server + `"}`)
+	one("(" + rules["Vbo365OrganizationSyncFailing"] + ")" + ` and on (server) vbo365_up{server="` + harnessV8Server + `"}`)
 	if vs := h.vectorAt(t, rules["Vbo365OrganizationSyncStale"], at); len(vs) != 0 {
 		t.Errorf("Vbo365OrganizationSyncStale selects %+v; the last synchronization ended under an hour ago", vs)
 	}
-	if vs := h.vectorAt(t, fmt.Sprintf(`{__name__=~"vbo365_organization_(last_sync_.*|sync_running)",server=%q}`, e2eHarnessServer), at); len(vs) != 0 {
+	if vs := h.vectorAt(t, fmt.Sprintf(`{__name__=~"vbo365_organization_(last_sync_.*|sync_running)",server=%q}`, harnessServer), at); len(vs) != 0 {
 		t.Errorf("the v1 server has sync state series: %+v", vs)
 	}
 }
 
-// TestE2EPrometheusV8Workloads checks the per-workload figures a real
+// TestPrometheusV8Workloads checks the per-workload figures a real
 // Prometheus stores for the 8.x server against the simulator's truth, job
 // by job and workload by workload: exact where the workload was read, and
 // left out, with vbo365_job_workload_scrape_success 0, for the site
 // figures the failing site data costs. The workload alerts, as shipped,
 // must select exactly the jobs the truth says.
-func TestE2EPrometheusV8Workloads(t *testing.T) {
-	h := e2eSharedPrometheus(t)
+func TestPrometheusV8Workloads(t *testing.T) {
+	h := sharedPrometheus(t)
 	truth := h.v8Workloads
 	failing := func(w simulator.WorkloadTruth) bool { return w.Workload == "site" && h.v8SiteFailing[w.JobID] }
 	// The tenant must hold what this test is about: for every workload a
@@ -973,7 +978,7 @@ func TestE2EPrometheusV8Workloads(t *testing.T) {
 	}
 	for _, wl := range config.Workloads {
 		if unprotected[wl] == 0 {
-			t.Errorf("the v8 tenant has no job read with %s objects not backed up; change e2eHarnessTenant", wl)
+			t.Errorf("the v8 tenant has no job read with %s objects not backed up; change harnessTenant", wl)
 		}
 	}
 	if len(h.v8SiteFailing) == 0 {
@@ -984,25 +989,25 @@ func TestE2EPrometheusV8Workloads(t *testing.T) {
 	}
 
 	at := h.v8Settled(t)
-	sel := fmt.Sprintf(`{job="vbo365",server=%q}`, e2eHarnessV8Server)
-	vector := func(expr string) []e2ePromSample { return h.vectorAt(t, expr, at) }
-	key := func(s e2ePromSample) string { return s.labels["job_id"] + "/" + s.labels["workload"] }
-	keySet := func(vs []e2ePromSample) map[string]bool {
+	sel := fmt.Sprintf(`{job="vbo365",server=%q}`, harnessV8Server)
+	vector := func(expr string) []promSample { return h.vectorAt(t, expr, at) }
+	key := func(s promSample) string { return s.labels["job_id"] + "/" + s.labels["workload"] }
+	keySet := func(vs []promSample) map[string]bool {
 		out := map[string]bool{}
 		for _, s := range vs {
-			if s.labels["server"] == e2eHarnessV8Server {
+			if s.labels["server"] == harnessV8Server {
 				out[key(s)] = true
 			}
 		}
 		return out
 	}
-	series := map[string]map[string]e2ePromSample{}
+	series := map[string]map[string]promSample{}
 	for _, name := range []string{
 		"vbo365_job_workload_scrape_success", "vbo365_job_objects", "vbo365_job_objects_backed_up",
 		"vbo365_job_objects_unresolved", "vbo365_job_objects_oldest_backup_timestamp_seconds",
 		"vbo365_job_objects_figures_timestamp_seconds", "vbo365_job_figures_timestamp_seconds",
 	} {
-		series[name] = map[string]e2ePromSample{}
+		series[name] = map[string]promSample{}
 		for _, s := range vector(name + sel) {
 			k := key(s)
 			if _, dup := series[name][k]; dup {
@@ -1026,7 +1031,7 @@ func TestE2EPrometheusV8Workloads(t *testing.T) {
 		want[w.JobID+"/"+w.Workload] = true
 	}
 	if got := keySet(vector("vbo365_job_workload_scrape_success" + sel)); !maps.Equal(got, want) {
-		t.Errorf("vbo365_job_workload_scrape_success has %d jobs and workloads for server %s, the truth %d", len(got), e2eHarnessV8Server, len(want))
+		t.Errorf("vbo365_job_workload_scrape_success has %d jobs and workloads for server %s, the truth %d", len(got), harnessV8Server, len(want))
 	}
 	stamp := func(tm time.Time) string {
 		if tm.IsZero() {
@@ -1083,7 +1088,7 @@ func TestE2EPrometheusV8Workloads(t *testing.T) {
 		// workloads' lists are the first objects in address order.
 		var wantListed []string
 		if w.Workload != "mailbox" {
-			wantListed = w.NotBackedUp[:min(len(w.NotBackedUp), e2eHarnessUnprotectedObjectSeries)]
+			wantListed = w.NotBackedUp[:min(len(w.NotBackedUp), harnessUnprotectedObjectSeries)]
 		}
 		got := listed[k]
 		sort.Strings(got)
@@ -1097,20 +1102,20 @@ func TestE2EPrometheusV8Workloads(t *testing.T) {
 		nListed += len(l)
 	}
 	t.Logf("%d jobs and workloads of server %s compared with the truth; the site figures of %d jobs fail (repository %s); %d objects listed",
-		len(truth), e2eHarnessV8Server, len(h.v8SiteFailing), h.v8FailedRepo, nListed)
+		len(truth), harnessV8Server, len(h.v8SiteFailing), h.v8FailedRepo, nListed)
 
 	// The count alerts, as shipped, select exactly the jobs read with
 	// objects of their workload not backed up.
-	for alert, wl := range e2eWorkloadCountAlerts {
+	for alert, wl := range workloadCountAlerts {
 		want := map[string]bool{}
 		for _, w := range truth {
 			if w.Workload == wl && w.InScope > w.BackedUp && !failing(w) {
 				want[w.JobID+"/"+w.Workload] = true
 			}
 		}
-		expr := e2eAlertExpr(t, deployRulesFile, alert)
+		expr := alertExpr(t, rulesFile, alert)
 		if got := keySet(vector(expr)); !maps.Equal(got, want) {
-			t.Errorf("%s's expr selects %v of server %s, want %v\n\texpr: %s", alert, got, e2eHarnessV8Server, want, expr)
+			t.Errorf("%s's expr selects %v of server %s, want %v\n\texpr: %s", alert, got, harnessV8Server, want, expr)
 		}
 	}
 	// Vbo365ObjectBackupTooOld: the workloads other than the mailbox whose
@@ -1121,19 +1126,19 @@ func TestE2EPrometheusV8Workloads(t *testing.T) {
 			continue
 		}
 		age := at.Sub(w.OldestBackup)
-		if d := age - e2eOldBackupAge; d > -time.Hour && d < time.Hour {
-			t.Fatalf("job %s, %s: the oldest backup is %s old, too close to %s for a stable test; change e2eHarnessTenant", w.JobID, w.Workload, age, e2eOldBackupAge)
+		if d := age - oldBackupAge; d > -time.Hour && d < time.Hour {
+			t.Fatalf("job %s, %s: the oldest backup is %s old, too close to %s for a stable test; change harnessTenant", w.JobID, w.Workload, age, oldBackupAge)
 		}
-		if age > e2eOldBackupAge {
+		if age > oldBackupAge {
 			tooOld[w.JobID+"/"+w.Workload] = true
 		}
 	}
 	if len(tooOld) == 0 {
-		t.Error("no workload of the v8 tenant has a backup older than 31 days; change e2eHarnessTenant")
+		t.Error("no workload of the v8 tenant has a backup older than 31 days; change harnessTenant")
 	}
-	expr := e2eAlertExpr(t, deployRulesFile, "Vbo365ObjectBackupTooOld")
+	expr := alertExpr(t, rulesFile, "Vbo365ObjectBackupTooOld")
 	if got := keySet(vector(expr)); !maps.Equal(got, tooOld) {
-		t.Errorf("Vbo365ObjectBackupTooOld's expr selects %v of server %s, want %v\n\texpr: %s", got, e2eHarnessV8Server, tooOld, expr)
+		t.Errorf("Vbo365ObjectBackupTooOld's expr selects %v of server %s, want %v\n\texpr: %s", got, harnessV8Server, tooOld, expr)
 	}
 
 	// Vbo365WorkloadScrapeFailing selects exactly the failing site figures,
@@ -1143,17 +1148,17 @@ func TestE2EPrometheusV8Workloads(t *testing.T) {
 	for id := range h.v8SiteFailing {
 		failed[id+"/site"] = true
 	}
-	expr = e2eAlertExpr(t, deployRulesFile, "Vbo365WorkloadScrapeFailing")
+	expr = alertExpr(t, rulesFile, "Vbo365WorkloadScrapeFailing")
 	if got := keySet(vector(expr)); !maps.Equal(got, failed) {
-		t.Errorf("Vbo365WorkloadScrapeFailing's expr selects %v of server %s, want %v\n\texpr: %s", got, e2eHarnessV8Server, failed, expr)
+		t.Errorf("Vbo365WorkloadScrapeFailing's expr selects %v of server %s, want %v\n\texpr: %s", got, harnessV8Server, failed, expr)
 	}
 	h.waitPending(t, "Vbo365WorkloadScrapeFailing", keySet, failed)
 }
 
-// e2eAlertExpr reads the expression of one alert from a rule file.
-func e2eAlertExpr(t *testing.T, file, alert string) string {
+// alertExpr reads the expression of one alert from a rule file.
+func alertExpr(t *testing.T, file, alert string) string {
 	t.Helper()
-	qs, err := e2eRuleQueries(file)
+	qs, err := ruleQueries(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1166,8 +1171,8 @@ func e2eAlertExpr(t *testing.T, file, alert string) string {
 	return ""
 }
 
-// e2eQuery is one PromQL expression from a shipped dashboard or rule file.
-type e2eQuery struct {
+// shippedQuery is one PromQL expression from a shipped dashboard or rule file.
+type shippedQuery struct {
 	source string // file and where in it, for messages
 	expr   string
 	// needsData: dashboard panels and recording rules must return series;
@@ -1177,17 +1182,17 @@ type e2eQuery struct {
 	grafana bool
 }
 
-// e2eGrafanaVar is one entry of a dashboard's templating list.
-type e2eGrafanaVar struct {
+// grafanaVar is one entry of a dashboard's templating list.
+type grafanaVar struct {
 	name, kind string
 	query      string
 	current    string
 	options    []string
 }
 
-// e2eDashboardQueries walks a dashboard for every "expr" and reads its
+// dashboardQueries walks a dashboard for every "expr" and reads its
 // template variables.
-func e2eDashboardQueries(path string) ([]e2eQuery, []e2eGrafanaVar, error) {
+func dashboardQueries(path string) ([]shippedQuery, []grafanaVar, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
@@ -1196,7 +1201,7 @@ func e2eDashboardQueries(path string) ([]e2eQuery, []e2eGrafanaVar, error) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	var queries []e2eQuery
+	var queries []shippedQuery
 	var walk func(v any, where string, inAnnotations bool)
 	walk = func(v any, where string, inAnnotations bool) {
 		switch v := v.(type) {
@@ -1206,7 +1211,7 @@ func e2eDashboardQueries(path string) ([]e2eQuery, []e2eGrafanaVar, error) {
 			}
 			if expr, ok := v["expr"].(string); ok {
 				ref, _ := v["refId"].(string)
-				queries = append(queries, e2eQuery{
+				queries = append(queries, shippedQuery{
 					source:    fmt.Sprintf("%s%s refId %s", path, where, ref),
 					expr:      expr,
 					needsData: !inAnnotations,
@@ -1232,13 +1237,13 @@ func e2eDashboardQueries(path string) ([]e2eQuery, []e2eGrafanaVar, error) {
 	}
 	walk(doc, "", false)
 
-	var vars []e2eGrafanaVar
+	var vars []grafanaVar
 	if m, ok := doc.(map[string]any); ok {
 		tmpl, _ := m["templating"].(map[string]any)
 		list, _ := tmpl["list"].([]any)
 		for _, item := range list {
 			v, _ := item.(map[string]any)
-			gv := e2eGrafanaVar{}
+			gv := grafanaVar{}
 			gv.name, _ = v["name"].(string)
 			gv.kind, _ = v["type"].(string)
 			switch q := v["query"].(type) {
@@ -1272,8 +1277,8 @@ func e2eDashboardQueries(path string) ([]e2eQuery, []e2eGrafanaVar, error) {
 	return queries, vars, nil
 }
 
-// e2eRuleQueries reads a Prometheus rule file.
-func e2eRuleQueries(path string) ([]e2eQuery, error) {
+// ruleQueries reads a Prometheus rule file.
+func ruleQueries(path string) ([]shippedQuery, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -1291,10 +1296,10 @@ func e2eRuleQueries(path string) ([]e2eQuery, error) {
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	var out []e2eQuery
+	var out []shippedQuery
 	for _, g := range doc.Groups {
 		for _, r := range g.Rules {
-			q := e2eQuery{expr: r.Expr}
+			q := shippedQuery{expr: r.Expr}
 			if r.Record != "" {
 				q.source = fmt.Sprintf("%s group %q record %q", path, g.Name, r.Record)
 				q.needsData = true
@@ -1309,7 +1314,7 @@ func e2eRuleQueries(path string) ([]e2eQuery, error) {
 
 // Values the Grafana built-in variables get. $__rate_interval is at least
 // four scrape intervals in Grafana; a minute is plenty at a 1 s interval.
-var e2eGrafanaBuiltins = map[string]string{
+var grafanaBuiltins = map[string]string{
 	"__rate_interval": "1m",
 	"__interval":      "1m",
 	"__interval_ms":   "60000",
@@ -1318,38 +1323,38 @@ var e2eGrafanaBuiltins = map[string]string{
 	"__range_ms":      "300000",
 }
 
-// e2eNoSuchValue stands in for a variable in a negative matcher (!= and !~),
+// noSuchValue stands in for a variable in a negative matcher (!= and !~),
 // so that the matcher excludes nothing.
-const e2eNoSuchValue = "e2e_no_such_value"
+const noSuchValue = "e2e_no_such_value"
 
 var (
-	e2eGrafanaVarRE = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::[A-Za-z]+)?\}|\[\[([A-Za-z_][A-Za-z0-9_]*)(?::[A-Za-z]+)?\]\]|\$([A-Za-z_][A-Za-z0-9_]*)`)
-	e2eMatcherOpRE  = regexp.MustCompile(`(=~|!~|!=|=)\s*$`)
+	grafanaVarRE = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::[A-Za-z]+)?\}|\[\[([A-Za-z_][A-Za-z0-9_]*)(?::[A-Za-z]+)?\]\]|\$([A-Za-z_][A-Za-z0-9_]*)`)
+	matcherOpRE  = regexp.MustCompile(`(=~|!~|!=|=)\s*$`)
 )
 
-// e2eSubstituteGrafanaVars replaces Grafana template variables in a PromQL
+// substituteGrafanaVars replaces Grafana template variables in a PromQL
 // expression the way a dashboard would, choosing per use: inside a =~ value
 // the variable matches everything (.*), inside != or !~ it excludes
 // nothing, and elsewhere (=, bare) it takes its concrete value from vars.
 // Capture references like $1 are not variables and stay. An unknown variable
 // is an error, so a typo in a dashboard cannot pass by querying nonsense.
-func e2eSubstituteGrafanaVars(expr string, vars map[string]string) (string, error) {
-	return e2eSubstituteGrafanaVarsPinned(expr, vars, nil)
+func substituteGrafanaVars(expr string, vars map[string]string) (string, error) {
+	return substituteGrafanaVarsPinned(expr, vars, nil)
 }
 
-// e2eSubstituteGrafanaVarsPinned is e2eSubstituteGrafanaVars where the
+// substituteGrafanaVarsPinned is substituteGrafanaVars where the
 // variables in pinned stand for their one concrete value everywhere, as
 // when a user picks a single entry of a multi-value drop-down: in =~ and !~
 // as that value, regex-quoted. That is how a dashboard is shown to have
 // data for one server rather than for any.
-func e2eSubstituteGrafanaVarsPinned(expr string, vars map[string]string, pinned map[string]bool) (string, error) {
+func substituteGrafanaVarsPinned(expr string, vars map[string]string, pinned map[string]bool) (string, error) {
 	var out strings.Builder
 	var firstErr error
 	resolve := func(segment string, op string, quote byte) string {
-		return e2eGrafanaVarRE.ReplaceAllStringFunc(segment, func(m string) string {
-			sub := e2eGrafanaVarRE.FindStringSubmatch(m)
+		return grafanaVarRE.ReplaceAllStringFunc(segment, func(m string) string {
+			sub := grafanaVarRE.FindStringSubmatch(m)
 			name := sub[1] + sub[2] + sub[3]
-			if v, ok := e2eGrafanaBuiltins[name]; ok {
+			if v, ok := grafanaBuiltins[name]; ok {
 				return v
 			}
 			value, ok := vars[name]
@@ -1366,7 +1371,7 @@ func e2eSubstituteGrafanaVarsPinned(expr string, vars map[string]string, pinned 
 			case op == "=~":
 				return ".*"
 			case op == "!~" || op == "!=":
-				return e2eNoSuchValue
+				return noSuchValue
 			}
 			switch quote {
 			case '"':
@@ -1406,7 +1411,7 @@ func e2eSubstituteGrafanaVarsPinned(expr string, vars map[string]string, pinned 
 			return "", fmt.Errorf("unterminated string in %q", expr)
 		}
 		op := ""
-		if m := e2eMatcherOpRE.FindStringSubmatch(expr[:i]); m != nil {
+		if m := matcherOpRE.FindStringSubmatch(expr[:i]); m != nil {
 			op = m[1]
 		}
 		out.WriteByte(q)
@@ -1420,10 +1425,10 @@ func e2eSubstituteGrafanaVarsPinned(expr string, vars map[string]string, pinned 
 // preferredValues pick, for a variable over one of these labels, the value
 // that has the most data, so "=" panels show the healthy job; with focus
 // set to the 8.x server, that server's.
-func (h *e2ePromHarness) preferredValues(focus string) map[string]string {
-	if focus == e2eHarnessV8Server {
+func (h *promHarness) preferredValues(focus string) map[string]string {
+	if focus == harnessV8Server {
 		return map[string]string{
-			"server":          e2eHarnessV8Server,
+			"server":          harnessV8Server,
 			"job_id":          h.v8Good.JobID,
 			"job_name":        h.v8Good.JobName,
 			"organization_id": h.v8Good.OrganizationID,
@@ -1432,7 +1437,7 @@ func (h *e2ePromHarness) preferredValues(focus string) map[string]string {
 		}
 	}
 	return map[string]string{
-		"server":          e2eHarnessServer,
+		"server":          harnessServer,
 		"job_id":          h.good.ID,
 		"job_name":        h.good.Name,
 		"organization_id": h.good.OrganizationID,
@@ -1441,7 +1446,7 @@ func (h *e2ePromHarness) preferredValues(focus string) map[string]string {
 	}
 }
 
-var e2eLabelValuesRE = regexp.MustCompile(`^\s*label_values\(\s*(?:(.*?)\s*,\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$`)
+var labelValuesRE = regexp.MustCompile(`^\s*label_values\(\s*(?:(.*?)\s*,\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$`)
 
 // resolveVariables gives every dashboard variable a concrete value, running
 // label_values() queries against Prometheus (in order, since later
@@ -1449,9 +1454,9 @@ var e2eLabelValuesRE = regexp.MustCompile(`^\s*label_values\(\s*(?:(.*?)\s*,\s*)
 // problems: the dashboard's drop-down would be empty.
 //
 // With focus set, the variables over the server label are pinned to that
-// server (see e2eSubstituteGrafanaVarsPinned), and the returned set says
+// server (see substituteGrafanaVarsPinned), and the returned set says
 // which variables those are.
-func (h *e2ePromHarness) resolveVariables(file string, vars []e2eGrafanaVar, focus string) (map[string]string, map[string]bool, []string) {
+func (h *promHarness) resolveVariables(file string, vars []grafanaVar, focus string) (map[string]string, map[string]bool, []string) {
 	values := map[string]string{}
 	pinned := map[string]bool{}
 	var problems []string
@@ -1459,12 +1464,12 @@ func (h *e2ePromHarness) resolveVariables(file string, vars []e2eGrafanaVar, foc
 	for _, v := range vars {
 		switch v.kind {
 		case "query":
-			q, err := e2eSubstituteGrafanaVarsPinned(v.query, values, pinned)
+			q, err := substituteGrafanaVarsPinned(v.query, values, pinned)
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("%s variable %s: %v", file, v.name, err))
 				continue
 			}
-			m := e2eLabelValuesRE.FindStringSubmatch(q)
+			m := labelValuesRE.FindStringSubmatch(q)
 			if m == nil {
 				problems = append(problems, fmt.Sprintf("%s variable %s: unsupported query %q (the test knows label_values only)", file, v.name, q))
 				continue
@@ -1505,7 +1510,7 @@ func (h *e2ePromHarness) resolveVariables(file string, vars []e2eGrafanaVar, foc
 
 // labelValues answers label_values(selector, label) or, without a
 // selector, label_values(label).
-func (h *e2ePromHarness) labelValues(selector, label string) ([]string, error) {
+func (h *promHarness) labelValues(selector, label string) ([]string, error) {
 	params := url.Values{}
 	if selector != "" {
 		params.Set("match[]", selector)
@@ -1532,7 +1537,7 @@ func (h *e2ePromHarness) labelValues(selector, label string) ([]string, error) {
 // checkProvenQueries runs every query of the given dashboards and rule
 // files against the harness. It returns what is wrong, one line per
 // problem, and how many queries passed.
-func (h *e2ePromHarness) checkProvenQueries(dashboards, rules []string, wait time.Duration) (problems []string, ran int) {
+func (h *promHarness) checkProvenQueries(dashboards, rules []string, wait time.Duration) (problems []string, ran int) {
 	return h.checkProvenQueriesFor(dashboards, rules, wait, "")
 }
 
@@ -1541,10 +1546,10 @@ func (h *e2ePromHarness) checkProvenQueries(dashboards, rules []string, wait tim
 // recording rule passes only when one of its series carries
 // server=focus. A recording rule whose series carry no server label at all
 // does not depend on servers and passes on data alone.
-func (h *e2ePromHarness) checkProvenQueriesFor(dashboards, rules []string, wait time.Duration, focus string) (problems []string, ran int) {
-	var queries []e2eQuery
+func (h *promHarness) checkProvenQueriesFor(dashboards, rules []string, wait time.Duration, focus string) (problems []string, ran int) {
+	var queries []shippedQuery
 	for _, f := range dashboards {
-		qs, gvs, err := e2eDashboardQueries(f)
+		qs, gvs, err := dashboardQueries(f)
 		if err != nil {
 			problems = append(problems, err.Error())
 			continue
@@ -1553,7 +1558,7 @@ func (h *e2ePromHarness) checkProvenQueriesFor(dashboards, rules []string, wait 
 		problems = append(problems, ps...)
 		for _, q := range qs {
 			if q.grafana {
-				expr, err := e2eSubstituteGrafanaVarsPinned(q.expr, values, pinned)
+				expr, err := substituteGrafanaVarsPinned(q.expr, values, pinned)
 				if err != nil {
 					problems = append(problems, fmt.Sprintf("%s: %v", q.source, err))
 					continue
@@ -1567,7 +1572,7 @@ func (h *e2ePromHarness) checkProvenQueriesFor(dashboards, rules []string, wait 
 		}
 	}
 	for _, f := range rules {
-		qs, err := e2eRuleQueries(f)
+		qs, err := ruleQueries(f)
 		if err != nil {
 			problems = append(problems, err.Error())
 			continue
@@ -1580,7 +1585,7 @@ func (h *e2ePromHarness) checkProvenQueriesFor(dashboards, rules []string, wait 
 	deadline := time.Now().Add(wait)
 	pending := queries
 	for len(pending) > 0 {
-		var again []e2eQuery
+		var again []shippedQuery
 		for _, q := range pending {
 			if strings.TrimSpace(q.expr) == "" {
 				problems = append(problems, q.source+": empty expr")
@@ -1592,7 +1597,7 @@ func (h *e2ePromHarness) checkProvenQueriesFor(dashboards, rules []string, wait 
 				problems = append(problems, fmt.Sprintf("%s: %v\n\texpr: %s", q.source, err, q.expr))
 			case r.HTTPStatus != http.StatusOK || r.Status != "success":
 				problems = append(problems, fmt.Sprintf("%s: HTTP %d %s: %s\n\texpr: %s", q.source, r.HTTPStatus, r.ErrorType, r.Error, q.expr))
-			case q.needsData && (r.resultSize() == 0 || (focus != "" && !q.grafana && !e2eHasServer(r, focus))):
+			case q.needsData && (r.resultSize() == 0 || (focus != "" && !q.grafana && !hasServer(r, focus))):
 				if time.Now().Before(deadline) {
 					again = append(again, q)
 				} else if r.resultSize() == 0 {
@@ -1612,10 +1617,10 @@ func (h *e2ePromHarness) checkProvenQueriesFor(dashboards, rules []string, wait 
 	return problems, ran
 }
 
-// e2eHasServer tells whether an instant vector has a series of server, or
+// hasServer tells whether an instant vector has a series of server, or
 // has no server label on any series (a result that does not depend on
 // servers).
-func e2eHasServer(r e2ePromResponse, server string) bool {
+func hasServer(r promResponse, server string) bool {
 	labelled := false
 	for _, s := range r.vector() {
 		v, ok := s.labels["server"]
@@ -1627,9 +1632,9 @@ func e2eHasServer(r e2ePromResponse, server string) bool {
 	return !labelled
 }
 
-// TestE2EGrafanaVarSubstitution pins down how dashboard variables are
+// TestGrafanaVarSubstitution pins down how dashboard variables are
 // replaced before their queries are sent to Prometheus.
-func TestE2EGrafanaVarSubstitution(t *testing.T) {
+func TestGrafanaVarSubstitution(t *testing.T) {
 	vars := map[string]string{"server": "east", "job": `Sales "Daily"`, "limit": "5", "interval": "2m"}
 	for _, c := range []struct{ in, want, err string }{
 		{in: `vbo365_up{server=~"$server"}`, want: `vbo365_up{server=~".*"}`},
@@ -1656,7 +1661,7 @@ func TestE2EGrafanaVarSubstitution(t *testing.T) {
 		{in: `rate(x[$nosuch])`, err: `unknown Grafana variable "nosuch"`},
 		{in: `x{a="open`, err: "unterminated string"},
 	} {
-		got, err := e2eSubstituteGrafanaVars(c.in, vars)
+		got, err := substituteGrafanaVars(c.in, vars)
 		switch {
 		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
 			t.Errorf("%s: err = %v, want one containing %q", c.in, err, c.err)
@@ -1677,18 +1682,18 @@ func TestE2EGrafanaVarSubstitution(t *testing.T) {
 		{in: "x{server=~`$server`}", want: "x{server=~`e2e-v8\\.east`}"},
 		{in: `x{server=~"$server",job_name=~"$job"}`, want: `x{server=~"e2e-v8\\.east",job_name=~".*"}`},
 	} {
-		got, err := e2eSubstituteGrafanaVarsPinned(c.in, pinnedVars, map[string]bool{"server": true})
+		got, err := substituteGrafanaVarsPinned(c.in, pinnedVars, map[string]bool{"server": true})
 		if err != nil || got != c.want {
 			t.Errorf("pinned %s:\n got %s (%v)\nwant %s", c.in, got, err, c.want)
 		}
 	}
 }
 
-// TestE2EProvenQueriesSelfCheck proves the query checker against a
+// TestProvenQueriesSelfCheck proves the query checker against a
 // dashboard and rule file built here, with known good and bad queries, so
-// that TestE2EProvenQueries passing means something.
-func TestE2EProvenQueriesSelfCheck(t *testing.T) {
-	h := e2eSharedPrometheus(t)
+// that TestProvenQueries passing means something.
+func TestProvenQueriesSelfCheck(t *testing.T) {
+	h := sharedPrometheus(t)
 	dir := t.TempDir()
 	dashboard := map[string]any{
 		"title": "self-check",
@@ -1721,9 +1726,9 @@ func TestE2EProvenQueriesSelfCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	dashFile := filepath.Join(dir, "self.json")
-	e2eWriteFile(t, dashFile, string(raw), 0o644)
+	exportertest.WriteFile(t, dashFile, string(raw), 0o644)
 	rulesFile := filepath.Join(dir, "self-rules.yml")
-	e2eWriteFile(t, rulesFile, `groups:
+	exportertest.WriteFile(t, rulesFile, `groups:
   - name: self
     rules:
       - record: job:vbo365_job_mailboxes:sum
@@ -1764,21 +1769,21 @@ func TestE2EProvenQueriesSelfCheck(t *testing.T) {
 	}
 }
 
-// TestE2EProvenQueries runs every shipped dashboard and rule query against
+// TestProvenQueries runs every shipped dashboard and rule query against
 // a real Prometheus fed by the exporter, so that a renamed metric or label
 // cannot leave an empty panel or a rule that never matches.
-func TestE2EProvenQueries(t *testing.T) {
-	dashboards, _ := filepath.Glob(filepath.Join(e2eDeployDir, "grafana", "*.json"))
-	rules := e2eRuleFiles(e2eDeployDir)
+func TestProvenQueries(t *testing.T) {
+	dashboards, _ := filepath.Glob(filepath.Join(deployDir, "grafana", "*.json"))
+	rules := ruleFiles(deployDir)
 	if len(dashboards) == 0 || len(rules) == 0 {
 		msg := fmt.Sprintf("no dashboard found in %s/grafana (%d) or no rules file in %s/prometheus (%d)",
-			e2eDeployDir, len(dashboards), e2eDeployDir, len(rules))
+			deployDir, len(dashboards), deployDir, len(rules))
 		if os.Getenv("CI") == "true" {
 			t.Fatal(msg)
 		}
 		t.Skip(msg + "; this fails under CI=true")
 	}
-	h := e2eSharedPrometheus(t)
+	h := sharedPrometheus(t)
 	for _, p := range h.ruleProblems {
 		t.Errorf("rule file not loaded into Prometheus: %s", p)
 	}
@@ -1796,12 +1801,12 @@ func TestE2EProvenQueries(t *testing.T) {
 	// shipped query needs a v1-only series today: the job_info joins
 	// ignore all_mailboxes (v1 only) and backup_type and repository_id
 	// (v6 and later only), so both kinds of job match.
-	v8Problems, v8Ran := h.checkProvenQueriesFor(dashboards, rules, 10*time.Second, e2eHarnessV8Server)
+	v8Problems, v8Ran := h.checkProvenQueriesFor(dashboards, rules, 10*time.Second, harnessV8Server)
 	for _, p := range v8Problems {
-		t.Errorf("[server %s] %s", e2eHarnessV8Server, p)
+		t.Errorf("[server %s] %s", harnessV8Server, p)
 	}
-	t.Logf("%d queries passed for server %s", v8Ran, e2eHarnessV8Server)
+	t.Logf("%d queries passed for server %s", v8Ran, harnessV8Server)
 	if len(v8Problems) == 0 && v8Ran != ran {
-		t.Errorf("%d queries passed for server %s, %d for all servers", v8Ran, e2eHarnessV8Server, ran)
+		t.Errorf("%d queries passed for server %s, %d for all servers", v8Ran, harnessV8Server, ran)
 	}
 }
