@@ -38,7 +38,7 @@ type ServerResult struct {
 	// Collectors are the outcomes of the enabled collectors, in
 	// CollectorNames order; when the server is down, all failed but those
 	// its version lacked in the last poll.
-	Collectors []*CollectorResult
+	Collectors []*Result
 	// License, Repositories and Proxies are what the license,
 	// repositories and proxies collectors read in this poll, typed, for
 	// the status page, which never calls the API. Each is nil when its
@@ -59,7 +59,7 @@ type ServerResult struct {
 }
 
 // collector returns the outcome of the named collector, nil when it is off.
-func (r *ServerResult) collector(name string) *CollectorResult {
+func (r *ServerResult) collector(name string) *Result {
 	for _, c := range r.Collectors {
 		if c.Name == name {
 			return c

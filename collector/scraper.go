@@ -137,7 +137,7 @@ func DefaultCollectors() Collectors {
 }
 
 // CollectorNames lists every collector, the built-in ones first.
-func CollectorNames() []string {
+func CollectorNames() []string { //nolint:revive // stutters, but tools/bench calls it by this name; rename it to Names once tools/ is its own module
 	var names []string
 	for _, b := range builtinCollectors {
 		names = append(names, b.name)
@@ -238,8 +238,8 @@ func RegisterFlags(app *kingpin.Application) *Collectors {
 	return out
 }
 
-// CollectorResult is one collector's part of a poll.
-type CollectorResult struct {
+// Result is one collector's part of a poll.
+type Result struct {
 	Name string
 	// Skipped is true when the server's API version lacks what the
 	// collector reads: it then exports nothing, and has not failed.
@@ -313,16 +313,16 @@ func (p *poller) runCollectors(ctx context.Context, res *ServerResult, jobs []vb
 		}
 	}
 	if p.collectors.Enabled(jobsCollector) {
-		res.Collectors = append(res.Collectors, &CollectorResult{Name: jobsCollector, Duration: listTook})
+		res.Collectors = append(res.Collectors, &Result{Name: jobsCollector, Duration: listTook})
 	}
 	var wg sync.WaitGroup
 	if p.collectors.Enabled(protectionCollector) {
-		r := &CollectorResult{Name: protectionCollector}
+		r := &Result{Name: protectionCollector}
 		res.Collectors = append(res.Collectors, r)
 		wg.Go(func() { p.runProtection(ctx, res, jobs, r) })
 	}
 	for _, s := range p.scrapers {
-		r := &CollectorResult{Name: s.Name()}
+		r := &Result{Name: s.Name()}
 		res.Collectors = append(res.Collectors, r)
 		wg.Go(func() { runScraper(ctx, s, t, r) })
 	}
@@ -332,7 +332,7 @@ func (p *poller) runCollectors(ctx context.Context, res *ServerResult, jobs []vb
 
 // runProtection computes the jobs' figures into res.Jobs; it succeeds when
 // every job has figures.
-func (p *poller) runProtection(ctx context.Context, res *ServerResult, jobs []vboapi.Job, r *CollectorResult) {
+func (p *poller) runProtection(ctx context.Context, res *ServerResult, jobs []vboapi.Job, r *Result) {
 	start := time.Now()
 	defer func() {
 		if v := recover(); v != nil {
@@ -372,7 +372,7 @@ func jobsWithoutFigures(jobs []*JobResult) error {
 	return fmt.Errorf("%d of %d jobs have no figures; job %q: %w", n, len(jobs), first.Name, first.Err)
 }
 
-func runScraper(ctx context.Context, s Scraper, t *Target, r *CollectorResult) {
+func runScraper(ctx context.Context, s Scraper, t *Target, r *Result) {
 	start := time.Now()
 	defer func() {
 		if v := recover(); v != nil {
@@ -409,17 +409,17 @@ func (p *poller) logCollectors(res *ServerResult) {
 // downCollectors are the outcomes of a poll that could not read the
 // server: every enabled collector failed, except those the server's API
 // version lacked in the last poll that ran them, which stay skipped.
-func (p *poller) downCollectors(cause error) []*CollectorResult {
-	var out []*CollectorResult
+func (p *poller) downCollectors(cause error) []*Result {
+	var out []*Result
 	for _, name := range CollectorNames() {
 		if !p.collectors.Enabled(name) {
 			continue
 		}
 		if _, lacked := p.skipped[name]; lacked {
-			out = append(out, &CollectorResult{Name: name, Skipped: true})
+			out = append(out, &Result{Name: name, Skipped: true})
 			continue
 		}
-		out = append(out, &CollectorResult{Name: name, Err: cause})
+		out = append(out, &Result{Name: name, Err: cause})
 	}
 	return out
 }

@@ -83,7 +83,7 @@ func emitWorkloads(ch chan<- prometheus.Metric, labels []string, j *JobResult) {
 			continue
 		}
 		f := j.Workloads[w]
-		wl := append(labels[:len(labels):len(labels)], w.String())
+		wl := append(slices.Clip(labels), w.String())
 		ok := j.Success && f.Err == nil
 		gauge(ch, workloadSuccessDesc, boolValue(ok), wl...)
 		if !ok {

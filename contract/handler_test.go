@@ -62,7 +62,7 @@ func TestUnreadRequestBodyIsValidated(t *testing.T) {
 func TestStreamingStillStreams(t *testing.T) {
 	v := newValidator(t)
 	firstSeen := make(chan struct{})
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", jsonCT)
 		_, _ = io.WriteString(w, `{"offset":0,"limit":2,`)
 		w.(http.Flusher).Flush()

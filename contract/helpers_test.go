@@ -68,7 +68,7 @@ func newValidator(t testing.TB) *Validator {
 
 // fixed answers every request with the same status, type and body.
 func fixed(status int, ctype, body string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		if ctype != "" {
 			w.Header().Set("Content-Type", ctype)
 		}

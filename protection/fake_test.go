@@ -86,7 +86,7 @@ func (f *fakeAPI) OrganizationUsers(_ context.Context, org string, _ int, each f
 	return nil
 }
 
-func (f *fakeAPI) GroupMembers(_ context.Context, org, group string, _ int, each func(*vboapi.GroupMember) error) error {
+func (f *fakeAPI) GroupMembers(_ context.Context, _, group string, _ int, each func(*vboapi.GroupMember) error) error {
 	if err := f.call("members/" + group); err != nil {
 		return err
 	}

@@ -154,7 +154,7 @@ func (v *vreq) items() *reply {
 	if v.rt.endpoint == EndpointSelectedItems {
 		items = j.selected
 	}
-	return v.listed(list{len(items), func(w *jw, k int) { v.renderItem(w, j, items[k]) }})
+	return v.listed(list{len(items), func(w *jw, k int) { v.renderItem(w, items[k]) }})
 }
 
 func (v *vreq) organizations() *reply {

@@ -86,7 +86,7 @@ func (v *vreq) renderJob(w *jw, j *tjob) {
 // x-anyOf variant (RESTJobUserItem, RESTJobGroupItem,
 // RESTJobOrganizationItem, and the site, team and personal sites items);
 // id is the type GUID then the object id.
-func (v *vreq) renderItem(w *jw, j *tjob, it item) {
+func (v *vreq) renderItem(w *jw, it item) {
 	t := v.t
 	w.open("")
 	w.str("type", itemTypes[it.kind])

@@ -85,7 +85,11 @@ func (v *vreq) renderTeam(w *jw, key string, x int32) {
 // without defining them; they are sent with v7's types, as for user data.
 func (v *vreq) renderObjectData(wr *jw, wl workload, r *trepo, e objData) {
 	t, p, ver := v.t, v.prefix(), v.rt.ver
-	id, org, itemType, path := "", t.orgs[0], "Site", "/SiteData/"
+	var (
+		id  string
+		org *torg
+	)
+	itemType, path := "Site", "/SiteData/"
 	if wl == wSite {
 		s := t.sites[e.obj]
 		id, org = s.id, t.orgs[s.org]

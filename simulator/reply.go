@@ -62,7 +62,7 @@ func (rep *reply) mangled(f *fired) *reply {
 }
 
 // emit writes the reply, corrupting it first when a body fault asks.
-func (s *Simulator) emit(w http.ResponseWriter, r *http.Request, rep *reply) {
+func (s *Simulator) emit(w http.ResponseWriter, rep *reply) {
 	h := w.Header()
 	ct := rep.contentType
 	if ct == "" {

@@ -329,5 +329,5 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.wait(ctx, rep.items) {
 		return
 	}
-	s.emit(w, r, rep)
+	s.emit(w, rep)
 }

@@ -109,16 +109,6 @@ func (s *Simulator) syncOf(org *torg) SyncTruth {
 	return st
 }
 
-// syncRoute names the sync state resource of a path that routeV matched:
-// v8's list of every organization's (Organizations/SyncState), or one
-// organization's (Organizations/{id}/SyncState).
-func syncRoute(seg []string) (endpoint, jobID, orgID string) {
-	if len(seg) == 2 {
-		return EndpointOrganizationsSyncState, "", ""
-	}
-	return EndpointOrganizationSyncState, seg[1], seg[1]
-}
-
 // syncState serves GET /vN/Organizations/{id}/SyncState (v7, v8).
 func (v *vreq) syncState() *reply {
 	return v.object(func(w *jw) { v.renderSync(w, v.s.syncOf(v.org)) })

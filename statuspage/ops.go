@@ -67,7 +67,7 @@ func opsViews(now time.Time, r *collector.ServerResult) []opsView {
 // and reports whether the collector ran, so that what it kept can be
 // shown (a failed licence collector may have read the licence itself).
 func outcome(v *opsView, r *collector.ServerResult, what string) (ran bool) {
-	var c *collector.CollectorResult
+	var c *collector.Result
 	for _, cr := range r.Collectors {
 		if cr.Name == v.Collector {
 			c = cr

@@ -25,8 +25,11 @@ func opsTable(t *testing.T, page, server, coll string) string {
 	if i < 0 {
 		t.Fatalf("no %s table for server %s", coll, server)
 	}
-	table := page[i:]
-	return table[:strings.Index(table, "</table>")]
+	table, _, ok := strings.Cut(page[i:], "</table>")
+	if !ok {
+		t.Fatalf("the %s table for server %s does not end", coll, server)
+	}
+	return table
 }
 
 // opsRowText is the visible text of the row of object id in a table, and
@@ -38,8 +41,11 @@ func opsRowText(t *testing.T, table, id string) (text string, alarm bool) {
 		t.Fatalf("no row for %s", id)
 	}
 	tr := strings.LastIndex(table[:i], "<tr")
-	row := table[i+strings.Index(table[i:], ">")+1:]
-	return visible(row[:strings.Index(row, "</tr>")]), strings.Contains(table[tr:i], `class="alarm"`)
+	row, _, ok := strings.Cut(table[i+strings.Index(table[i:], ">")+1:], "</tr>")
+	if !ok {
+		t.Fatalf("the row for %s does not end", id)
+	}
+	return visible(row), strings.Contains(table[tr:i], `class="alarm"`)
 }
 
 var alarmedRow = regexp.MustCompile(`<tr class="alarm" data-id="([^"]*)"`)
@@ -162,15 +168,15 @@ func ptr[T any](v T) *T { return &v }
 // kind of repository and proxy, and a collector off, skipped or failed.
 func TestStatusPageOps(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	ran := func(names ...string) []*collector.CollectorResult {
-		var out []*collector.CollectorResult
+	ran := func(names ...string) []*collector.Result {
+		var out []*collector.Result
 		for _, n := range names {
-			out = append(out, &collector.CollectorResult{Name: n, Duration: time.Millisecond})
+			out = append(out, &collector.Result{Name: n, Duration: time.Millisecond})
 		}
 		return out
 	}
-	all := func() []*collector.CollectorResult { return ran("jobs", "license", "repositories", "proxies") }
-	failed := func(list []*collector.CollectorResult, name string, err error) []*collector.CollectorResult {
+	all := func() []*collector.Result { return ran("jobs", "license", "repositories", "proxies") }
+	failed := func(list []*collector.Result, name string, err error) []*collector.Result {
 		for _, c := range list {
 			if c.Name == name {
 				c.Err = err
@@ -239,7 +245,7 @@ func TestStatusPageOps(t *testing.T) {
 		alarms: map[string][]string{"license": {"license"}},
 	}, {
 		name: "v1 skips them",
-		res: collector.ServerResult{Up: true, APIVersion: vboapi.V1, Collectors: []*collector.CollectorResult{
+		res: collector.ServerResult{Up: true, APIVersion: vboapi.V1, Collectors: []*collector.Result{
 			{Name: "jobs"}, {Name: "license", Skipped: true}, {Name: "repositories", Skipped: true}, {Name: "proxies", Skipped: true}}},
 		want: map[string]string{
 			"license":      "licence not read: REST API v1 has no licence (collector skipped)",
@@ -266,7 +272,7 @@ func TestStatusPageOps(t *testing.T) {
 		},
 	}, {
 		name: "server down",
-		res: collector.ServerResult{Err: errors.New("cannot read the job list: HTTP 401"), Collectors: []*collector.CollectorResult{
+		res: collector.ServerResult{Err: errors.New("cannot read the job list: HTTP 401"), Collectors: []*collector.Result{
 			{Name: "jobs", Err: errors.New("cannot read the job list: HTTP 401")},
 			{Name: "license", Err: errors.New("cannot read the job list: HTTP 401")},
 			{Name: "repositories", Skipped: true}}},
@@ -349,8 +355,8 @@ func TestStatusPageSync(t *testing.T) {
 		sync("o5", "<litware>", vboapi.OrganizationSyncState{LastResult: "Cancelled", LastEnd: at(time.Minute), RunningKnown: true}),
 	}
 	v7 := []collector.OrganizationSync{sync("o1", "contoso", vboapi.OrganizationSyncState{LastResult: "Success", LastEnd: at(2 * time.Hour)})}
-	ran := []*collector.CollectorResult{{Name: "jobs"}, {Name: "organizations"}}
-	failed := []*collector.CollectorResult{{Name: "jobs"}, {Name: "organizations", Err: errors.New("sync state of organization \"fabrikam\": HTTP 500")}}
+	ran := []*collector.Result{{Name: "jobs"}, {Name: "organizations"}}
+	failed := []*collector.Result{{Name: "jobs"}, {Name: "organizations", Err: errors.New("sync state of organization \"fabrikam\": HTTP 500")}}
 	for _, tc := range []struct {
 		name   string
 		res    collector.ServerResult

@@ -144,8 +144,11 @@ func rowText(t *testing.T, page, jobID string) string {
 	if i < 0 {
 		t.Fatalf("no row for job %s", jobID)
 	}
-	row := page[i+strings.Index(page[i:], ">")+1:]
-	return visible(row[:strings.Index(row, "</tr>")])
+	row, _, ok := strings.Cut(page[i+strings.Index(page[i:], ">")+1:], "</tr>")
+	if !ok {
+		t.Fatalf("the row for job %s does not end", jobID)
+	}
+	return visible(row)
 }
 
 func TestStatusPageNeverPolls(t *testing.T) {

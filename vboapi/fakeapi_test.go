@@ -108,7 +108,7 @@ func (f *fakeAPI) token(w http.ResponseWriter, r *http.Request) {
 	f.tokens[access] = time.Now().Add(f.tokenLifetime)
 	f.refreshes[refresh] = true
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{
+	_ = json.NewEncoder(w).Encode(map[string]any{
 		"access_token": access, "token_type": "bearer", "refresh_token": refresh,
 		"expires_in": f.tokenLifetime.Seconds(),
 	})

@@ -81,14 +81,8 @@ func fastSkip(b []byte, i int) int {
 		if i = fastWS(b, i); i >= len(b) {
 			return -1
 		}
-		switch c := b[i]; {
-		case c == '"':
-			_, _, next, _, ok := fastString(b, i)
-			if !ok {
-				return -1
-			}
-			i = next
-		case c == '{' || c == '[':
+		switch c := b[i]; c {
+		case '{', '[':
 			if i = fastWS(b, i+1); i >= len(b) {
 				return -1
 			}
@@ -110,26 +104,10 @@ func fastSkip(b []byte, i int) int {
 				}
 			}
 			continue
-		case c == '-' || '0' <= c && c <= '9':
-			j := i
-			for j < len(b) && isNumberByte(b[j]) {
-				j++
-			}
-			if j >= len(b) || !validNumber(b[i:j]) {
-				return -1 // a number touching the end of the buffer may go on
-			}
-			i = j
-		case c == 't':
-			i = fastWord(b, i, "true")
-		case c == 'f':
-			i = fastWord(b, i, "false")
-		case c == 'n':
-			i = fastWord(b, i, "null")
 		default:
-			return -1
-		}
-		if i < 0 {
-			return -1
+			if i = fastScalar(b, i); i < 0 {
+				return -1
+			}
 		}
 		// After a value: close finished containers, or go on to the next
 		// member or element.
@@ -161,6 +139,35 @@ func fastSkip(b []byte, i int) int {
 			return -1
 		}
 	}
+}
+
+// fastScalar validates and skips the string, number or literal at b[i]; it
+// returns the index after it, or -1.
+func fastScalar(b []byte, i int) int {
+	switch c := b[i]; {
+	case c == '"':
+		_, _, next, _, ok := fastString(b, i)
+		if !ok {
+			return -1
+		}
+		return next
+	case c == '-' || '0' <= c && c <= '9':
+		j := i
+		for j < len(b) && isNumberByte(b[j]) {
+			j++
+		}
+		if j >= len(b) || !validNumber(b[i:j]) {
+			return -1 // a number touching the end of the buffer may go on
+		}
+		return j
+	case c == 't':
+		return fastWord(b, i, "true")
+	case c == 'f':
+		return fastWord(b, i, "false")
+	case c == 'n':
+		return fastWord(b, i, "null")
+	}
+	return -1
 }
 
 // b2u is 1 for true and 0 for false.
@@ -280,19 +287,103 @@ func fastRun(b []byte, i int, details bool, p *page) int {
 	}
 }
 
+// fastState reads the isBackedUp value at b[i]: a boolean, or a string that
+// is one in any case. It returns the index after it, or -1 for any other
+// value, which the general path reports.
+func fastState(b []byte, i int) (backupState, int) {
+	switch {
+	case len(b)-i >= 6 && string(b[i:i+6]) == `"true"`:
+		return backedUp, i + 6
+	case len(b)-i >= 7 && string(b[i:i+7]) == `"false"`:
+		return notBackedUp, i + 7
+	case b[i] == 't':
+		return backedUp, fastWord(b, i, "true")
+	case b[i] == 'f':
+		return notBackedUp, fastWord(b, i, "false")
+	case b[i] == '"':
+		vs, ve, next, esc, ok := fastString(b, i)
+		if !ok || esc {
+			return unrecognized, -1
+		}
+		switch v := b[vs:ve]; {
+		case bytes.EqualFold(v, []byte("true")):
+			return backedUp, next
+		case bytes.EqualFold(v, []byte("false")):
+			return notBackedUp, next
+		}
+	}
+	return unrecognized, -1
+}
+
+// fastBox is what fastMailbox has read of one mailbox object so far.
+type fastBox struct {
+	details           bool // keep the id, name and email too
+	item              pageItem
+	haveID, haveState bool
+	named             Mailbox
+	odd               string
+}
+
+// value reads the value of member at b[i]; it returns the index after it,
+// or -1 when the object is for the general path.
+func (m *fastBox) value(b []byte, i, member int) int {
+	switch {
+	case member == memberID:
+		if m.haveID || b[i] != '"' {
+			return -1
+		}
+		// A GUID needs no string scan: hex digits and dashes are plain.
+		vs, ve := i+1, i+37
+		if ve >= len(b) || b[ve] != '"' || !parseGUID(b[vs:ve], &m.item.key) {
+			return -1 // ids that are not plain GUIDs are rare: general path
+		}
+		if m.details {
+			m.named.ID = string(b[vs:ve])
+		}
+		m.haveID = true
+		return ve + 1
+	case member == memberBackedUp:
+		state, next := fastState(b, i)
+		if next < 0 {
+			return -1
+		}
+		if m.haveState && state != m.item.state {
+			state = unrecognized
+			m.odd = "(two values that disagree)"
+		}
+		m.item.state, m.haveState = state, true
+		return next
+	case m.details && (member == memberEmail || member == memberName):
+		if b[i] != '"' {
+			return -1
+		}
+		vs, ve, next, esc, ok := fastString(b, i)
+		if !ok || esc {
+			return -1
+		}
+		if member == memberEmail {
+			m.named.Email = string(b[vs:ve])
+		} else {
+			m.named.Name = string(b[vs:ve])
+		}
+		return next
+	case member == memberLinks:
+		if next := fastLinks(b, i); next >= 0 {
+			return next
+		}
+		return fastSkip(b, i) // links of another shape
+	}
+	return fastSkip(b, i)
+}
+
 // fastMailbox parses the mailbox object at b[i] and appends it to p. It
 // returns the index after the object, or -1 with p unchanged.
 func fastMailbox(b []byte, i int, details bool, p *page) int {
 	if i >= len(b) || b[i] != '{' {
 		return -1
 	}
-	var (
-		item              pageItem
-		haveID, haveState bool
-		named             Mailbox
-		odd               string
-	)
-	item.state = unrecognized
+	m := fastBox{details: details}
+	m.item.state = unrecognized
 	i = fastWS(b, i+1)
 	if i < len(b) && b[i] == '}' {
 		return -1 // no id: let the general path say so
@@ -308,90 +399,16 @@ func fastMailbox(b []byte, i int, details bool, p *page) int {
 		if i = fastWS(b, next); i >= len(b) {
 			return -1
 		}
-		switch {
-		case member == memberID:
-			if haveID || b[i] != '"' {
-				return -1
-			}
-			// A GUID needs no string scan: hex digits and dashes are plain.
-			vs, ve := i+1, i+37
-			if ve >= len(b) || b[ve] != '"' || !parseGUID(b[vs:ve], &item.key) {
-				return -1 // ids that are not plain GUIDs are rare: general path
-			}
-			if details {
-				named.ID = string(b[vs:ve])
-			}
-			haveID, i = true, ve+1
-		case member == memberBackedUp:
-			state := unrecognized
-			switch {
-			case len(b)-i >= 6 && string(b[i:i+6]) == `"true"`:
-				state, i = backedUp, i+6
-			case len(b)-i >= 7 && string(b[i:i+7]) == `"false"`:
-				state, i = notBackedUp, i+7
-			case b[i] == 't' || b[i] == 'f':
-				word := "true"
-				state = backedUp
-				if b[i] == 'f' {
-					word, state = "false", notBackedUp
-				}
-				if i = fastWord(b, i, word); i < 0 {
-					return -1
-				}
-			case b[i] == '"':
-				vs, ve, next, esc, ok := fastString(b, i)
-				if !ok || esc {
-					return -1
-				}
-				switch v := b[vs:ve]; {
-				case bytes.EqualFold(v, []byte("true")):
-					state = backedUp
-				case bytes.EqualFold(v, []byte("false")):
-					state = notBackedUp
-				default:
-					return -1 // odd values are reported by the general path
-				}
-				i = next
-			default:
-				return -1
-			}
-			if haveState && state != item.state {
-				state = unrecognized
-				odd = "(two values that disagree)"
-			}
-			item.state, haveState = state, true
-		case details && (member == memberEmail || member == memberName):
-			if b[i] != '"' {
-				return -1
-			}
-			vs, ve, next, esc, ok := fastString(b, i)
-			if !ok || esc {
-				return -1
-			}
-			if member == memberEmail {
-				named.Email = string(b[vs:ve])
-			} else {
-				named.Name = string(b[vs:ve])
-			}
-			i = next
-		case member == memberLinks:
-			next := fastLinks(b, i)
-			if next < 0 {
-				next = fastSkip(b, i) // links of another shape
-			}
-			if i = next; i < 0 {
-				return -1
-			}
-		case b[i] == '"': // names without details, and members the exporter does not read
+		if b[i] == '"' && (member == memberOther || !details && (member == memberEmail || member == memberName)) {
+			// Members the exporter does not read are the most common: skipping
+			// them here spares a call each.
 			_, _, next, _, ok := fastString(b, i)
 			if !ok {
 				return -1
 			}
 			i = next
-		default:
-			if i = fastSkip(b, i); i < 0 {
-				return -1
-			}
+		} else if i = m.value(b, i, member); i < 0 {
+			return -1
 		}
 		if i = fastWS(b, i); i >= len(b) {
 			return -1
@@ -407,15 +424,15 @@ func fastMailbox(b []byte, i int, details bool, p *page) int {
 		}
 		break
 	}
-	if !haveID || !haveState {
+	if !m.haveID || !m.haveState {
 		return -1 // the general path reports these
 	}
-	if odd != "" && p.unrecognizedValue == "" {
-		p.unrecognizedValue = odd
+	if m.odd != "" && p.unrecognizedValue == "" {
+		p.unrecognizedValue = m.odd
 	}
-	if details && item.state != backedUp {
-		p.unprotected = append(p.unprotected, indexedMailbox{len(p.items), named})
+	if details && m.item.state != backedUp {
+		p.unprotected = append(p.unprotected, indexedMailbox{len(p.items), m.named})
 	}
-	p.items = append(p.items, item)
+	p.items = append(p.items, m.item)
 	return i
 }

@@ -179,10 +179,10 @@ func TestBodyLimit(t *testing.T) {
 	mux := http.NewServeMux()
 	var size int
 	var jobRequests int
-	mux.HandleFunc("POST /v1/Token", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST /v1/Token", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprint(w, `{"access_token":"tok-123456","token_type":"bearer","expires_in":3600}`)
 	})
-	mux.HandleFunc("GET /v1/Jobs", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /v1/Jobs", func(w http.ResponseWriter, _ *http.Request) {
 		jobRequests++
 		fmt.Fprint(w, padded[:size])
 	})

@@ -107,8 +107,8 @@ func FuzzModernLists(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if max, ok := itemsIn(body, paged); ok && n > max {
-			t.Fatalf("%s %s: %d items from a body of %d: %q", l.d.fixture, l.v, n, max, body)
+		if most, ok := itemsIn(body, paged); ok && n > most {
+			t.Fatalf("%s %s: %d items from a body of %d: %q", l.d.fixture, l.v, n, most, body)
 		}
 	})
 }

@@ -36,7 +36,10 @@ func newScanner() *scanner { return &scanner{buf: make([]byte, 64<<10)} }
 
 // ensure reads until n bytes are buffered ahead, or the input ends.
 func (s *scanner) ensure(n int) {
-	for s.end-s.pos < n && s.fill() {
+	for s.end-s.pos < n {
+		if !s.fill() {
+			return
+		}
 	}
 }
 
@@ -167,12 +170,11 @@ func (s *scanner) member() ([]byte, error) {
 		s.pos++
 		return name, nil
 	}
-	n := append(s.scratch[:0], name...)
-	s.scratch = n
+	s.scratch = append(s.scratch[:0], name...)
 	if err := s.expect(':'); err != nil {
 		return nil, err
 	}
-	return n, nil
+	return s.scratch, nil
 }
 
 // plain marks string bytes that need no attention: printable ASCII other
@@ -473,8 +475,7 @@ func (s *scanner) literal() ([]byte, error) {
 	case 'n':
 		word = "null"
 	}
-	for s.end-s.pos < len(word) && s.fill() {
-	}
+	s.ensure(len(word))
 	if word == "" || s.end-s.pos < len(word) || string(s.buf[s.pos:s.pos+len(word)]) != word {
 		return nil, s.fail("invalid literal")
 	}

@@ -26,11 +26,11 @@ func BenchmarkRepositoryUserData(b *testing.B) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		switch {
 		case strings.HasSuffix(r.URL.Path, "/token"):
-			io.WriteString(w, `{"access_token":"t","expires_in":3600}`)
+			_, _ = io.WriteString(w, `{"access_token":"t","expires_in":3600}`)
 		case r.URL.Query().Get("offset") == "0":
 			w.Write(page)
 		default:
-			io.WriteString(w, `{"offset":1000,"limit":1000,"results":[]}`)
+			_, _ = io.WriteString(w, `{"offset":1000,"limit":1000,"results":[]}`)
 		}
 	}))
 	defer srv.Close()

@@ -192,9 +192,12 @@ func TestForgetVersionDetectsAgainAndLogsInAgain(t *testing.T) {
 }
 
 func TestParseVersion(t *testing.T) {
-	for in, want := range map[string]Version{"": Auto, "auto": Auto, "V8": V8, " v6 ": V6, "v1": V1} {
-		if got, err := ParseVersion(in); err != nil || got != want {
-			t.Errorf("ParseVersion(%q) = %q, %v", in, got, err)
+	for _, c := range []struct {
+		in   string
+		want Version
+	}{{"", Auto}, {"auto", Auto}, {"V8", V8}, {" v6 ", V6}, {"v1", V1}} {
+		if got, err := ParseVersion(c.in); err != nil || got != c.want {
+			t.Errorf("ParseVersion(%q) = %q, %v", c.in, got, err)
 		}
 	}
 	if _, err := ParseVersion("v5"); err == nil {
