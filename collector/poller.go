@@ -36,7 +36,7 @@ type ServerResult struct {
 	LastError   string
 	LastErrorAt time.Time
 	// Collectors are the outcomes of the enabled collectors, in
-	// CollectorNames order; when the server is down, all failed but those
+	// Names order; when the server is down, all failed but those
 	// its version lacked in the last poll.
 	Collectors []*Result
 	// License, Repositories and Proxies are what the license,

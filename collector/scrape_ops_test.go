@@ -300,7 +300,7 @@ func TestServerDownFailsEveryCollector(t *testing.T) {
 		if e.LastResults()[0].Up {
 			t.Fatal("server up despite the fault")
 		}
-		for _, name := range CollectorNames() {
+		for _, name := range Names() {
 			v, ok := got[name]
 			switch {
 			case name == "health" && ok:

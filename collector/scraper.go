@@ -136,8 +136,8 @@ func DefaultCollectors() Collectors {
 	return c
 }
 
-// CollectorNames lists every collector, the built-in ones first.
-func CollectorNames() []string { //nolint:revive // stutters, but tools/bench calls it by this name; rename it to Names once tools/ is its own module
+// Names lists every collector, the built-in ones first.
+func Names() []string {
 	var names []string
 	for _, b := range builtinCollectors {
 		names = append(names, b.name)
@@ -162,7 +162,7 @@ func (c Collectors) Only(names ...string) Collectors {
 	out := c
 	out.enabled = map[string]bool{}
 	for _, n := range names {
-		if !slices.Contains(CollectorNames(), n) {
+		if !slices.Contains(Names(), n) {
 			panic(fmt.Sprintf("collector: no collector is named %q", n))
 		}
 		out.enabled[n] = true
@@ -173,7 +173,7 @@ func (c Collectors) Only(names ...string) Collectors {
 // Without returns c with the named collectors off.
 func (c Collectors) Without(names ...string) Collectors {
 	var keep []string
-	for _, n := range CollectorNames() {
+	for _, n := range Names() {
 		if c.enabled[n] && !slices.Contains(names, n) {
 			keep = append(keep, n)
 		}
@@ -411,7 +411,7 @@ func (p *poller) logCollectors(res *ServerResult) {
 // version lacked in the last poll that ran them, which stay skipped.
 func (p *poller) downCollectors(cause error) []*Result {
 	var out []*Result
-	for _, name := range CollectorNames() {
+	for _, name := range Names() {
 		if !p.collectors.Enabled(name) {
 			continue
 		}

@@ -178,7 +178,7 @@ func TestFlagDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	def := DefaultCollectors()
-	for _, name := range CollectorNames() {
+	for _, name := range Names() {
 		if c.Enabled(name) != def.Enabled(name) {
 			t.Errorf("collector %s: flag default %v, DefaultCollectors %v", name, c.Enabled(name), def.Enabled(name))
 		}
@@ -186,7 +186,7 @@ func TestFlagDefaults(t *testing.T) {
 	if c.SessionLookback != DefaultSessionLookback || c.FailedObjects != 0 || c.ProxyExtendedView {
 		t.Errorf("settings %+v", *c)
 	}
-	for _, name := range CollectorNames() {
+	for _, name := range Names() {
 		if !def.Enabled(name) {
 			t.Errorf("collector %s is off by default; docs/collectors.md says every collector is on", name)
 		}
@@ -227,7 +227,7 @@ func TestFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, name := range CollectorNames() {
+			for _, name := range Names() {
 				if want := !slices.Contains(tc.off, name); c.Enabled(name) != want {
 					t.Errorf("collector %s enabled %v, want %v", name, c.Enabled(name), want)
 				}
@@ -302,7 +302,7 @@ func TestSkippedCollectors(t *testing.T) {
 				e, _ := opsExporter(t, tc.version, simulator.TenantOptions{Users: 30}, DefaultCollectors(), logger, true)
 				for range 3 {
 					got := successes(t, e)
-					for _, name := range CollectorNames() {
+					for _, name := range Names() {
 						v, present := got[name]
 						if slices.Contains(tc.skipped, name) {
 							if present {

@@ -145,7 +145,7 @@ func TestUnknownValuesPassThrough(t *testing.T) {
 			t.Error(err)
 		}
 		got, n := successes(t, e), 0
-		for _, name := range CollectorNames() {
+		for _, name := range Names() {
 			if !c.Enabled(name) {
 				continue
 			}

@@ -131,14 +131,7 @@ var (
 	labelNamesRE = regexp.MustCompile(`variableLabels: \{([^}]*)\}`)
 )
 
-// metricNames is every vbo365_* series name the exporter can expose,
-// taken from the exporter's own collectors rather than from a list that
-// could drift. Histograms contribute their _bucket, _sum and _count series.
-func metricNames(t *testing.T) map[string]bool {
-	t.Helper()
-	return namesOf(metricLabels(t))
-}
-
+// namesOf is the series names of metricLabels' answer.
 func namesOf(labels map[string][]string) map[string]bool {
 	names := map[string]bool{}
 	for name := range labels {
@@ -147,8 +140,10 @@ func namesOf(labels map[string][]string) map[string]bool {
 	return names
 }
 
-// metricLabels is metricNames with each series' variable
-// labels, as the exporter's descriptors declare them.
+// metricLabels is every vbo365_* series name the exporter can expose, with
+// its variable labels, taken from the exporter's own descriptors rather
+// than from a list that could drift. Histograms contribute their _bucket,
+// _sum and _count series.
 func metricLabels(t *testing.T) map[string][]string {
 	t.Helper()
 	reg := &recordingRegisterer{}

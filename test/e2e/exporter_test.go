@@ -97,7 +97,11 @@ func TestMetricsAgainstSimulator(t *testing.T) {
 	broken := s.server
 	broken.extra = []string{"bogus_key: 1"}
 	brokenYAML := configYAML(broken)
-	badLine := strings.Count(brokenYAML[:strings.Index(brokenYAML, "bogus_key")], "\n") + 1
+	before, _, found := strings.Cut(brokenYAML, "bogus_key")
+	if !found {
+		t.Fatalf("the broken config has no bogus_key:\n%s", brokenYAML)
+	}
+	badLine := strings.Count(before, "\n") + 1
 	exportertest.WriteFile(t, s.configFile, brokenYAML, 0o600)
 	failed := doHTTP(t, nil, http.MethodPost, e.base+"/-/reload", nil)
 	shown = append(shown, failed.body)

@@ -286,7 +286,7 @@ func launchExporter(t testing.TB, l launch) (*exporterProc, error) {
 			if err != nil {
 				return false
 			}
-			io.Copy(io.Discard, resp.Body)
+			_, _ = io.Copy(io.Discard, resp.Body) // only to reuse the connection
 			resp.Body.Close()
 			return resp.StatusCode == http.StatusOK
 		})

@@ -1492,11 +1492,12 @@ func (h *promHarness) resolveVariables(file string, vars []grafanaVar, focus str
 				pinned[v.name] = true
 			}
 		case "custom", "interval":
-			if v.current != "" && !strings.HasPrefix(v.current, "$") {
+			switch {
+			case v.current != "" && !strings.HasPrefix(v.current, "$"):
 				values[v.name] = v.current
-			} else if len(v.options) > 0 {
+			case len(v.options) > 0:
 				values[v.name] = v.options[0]
-			} else {
+			default:
 				values[v.name] = strings.TrimSpace(strings.Split(v.query, ",")[0])
 			}
 		case "constant", "textbox":
@@ -1598,11 +1599,12 @@ func (h *promHarness) checkProvenQueriesFor(dashboards, rules []string, wait tim
 			case r.HTTPStatus != http.StatusOK || r.Status != "success":
 				problems = append(problems, fmt.Sprintf("%s: HTTP %d %s: %s\n\texpr: %s", q.source, r.HTTPStatus, r.ErrorType, r.Error, q.expr))
 			case q.needsData && (r.resultSize() == 0 || (focus != "" && !q.grafana && !hasServer(r, focus))):
-				if time.Now().Before(deadline) {
+				switch {
+				case time.Now().Before(deadline):
 					again = append(again, q)
-				} else if r.resultSize() == 0 {
+				case r.resultSize() == 0:
 					problems = append(problems, fmt.Sprintf("%s: no data\n\texpr: %s", q.source, q.expr))
-				} else {
+				default:
 					problems = append(problems, fmt.Sprintf("%s: no data for server %q\n\texpr: %s", q.source, focus, q.expr))
 				}
 			default:

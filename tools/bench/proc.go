@@ -44,7 +44,7 @@ var protectionCollectors = []string{"jobs", "protection"}
 // protectionOnlyFlags turn every other collector off.
 func protectionOnlyFlags() []string {
 	var out []string
-	for _, n := range collector.CollectorNames() {
+	for _, n := range collector.Names() {
 		if !slices.Contains(protectionCollectors, n) {
 			out = append(out, "--no-collector."+n)
 		}
