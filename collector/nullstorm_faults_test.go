@@ -5,12 +5,12 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
 
 	"github.com/go-kit/log"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
@@ -106,21 +106,8 @@ func checkExactOrFlagged(t *testing.T, res *ServerResult, sim *simulator.Simulat
 // without the storm, with the same value: a null member leaves its series
 // out, it never turns into a zero, an empty label or a default.
 func TestNullStormOperations(t *testing.T) {
-	for _, tc := range []struct {
-		endpoint, collector string
-		versions            []string
-	}{
-		{simulator.EndpointLicense, "license", modernVersions},
-		{simulator.EndpointLicensingInformation, "license", modernVersions},
-		{simulator.EndpointRepositories, "repositories", modernVersions},
-		{simulator.EndpointObjectStorages, "repositories", []string{"v6", "v7"}},
-		{simulator.EndpointProxies, "proxies", modernVersions},
-		{simulator.EndpointHealth, "health", []string{"v8"}},
-		{simulator.EndpointCopyJobs, "copyjobs", modernVersions},
-		{simulator.EndpointJobSessions, "sessions", modernVersions},
-		{simulator.EndpointProcessedObjects, "sessions", []string{"v7", "v8"}},
-		{simulator.EndpointOrganizations, "organizations", modernVersions},
-	} {
+	for _, tc := range append(slices.Clone(operationsLists),
+		operationsList{simulator.EndpointOrganizations, "organizations", modernVersions}) {
 		for _, v := range tc.versions {
 			t.Run(tc.endpoint+"/"+v, func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
@@ -157,12 +144,7 @@ func TestNullStormOperations(t *testing.T) {
 // but for the ones of the exporter's own bookkeeping.
 func seriesValues(t *testing.T, e *Exporter) map[string]float64 {
 	t.Helper()
-	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(e.Collector(context.Background()))
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
+	mfs := gatherOnce(t, e)
 	out := map[string]float64{}
 	for _, mf := range mfs {
 		switch name := mf.GetName(); {

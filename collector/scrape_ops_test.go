@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -217,12 +218,7 @@ func b2f(b bool) float64 { return float64(b2i(b)) }
 // seriesCounts counts the series of each metric family of a scrape of e.
 func seriesCounts(t *testing.T, e *Exporter) map[string]int {
 	t.Helper()
-	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(e.Collector(context.Background()))
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
+	mfs := gatherOnce(t, e)
 	out := map[string]int{}
 	for _, mf := range mfs {
 		out[mf.GetName()] = len(mf.GetMetric())
@@ -230,25 +226,34 @@ func seriesCounts(t *testing.T, e *Exporter) map[string]int {
 	return out
 }
 
+// operationsList is a list an operations collector reads, and the
+// versions that have it.
+type operationsList struct {
+	endpoint, collector string
+	versions            []string
+}
+
+// operationsLists are the lists of the operations collectors but the
+// organizations' (whose list and sync state tests name on their own).
+var operationsLists = []operationsList{
+	{simulator.EndpointLicense, "license", modernVersions},
+	{simulator.EndpointLicensingInformation, "license", modernVersions},
+	{simulator.EndpointRepositories, "repositories", modernVersions},
+	{simulator.EndpointObjectStorages, "repositories", []string{"v6", "v7"}},
+	{simulator.EndpointProxies, "proxies", modernVersions},
+	{simulator.EndpointHealth, "health", []string{"v8"}},
+	{simulator.EndpointCopyJobs, "copyjobs", modernVersions},
+	{simulator.EndpointJobSessions, "sessions", modernVersions},
+	{simulator.EndpointProcessedObjects, "sessions", []string{"v7", "v8"}},
+}
+
 // TestFailingCollectorIsLocal: a collector whose endpoint always fails
 // reports success 0, and every other series is there as without the fault.
 func TestFailingCollectorIsLocal(t *testing.T) {
-	for _, tc := range []struct {
-		endpoint, collector string
-		versions            []string
-	}{
-		{simulator.EndpointLicense, "license", modernVersions},
-		{simulator.EndpointLicensingInformation, "license", modernVersions},
-		{simulator.EndpointRepositories, "repositories", modernVersions},
-		{simulator.EndpointObjectStorages, "repositories", []string{"v6", "v7"}},
-		{simulator.EndpointProxies, "proxies", modernVersions},
-		{simulator.EndpointHealth, "health", []string{"v8"}},
-		{simulator.EndpointCopyJobs, "copyjobs", modernVersions},
-		{simulator.EndpointJobSessions, "sessions", modernVersions},
-		{simulator.EndpointProcessedObjects, "sessions", []string{"v7", "v8"}},
-		{simulator.EndpointOrganizationSyncState, "organizations", []string{"v7"}},
-		{simulator.EndpointOrganizationsSyncState, "organizations", []string{"v8"}},
-	} {
+	for _, tc := range append(slices.Clone(operationsLists),
+		operationsList{simulator.EndpointOrganizationSyncState, "organizations", []string{"v7"}},
+		operationsList{simulator.EndpointOrganizationsSyncState, "organizations", []string{"v8"}},
+	) {
 		for _, v := range tc.versions {
 			t.Run(tc.endpoint+"/"+v, func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {

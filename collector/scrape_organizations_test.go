@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	promconfig "github.com/prometheus/common/config"
 	"github.com/prometheus/common/expfmt"
@@ -315,12 +314,7 @@ func TestOrganizationSyncFaultMatrix(t *testing.T) {
 // organization id.
 func syncValues(t *testing.T, e *Exporter) map[string]float64 {
 	t.Helper()
-	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(e.Collector(context.Background()))
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
+	mfs := gatherOnce(t, e)
 	out := map[string]float64{}
 	for _, mf := range mfs {
 		if !slices.Contains(syncSeries, mf.GetName()) {

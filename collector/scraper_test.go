@@ -15,6 +15,7 @@ import (
 	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	dto "github.com/prometheus/client_model/go"
 	promconfig "github.com/prometheus/common/config"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -149,12 +150,7 @@ func compareScraper(t *testing.T, e *Exporter, sc Scraper, want []prometheus.Met
 // in a scrape of e to its value.
 func successes(t *testing.T, e *Exporter) map[string]float64 {
 	t.Helper()
-	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(e.Collector(context.Background()))
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
+	mfs := gatherOnce(t, e)
 	out := map[string]float64{}
 	for _, mf := range mfs {
 		if mf.GetName() != "vbo365_collector_success" {
@@ -338,4 +334,17 @@ func TestV1SkipsOperations(t *testing.T) {
 			t.Errorf("%d requests for %s: a skipped collector sent them", n, ep)
 		}
 	}
+}
+
+// gatherOnce scrapes e once through a pedantic registry, which also checks
+// the descriptors the metrics carry.
+func gatherOnce(t *testing.T, e *Exporter) []*dto.MetricFamily {
+	t.Helper()
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(e.Collector(context.Background()))
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mfs
 }
