@@ -235,38 +235,74 @@ func groupItem(grp int32, memberMailbox tri) item {
 // addJobs makes one organization's jobs in listing order: the
 // EntireOrganization job, the PartialOrganization job, the group jobs and
 // the user jobs, recording the hard cases of organization 0 as it goes.
+// The parts draw from the generator's random source in this order, which
+// the seeded data sets depend on.
 func (g *generator) addJobs(org *torg) {
-	t, o, rng := g.t, g.o, g.rng
-	base := org.index % len(t.repos)
-	gr := func(k int) int32 { return org.glo + int32(k) }
-	random := func() int32 { return org.lo + int32(rng.IntN(int(org.hi-org.lo))) }
+	t := g.t
 	hc := &HardCases{}
+	g.addOrganizationJobs(org, hc)
+	g0, member, twoRepo := g.addGroupJobs(org, hc)
+	g.addUserJobs(org, hc, g0, twoRepo)
+	for _, j := range t.jobs {
+		if j.org == org.index {
+			j.setSchedule(g.o.Now)
+		}
+	}
+	if org.index == 0 {
+		hc.OrganizationID = org.id
+		t.hard = *hc
+		t.hardRefs = hardRefs{member: member, twoRepo: twoRepo}
+	}
+}
+
+// jobRepo is the repository index an organization's jobs start from.
+func (g *generator) jobRepo(org *torg) int { return org.index % len(g.t.repos) }
+
+// groupOf is the tenant index of the organization's k-th group.
+func groupOf(org *torg, k int) int32 { return org.glo + int32(k) }
+
+// randomUser draws one of the organization's users.
+func (g *generator) randomUser(org *torg) int32 {
+	return org.lo + int32(g.rng.IntN(int(org.hi-org.lo)))
+}
+
+// addOrganizationJobs makes the EntireOrganization job and the
+// PartialOrganization job, as the options ask.
+func (g *generator) addOrganizationJobs(org *torg, hc *HardCases) {
+	t, o, base := g.t, g.o, g.jobRepo(org)
 	if !o.NoEntireOrgJob {
 		j := g.newJob(org, base, "Entire organization - "+org.officeName, "All objects of "+org.domain)
 		j.entireOrg = true
-		j.excluded = []item{userItem(random(), triTrue), userItem(random(), triTrue)}
+		j.excluded = []item{userItem(g.randomUser(org), triTrue), userItem(g.randomUser(org), triTrue)}
 		hc.EntireOrgJob = j.id
 	}
 	if !o.NoPartialOrgJob && o.Users >= partialOrgMinUsers {
-		j := g.newJob(org, base+1, org.officeName+": everyone but "+t.groups[gr(gLarge)].display, "Organization as an item")
+		large := groupOf(org, gLarge)
+		j := g.newJob(org, base+1, org.officeName+": everyone but "+t.groups[large].display, "Organization as an item")
 		j.selected = []item{{kind: itemPartialOrg, ref: int32(org.index), mailbox: triTrue, archive: triTrue,
 			oneDrive: triTrue, sites: triTrue, teams: triTrue, teamsChats: triFalse}}
 		// The mailbox-null exclusion names a user outside the large group,
 		// so that it visibly removes nothing.
-		large := t.groups[gr(gLarge)].users
-		j.excluded = []item{groupItem(gr(gLarge), triTrue), userItem(random(), triTrue), userItem(g.notIn(org, large), triNull)}
-		hc.PartialOrgJob, hc.LargeGroup = j.id, t.groups[gr(gLarge)].id
+		j.excluded = []item{groupItem(large, triTrue), userItem(g.randomUser(org), triTrue), userItem(g.notIn(org, t.groups[large].users), triNull)}
+		hc.PartialOrgJob, hc.LargeGroup = j.id, t.groups[large].id
 		hc.MailboxNullExclusion = g.s.userID(j.excluded[2].ref)
 	}
-	var g0 *tjob
-	var member, twoRepo int32 = -1, -1
-	for k := 0; k < o.GroupJobs; k++ {
-		target := gr(gPlain + 1 + k - 2)
+}
+
+// addGroupJobs makes the group jobs: the first selects the nested chain
+// and excludes one of its members (returned, with another member that the
+// first user job also selects), the second the cycle and a group whose
+// mailbox flag is null.
+func (g *generator) addGroupJobs(org *torg, hc *HardCases) (g0 *tjob, member, twoRepo int32) {
+	t, base := g.t, g.jobRepo(org)
+	member, twoRepo = -1, -1
+	for k := 0; k < g.o.GroupJobs; k++ {
+		target := groupOf(org, gPlain+1+k-2)
 		switch k {
 		case 0:
-			target = gr(gChain1)
+			target = groupOf(org, gChain1)
 		case 1:
-			target = gr(gCycleA)
+			target = groupOf(org, gCycleA)
 		}
 		j := g.newJob(org, base+k, org.officeName+": group "+t.groups[target].display, "Members of "+t.groups[target].name)
 		j.selected = []item{groupItem(target, triTrue)}
@@ -274,7 +310,7 @@ func (g *generator) addJobs(org *torg) {
 		case 0:
 			g0 = j
 			chain := t.groups[target].users
-			member = chain[rng.IntN(len(chain))]
+			member = chain[g.rng.IntN(len(chain))]
 			j.excluded = []item{userItem(member, triTrue)}
 			for _, u := range chain {
 				if u != member {
@@ -284,16 +320,25 @@ func (g *generator) addJobs(org *torg) {
 			}
 			hc.ExcludedMember, hc.ExcludedMemberJob, hc.IncludedGroup = g.s.userID(member), j.id, t.groups[target].id
 			hc.NestedGroup, hc.ExternalJob = t.groups[target].id, j.id
-			hc.ExternalLogin = t.groups[gr(gChain3)].externals[0]
+			hc.ExternalLogin = t.groups[groupOf(org, gChain3)].externals[0]
 		case 1:
-			j.selected = append(j.selected, groupItem(gr(gPlain), triNull))
-			j.excluded = []item{userItem(random(), triTrue)}
-			hc.CycleGroups = [2]string{t.groups[gr(gCycleA)].id, t.groups[gr(gCycleB)].id}
+			j.selected = append(j.selected, groupItem(groupOf(org, gPlain), triNull))
+			j.excluded = []item{userItem(g.randomUser(org), triTrue)}
+			hc.CycleGroups = [2]string{t.groups[groupOf(org, gCycleA)].id, t.groups[groupOf(org, gCycleB)].id}
 			hc.MissingGroupName, hc.CycleJob = missingGroupName, j.id
 		default:
-			j.excluded = []item{userItem(random(), triTrue)}
+			j.excluded = []item{userItem(g.randomUser(org), triTrue)}
 		}
 	}
+	return g0, member, twoRepo
+}
+
+// addUserJobs makes the user jobs: the first with the special users (a
+// shared and a public mailbox, one whose mailbox flag is false, one in two
+// repositories), the second with a user whose flag is absent, the third
+// excluding a group, and the last disabled.
+func (g *generator) addUserJobs(org *torg, hc *HardCases, g0 *tjob, twoRepo int32) {
+	t, o, base := g.t, g.o, g.jobRepo(org)
 	for k := 0; k < o.UserJobs; k++ {
 		j := g.newJob(org, base+k+1, fmt.Sprintf("%s: VIP users %d", org.officeName, k+1), "Hand-picked mailboxes")
 		picks := g.sampleFrom(org, o.UsersPerJob)
@@ -322,26 +367,15 @@ func (g *generator) addJobs(org *torg) {
 			}
 		case 1:
 			n := g.notIn(org, picks)
-			it := userItem(n, triAbsent)
-			j.selected = append(j.selected, it)
+			j.selected = append(j.selected, userItem(n, triAbsent))
 			hc.MailboxAbsentUser, hc.MailboxAbsentJob = g.s.userID(n), j.id
 		case 2:
-			j.excluded = []item{groupItem(gr(gPlain+1), triTrue)}
+			j.excluded = []item{groupItem(groupOf(org, gPlain+1), triTrue)}
 		}
 		if k == o.UserJobs-1 && k > 0 {
 			j.enabled = false
 			hc.DisabledJob = j.id
 		}
-	}
-	for _, j := range t.jobs {
-		if j.org == org.index {
-			j.setSchedule(o.Now)
-		}
-	}
-	if org.index == 0 {
-		hc.OrganizationID = org.id
-		t.hard = *hc
-		t.hardRefs = hardRefs{member: member, twoRepo: twoRepo}
 	}
 }
 
