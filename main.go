@@ -7,21 +7,25 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"os/signal"
 	"runtime/debug"
+	"syscall"
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
+	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
 	"github.com/prometheus/common/version"
-	"github.com/prometheus/exporter-toolkit/web"
+	toolkit "github.com/prometheus/exporter-toolkit/web"
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
 
 	"github.com/vbo365-exporter/vbo365_exporter/collector"
 	"github.com/vbo365-exporter/vbo365_exporter/config"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
+	"github.com/vbo365-exporter/vbo365_exporter/web"
 )
 
 const exporterName = "vbo365_exporter"
@@ -92,30 +96,28 @@ func run(ctx context.Context, args []string) int {
 	level.Info(logger).Log("msg", "loaded the configuration", "file", *configFile, "servers", len(safeConfig.Get().Servers))
 
 	reloadRequests := make(chan chan error)
-	mux := http.NewServeMux()
-	scrapes := scrapeHandlers{exporter: exporter, own: registry, config: safeConfig.Get, logger: logger,
-		metricsPath: *metricsPath, servers: *metricsAll, offset: *timeoutOffset, fallback: *defaultTO}
-	if err := scrapes.register(mux); err != nil {
-		level.Error(logger).Log("msg", "cannot serve the scrape endpoints", "err", err)
-		return 2
-	}
-	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("Healthy\n")) })
-	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("Ready\n")) })
-	mux.HandleFunc("/-/reload", reloadHandler(reloadRequests))
-	if *metricsPath != "/" {
-		status, err := landingPage(*metricsPath, exporter)
-		if err != nil {
-			level.Error(logger).Log("msg", "cannot build the landing page", "err", err)
-			return 1
+	handler, err := web.New(web.Options{Exporter: exporter, Own: registry, Config: safeConfig.Get, Logger: logger,
+		MetricsPath: *metricsPath, Servers: *metricsAll, TimeoutOffset: *timeoutOffset, DefaultTimeout: *defaultTO,
+		Reloads: reloadRequests})
+	if err != nil {
+		level.Error(logger).Log("msg", "cannot build the HTTP endpoints", "err", err)
+		if errors.Is(err, web.ErrPathTaken) {
+			return 2
 		}
-		mux.Handle("/", status)
+		return 1
 	}
-
 	go reloadLoop(ctx, logger, *configFile, safeConfig, exporter, reloadRequests)
 
-	server := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	server := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	return serve(ctx, logger, server, func() error { return toolkit.ListenAndServe(server, toolkitFlags, slogger) })
+}
+
+// serve runs listen, which serves server, until it fails or ctx ends; the
+// connections open then get a few seconds to finish. It returns the exit
+// code.
+func serve(ctx context.Context, logger log.Logger, server *http.Server, listen func() error) int {
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- web.ListenAndServe(server, toolkitFlags, slogger) }()
+	go func() { serveErr <- listen() }()
 	select {
 	case err := <-serveErr:
 		level.Error(logger).Log("msg", "cannot serve HTTP", "err", err)
@@ -128,5 +130,31 @@ func run(ctx context.Context, args []string) int {
 			level.Warn(logger).Log("msg", "shutdown", "err", err)
 		}
 		return 0
+	}
+}
+
+// reloadLoop serialises reloads from SIGHUP and from /-/reload.
+func reloadLoop(ctx context.Context, logger log.Logger, file string, sc *config.SafeConfig, exporter *collector.Exporter, requests <-chan chan error) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	reload := func() error {
+		err := sc.Reload(file, exporter.ApplyConfig)
+		if err != nil {
+			level.Error(logger).Log("msg", "reload failed; keeping the running configuration", "file", file, "err", err)
+		} else {
+			level.Info(logger).Log("msg", "reloaded the configuration", "file", file, "servers", len(sc.Get().Servers))
+		}
+		return err
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			_ = reload()
+		case done := <-requests:
+			done <- reload()
+		}
 	}
 }

@@ -1,6 +1,7 @@
-package main
+package web
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -86,16 +87,15 @@ func testServer(name string, u *url.URL) config.Server {
 	}
 }
 
-// serve registers the scrape endpoints as main does.
-func (f *probeFixture) serve(t *testing.T, servers bool) http.Handler {
+// serve builds the endpoints as main does.
+func (f *probeFixture) serve(t *testing.T, servers bool, fallback time.Duration) http.Handler {
 	t.Helper()
-	mux := http.NewServeMux()
-	h := scrapeHandlers{exporter: f.exporter, own: f.own, logger: log.NewNopLogger(), metricsPath: "/metrics", servers: servers,
-		config: func() *config.Config { return nil }, offset: 0, fallback: 10 * time.Second}
-	if err := h.register(mux); err != nil {
+	h, err := New(Options{Exporter: f.exporter, Own: f.own, Logger: log.NewNopLogger(), MetricsPath: "/metrics", Servers: servers,
+		Config: func() *config.Config { return nil }, TimeoutOffset: 0, DefaultTimeout: fallback})
+	if err != nil {
 		t.Fatal(err)
 	}
-	return mux
+	return h
 }
 
 func get(h http.Handler, target string, header http.Header) *httptest.ResponseRecorder {
@@ -120,7 +120,7 @@ func (f *probeFixture) requests() int64 {
 // east's and none of the exporter's own metrics, which stay on /metrics.
 func TestProbeAnswersOneServer(t *testing.T) {
 	f := newProbeFixture(t)
-	h := f.serve(t, true)
+	h := f.serve(t, true, 10*time.Second)
 	rec := get(h, "/probe?target=west", nil)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("probe of west: %d %s", rec.Code, rec.Body)
@@ -157,7 +157,7 @@ func TestProbeRefusesWhatIsNotAServerName(t *testing.T) {
 	trap := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { trapped.Add(1) }))
 	t.Cleanup(trap.Close)
 	f := newProbeFixture(t)
-	h := f.serve(t, true)
+	h := f.serve(t, true, 10*time.Second)
 	east := f.servers["east"].URL.String()
 	for _, c := range []struct{ path, want string }{
 		{"/probe", "missing target parameter"},
@@ -198,13 +198,7 @@ func TestProbeHonoursTheScrapeTimeout(t *testing.T) {
 	silent := testServer("silent", &url.URL{Scheme: "http", Host: hole})
 	silent.RequestTimeout = model.Duration(time.Hour)
 	f := newProbeFixture(t, silent)
-	mux := http.NewServeMux()
-	h := scrapeHandlers{exporter: f.exporter, own: f.own, logger: log.NewNopLogger(), metricsPath: "/metrics", servers: true,
-		config: func() *config.Config { return nil }, offset: 0, fallback: time.Hour}
-	if err := h.register(mux); err != nil {
-		t.Fatal(err)
-	}
-	rec := get(mux, "/probe?target=silent", http.Header{"X-Prometheus-Scrape-Timeout-Seconds": {"0.3"}})
+	rec := get(f.serve(t, true, time.Hour), "/probe?target=silent", http.Header{"X-Prometheus-Scrape-Timeout-Seconds": {"0.3"}})
 	if rec.Code != http.StatusOK {
 		t.Fatalf("probe of silent: %d %s", rec.Code, rec.Body)
 	}
@@ -223,7 +217,7 @@ func TestProbeHonoursTheScrapeTimeout(t *testing.T) {
 // included, and polls nothing.
 func TestMetricsWithoutServers(t *testing.T) {
 	f := newProbeFixture(t)
-	h := f.serve(t, false)
+	h := f.serve(t, false, 10*time.Second)
 	if rec := get(h, "/probe?target=east", nil); rec.Code != http.StatusOK {
 		t.Fatalf("probe of east: %d %s", rec.Code, rec.Body)
 	}
@@ -244,7 +238,7 @@ func TestMetricsWithoutServers(t *testing.T) {
 	}
 
 	// The default serves every server, as before.
-	s = exportertest.ParseMetrics(t, get(f.serve(t, true), "/metrics", nil).Body.String())
+	s = exportertest.ParseMetrics(t, get(f.serve(t, true, 10*time.Second), "/metrics", nil).Body.String())
 	if got := s.Samples("vbo365_up", nil); len(got) != 2 {
 		t.Errorf("/metrics with servers: vbo365_up %v, want east and west", got)
 	}
@@ -254,9 +248,9 @@ func TestMetricsWithoutServers(t *testing.T) {
 // refused with an error instead of the panic ServeMux raises.
 func TestScrapePathsDoNotCollide(t *testing.T) {
 	for _, path := range []string{probePath, sdPath} {
-		h := scrapeHandlers{metricsPath: path, logger: log.NewNopLogger(), config: func() *config.Config { return nil }}
-		if err := h.register(http.NewServeMux()); err == nil || !strings.Contains(err.Error(), path) {
-			t.Errorf("--web.telemetry-path=%s: %v, want an error naming it", path, err)
+		_, err := New(Options{MetricsPath: path, Logger: log.NewNopLogger(), Config: func() *config.Config { return nil }})
+		if err == nil || !strings.Contains(err.Error(), path) || !errors.Is(err, ErrPathTaken) {
+			t.Errorf("--web.telemetry-path=%s: %v, want ErrPathTaken naming it", path, err)
 		}
 	}
 }

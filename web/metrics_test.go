@@ -1,4 +1,4 @@
-package main
+package web
 
 import (
 	"net/http/httptest"
@@ -36,7 +36,7 @@ func TestMetricsCountThisScrapesRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := metricsHandler(e, own, log.NewNopLogger(), 0, 10*time.Second)
+	h := metricsHandler(Options{Exporter: e, Own: own, Logger: log.NewNopLogger(), DefaultTimeout: 10 * time.Second})
 	for scrape := 1; scrape <= 2; scrape++ {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
