@@ -72,7 +72,7 @@ func pageUnderTest(t *testing.T) *fixture {
 	if err := f.e.ApplyConfig(&config.Config{Servers: []config.Server{server("west", srv8.URL), server("east", srv1.URL)}}); err != nil {
 		t.Fatal(err)
 	}
-	// The landing config of main.go, so that the screenshot is the page.
+	// The landing config of web/web.go, so that the screenshot is the page.
 	h, err := New(web.LandingConfig{
 		Name: "VBO365 Exporter", Description: "Prometheus exporter for Veeam Backup for Microsoft 365 backup jobs",
 		Profiling: "false", Links: []web.LandingLinks{{Address: "/metrics", Text: "Metrics"}},

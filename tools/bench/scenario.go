@@ -118,7 +118,7 @@ type result struct {
 
 // runScenario starts both processes, scrapes warm-up + runs + 1 times and
 // reads the deltas. The exporter gathers its own metrics after it polls
-// (handlers.go, since commit a3b9167), so the process_cpu_seconds_total and
+// (web/metrics.go; since commit a3b9167), so the process_cpu_seconds_total and
 // vbo365_api_requests_total in scrape k's response are their values just
 // after scrape k: deltas between the responses of the warm-up and of
 // scrape runs cover exactly scrapes 1..runs.

@@ -131,7 +131,7 @@ func runV8Scenario(o *options, sc scenario, dir string) (*v8Result, error) {
 			return nil, err
 		}
 		r.simLog = append(r.simLog, counts)
-		// The exporter gathers its own registry after the poll (handlers.go),
+		// The exporter gathers its own registry after the poll (web/metrics.go),
 		// so this response holds the counters as of the end of this scrape.
 		r.counter = append(r.counter, counterDelta(m, prev, &r.errors))
 		prev = m
