@@ -2,8 +2,6 @@ package collector
 
 import (
 	"context"
-	"math"
-	"strconv"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -24,7 +22,7 @@ func (e *Exporter) Collector(ctx context.Context) prometheus.Collector {
 
 // Describe implements prometheus.Collector.
 func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range allDescs {
+	for _, d := range serverDescs {
 		ch <- d
 	}
 	for _, sc := range scrapers {
@@ -45,13 +43,8 @@ func gauge(ch chan<- prometheus.Metric, d *prometheus.Desc, v float64, labels ..
 	ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
 }
 
-func boolValue(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
+// emitServer exports the server's own series, then each collector's
+// outcome and series; a skipped collector exports nothing.
 func emitServer(ch chan<- prometheus.Metric, r *ServerResult) {
 	gauge(ch, upDesc, boolValue(r.Up), r.Server)
 	gauge(ch, scrapeDurationDesc, r.Duration.Seconds(), r.Server)
@@ -61,10 +54,6 @@ func emitServer(ch chan<- prometheus.Metric, r *ServerResult) {
 	gauge(ch, lastPollDesc, float64(r.Start.UnixNano())/1e9, r.Server)
 	if r.Up {
 		gauge(ch, unidentifiedJobsDesc, float64(r.UnidentifiedJobs), r.Server)
-	}
-	facts, figures := r.collector(jobsCollector) != nil, r.collector(protectionCollector) != nil
-	for _, j := range r.Jobs {
-		emitJob(ch, r.Server, r.APIVersion.Modern(), j, facts, figures)
 	}
 	for _, c := range r.Collectors {
 		if c.Skipped {
@@ -76,77 +65,4 @@ func emitServer(ch chan<- prometheus.Metric, r *ServerResult) {
 			ch <- m
 		}
 	}
-}
-
-// emitJob exports one job: its facts from the job list, its figures from
-// the protection collector; modern (v6 and later) adds what only a scope
-// has.
-func emitJob(ch chan<- prometheus.Metric, server string, modern bool, j *JobResult, facts, figures bool) {
-	labels := []string{server, j.ID, j.Name}
-	if figures {
-		gauge(ch, jobSuccessDesc, boolValue(j.Success), labels...)
-	}
-	if j.Job != nil {
-		if facts {
-			emitJobFacts(ch, labels, j)
-		}
-		if figures {
-			// Also on failure: a job that ran into the deadline shows it here.
-			gauge(ch, jobDurationDesc, j.Duration.Seconds(), labels...)
-		}
-	}
-	if figures && modern {
-		emitWorkloads(ch, labels, j)
-	}
-	if !figures || !j.Success {
-		return
-	}
-	c := j.Counts
-	gauge(ch, jobMailboxesDesc, float64(c.Mailboxes), labels...)
-	gauge(ch, jobBackedUpDesc, float64(c.BackedUp), labels...)
-	ratio := math.NaN()
-	if c.Mailboxes > 0 {
-		ratio = float64(c.BackedUp) / float64(c.Mailboxes)
-	}
-	gauge(ch, jobRatioDesc, ratio, labels...)
-	gauge(ch, jobFiguresTimeDesc, float64(j.FiguresAt.UnixNano())/1e9, labels...)
-	if modern {
-		gauge(ch, jobUnresolvedDesc, float64(j.Unresolved), labels...)
-		if !j.OldestBackup.IsZero() {
-			gauge(ch, jobOldestBackupDesc, float64(j.OldestBackup.UnixNano())/1e9, labels...)
-		}
-	}
-	for _, m := range c.Unprotected {
-		gauge(ch, mailboxNotBackedUpDesc, 1, append(labels, m.ID, m.Email, m.Name)...)
-	}
-}
-
-// emitJobFacts exports what the job list says, which is known even when the
-// job's mailboxes could not be read.
-func emitJobFacts(ch chan<- prometheus.Metric, labels []string, j *JobResult) {
-	job := j.Job
-	if job.Enabled != nil {
-		gauge(ch, jobEnabledDesc, boolValue(*job.Enabled), labels...)
-	}
-	if !job.LastRun.IsZero() {
-		gauge(ch, jobLastRunDesc, float64(job.LastRun.UnixNano())/1e9, labels...)
-	}
-	if !job.NextRun.IsZero() {
-		gauge(ch, jobNextRunDesc, float64(job.NextRun.UnixNano())/1e9, labels...)
-	}
-	if !job.LastBackup.IsZero() {
-		gauge(ch, jobLastBackupDesc, float64(job.LastBackup.UnixNano())/1e9, labels...)
-	}
-	// A status the schema does not list passes through as the API spelled
-	// it, beside the known ones at 0, as metricList.oneHot does.
-	var status metricList
-	status.oneHot(jobLastStatusDesc, knownStatuses, job.LastStatus, labels...)
-	for _, m := range status {
-		ch <- m
-	}
-	allMailboxes := ""
-	if job.AllMailboxes != nil {
-		allMailboxes = strconv.FormatBool(*job.AllMailboxes)
-	}
-	gauge(ch, jobInfoDesc, 1, append(labels, job.OrganizationID, allMailboxes, job.BackupType, job.RepositoryID)...)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
@@ -66,6 +67,18 @@ func (r *ServerResult) collector(name string) *Result {
 		}
 	}
 	return nil
+}
+
+// Result is one collector's part of a poll.
+type Result struct {
+	Name string
+	// Skipped is true when the server's API version lacks what the
+	// collector reads: it then exports nothing, and has not failed.
+	Skipped  bool
+	Err      error // nil when it succeeded
+	Duration time.Duration
+	// Metrics are its series, exported after its success and duration.
+	Metrics []prometheus.Metric
 }
 
 // JobResult is one job's part of a poll.
@@ -190,7 +203,7 @@ func (p *poller) pollNow(ctx context.Context) *ServerResult {
 	res.Up = true
 	jobs = p.leaveOutUnidentified(res, jobs)
 	res.Jobs = p.selectJobs(jobs)
-	p.runCollectors(ctx, res, jobs, time.Since(listStart))
+	p.runCollectors(ctx, res, jobs, listStart)
 	return res
 }
 
@@ -235,6 +248,9 @@ func (p *poller) serverDown(res *ServerResult, what string, err error) {
 	level.Error(p.logger).Log("msg", "server not scraped: "+what, "err", err)
 	res.Jobs = p.unreadJobs(err)
 	res.Collectors = p.downCollectors(res.Err)
+	if c := res.collector(protectionCollector); c != nil {
+		c.Metrics = jobFigures(res)
+	}
 }
 
 // readJobs reads the job list. A 404 there means the server no longer
@@ -323,4 +339,121 @@ func (r *ServerResult) carryErrors(prev *ServerResult) {
 			j.LastError, j.LastErrorAt = old.LastError, old.LastErrorAt
 		}
 	}
+}
+
+// runCollectors runs the enabled collectors of a poll that read the job
+// list (jobs, which began at listStart), concurrently: they share the
+// client's request slots. A panic fails its collector only.
+func (p *poller) runCollectors(ctx context.Context, res *ServerResult, jobs []vboapi.Job, listStart time.Time) {
+	t := &Target{Server: p.cfg.Name, Client: p.client, Version: res.APIVersion, PageSize: p.cfg.PageSize, ServerJobs: jobs, res: res,
+		Logger: p.logger, protect: func(ctx context.Context) { p.runProtection(ctx, res, jobs) }}
+	for _, j := range res.Jobs {
+		if j.Job != nil {
+			t.Jobs = append(t.Jobs, TargetJob{ID: j.ID, Name: j.Name})
+		}
+	}
+	var wg sync.WaitGroup
+	for _, s := range p.scrapers {
+		r := &Result{Name: s.Name()}
+		res.Collectors = append(res.Collectors, r)
+		start := time.Now()
+		if r.Name == jobsCollector {
+			start = listStart // the list it reports on is its reading
+		}
+		wg.Go(func() { runScraper(ctx, s, t, r, start) })
+	}
+	wg.Wait()
+	p.logCollectors(res)
+}
+
+// runProtection computes the jobs' figures into res.Jobs. A panic fails
+// the jobs still without figures, which keep their series: it is not
+// left to runScraper, which would drop them.
+func (p *poller) runProtection(ctx context.Context, res *ServerResult, jobs []vboapi.Job) {
+	defer func() {
+		if v := recover(); v != nil {
+			err := fmt.Errorf("internal error: %v", v)
+			for _, j := range res.Jobs {
+				if !j.Success && j.Err == nil {
+					j.Err = err
+				}
+			}
+		}
+	}()
+	if res.APIVersion.Modern() {
+		p.protectModern(ctx, res, jobs)
+	} else {
+		p.protectV1(ctx, res)
+	}
+}
+
+// jobsWithoutFigures says how many jobs have no figures, and why the first
+// has none; nil when all have.
+func jobsWithoutFigures(jobs []*JobResult) error {
+	var first *JobResult
+	n := 0
+	for _, j := range jobs {
+		if !j.Success {
+			n++
+			if first == nil {
+				first = j
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d of %d jobs have no figures; job %q: %w", n, len(jobs), first.Name, first.Err)
+}
+
+// runScraper runs s into r, timed from start.
+func runScraper(ctx context.Context, s Scraper, t *Target, r *Result, start time.Time) {
+	defer func() {
+		if v := recover(); v != nil {
+			r.Metrics, r.Err = nil, fmt.Errorf("internal error: %v", v)
+		}
+		r.Duration = time.Since(start)
+	}()
+	r.Metrics, r.Err = s.Scrape(ctx, t)
+	if errors.Is(r.Err, vboapi.ErrNotInVersion) {
+		r.Skipped, r.Err, r.Metrics = true, nil, nil
+	}
+}
+
+// logCollectors logs each failed scraper, and each skipped collector once
+// per API version (jobs and protection log per job instead).
+func (p *poller) logCollectors(res *ServerResult) {
+	for _, c := range res.Collectors {
+		l := log.With(p.logger, "collector", c.Name)
+		switch {
+		case c.Skipped:
+			if v, ok := p.skipped[c.Name]; !ok || v != res.APIVersion {
+				level.Info(l).Log("msg", "collector skipped: the server's REST API version does not have what it reads", "api_version", res.APIVersion)
+			}
+			p.skipped[c.Name] = res.APIVersion
+		case c.Err != nil && c.Name != protectionCollector:
+			delete(p.skipped, c.Name)
+			level.Warn(l).Log("msg", "collector failed; the series it could not read completely are left out", "err", c.Err)
+		default:
+			delete(p.skipped, c.Name)
+		}
+	}
+}
+
+// downCollectors are the outcomes of a poll that could not read the
+// server: every enabled collector failed, except those the server's API
+// version lacked in the last poll that ran them, which stay skipped.
+func (p *poller) downCollectors(cause error) []*Result {
+	var out []*Result
+	for _, name := range Names() {
+		if !p.collectors.Enabled(name) {
+			continue
+		}
+		if _, lacked := p.skipped[name]; lacked {
+			out = append(out, &Result{Name: name, Skipped: true})
+			continue
+		}
+		out = append(out, &Result{Name: name, Err: cause})
+	}
+	return out
 }
