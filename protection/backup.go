@@ -3,17 +3,18 @@ package protection
 import (
 	"time"
 
+	"github.com/vbo365-exporter/vbo365_exporter/protection/intern"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
 // records holds the data entries that could not be matched as they
 // arrived, until the scopes are complete: packed ids and lower-cased
-// addresses in a strtab, as the table keeps its own, what each entry says
-// of its first workload (the mailbox, the site or the team) exactly, and
-// of the other workloads kept, stride compactState codes.
+// addresses in an intern.Strings, as the table keeps its own, what each
+// entry says of its first workload (the mailbox, the site or the team)
+// exactly, and of the other workloads kept, stride compactState codes.
 type records struct {
-	strs     strtab
-	id, addr []ref
+	strs     intern.Strings
+	id, addr []intern.Ref
 	backedUp []bool
 	time     []int64 // Unix nanoseconds; 0 when the API gave none
 	stride   int
@@ -21,8 +22,8 @@ type records struct {
 }
 
 func (rs *records) add(packed, lower []byte, first value, codes []uint32) {
-	rs.id = append(rs.id, rs.strs.add(packed))
-	rs.addr = append(rs.addr, rs.strs.add(lower))
+	rs.id = append(rs.id, rs.strs.Add(packed))
+	rs.addr = append(rs.addr, rs.strs.Add(lower))
 	rs.backedUp = append(rs.backedUp, first.backedUp)
 	rs.time = append(rs.time, first.time)
 	rs.codes = append(rs.codes, codes...)
@@ -101,7 +102,7 @@ type repoState struct {
 	// where numbers the users met when the state is sparse (no
 	// organization-wide job writes to the repository); nil: the states are
 	// indexed by table number.
-	where *positions
+	where *intern.Positions
 	// pending are the entries whose user id the table did not hold yet.
 	pending records
 }
@@ -126,16 +127,16 @@ func (r *refresh) repository(id string) (*repoState, error) {
 	return r.data.get(id, func() (*repoState, error) {
 		st := &repoState{users: r.t}
 		if !r.wide[id] {
-			st.where = &positions{}
+			st.where = &intern.Positions{}
 		}
 		(r.active[id] | WorkloadsOf(WorkloadMailbox)).userOnly().each(func(w Workload) { st.kept = append(st.kept, w) })
 		st.pending.stride = len(st.kept) - 1
 		var scratch []byte
 		codes := make([]uint32, st.pending.stride)
 		err := r.api.RepositoryUserData(r.ctx, id, r.opts.PageSize, func(d *vboapi.UserData) error {
-			scratch = appendPackedID(scratch[:0], d.ID)
+			scratch = intern.AppendPackedID(scratch[:0], d.ID)
 			n := len(scratch)
-			scratch = appendLower(scratch, d.Email)
+			scratch = intern.AppendLower(scratch, d.Email)
 			packed, lower := scratch[:n:n], scratch[n:]
 			if d.ID == "" {
 				packed = nil
@@ -162,7 +163,7 @@ func (r *refresh) repository(id string) (*repoState, error) {
 func (st *repoState) apply(i int32, mailbox value, codes []uint32) {
 	switch {
 	case st.where != nil:
-		if i = st.where.put(i); int(i) >= len(st.mailbox.state) {
+		if i = st.where.Put(i); int(i) >= len(st.mailbox.state) {
 			st.grow(int(i) + 1)
 		}
 	case int(i) >= len(st.mailbox.state):
@@ -200,7 +201,7 @@ func (st *repoState) holder(w Workload) holder {
 func (r *refresh) match(st *repoState) {
 	p := &st.pending
 	for k := range p.id {
-		i, ok := r.t.find(p.strs.bytes(p.id[k]), p.strs.bytes(p.addr[k]))
+		i, ok := r.t.find(p.strs.Bytes(p.id[k]), p.strs.Bytes(p.addr[k]))
 		if !ok || !r.t.resolved(i) {
 			continue
 		}

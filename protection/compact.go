@@ -1,6 +1,10 @@
 package protection
 
-import "math"
+import (
+	"math"
+
+	"github.com/vbo365-exporter/vbo365_exporter/protection/intern"
+)
 
 // holder is what a repository holds of one workload: whether object i is
 // backed up, and when (Unix nanoseconds; 0: unknown).
@@ -77,4 +81,17 @@ func (cs *compactState) backedUpAt(i int32) (bool, int64) {
 		return true, 0
 	}
 	return true, int64(cs.v[i]) * 1e9
+}
+
+// sparseHolder reads a state kept by position.
+type sparseHolder struct {
+	where *intern.Positions
+	state holder
+}
+
+func (s sparseHolder) backedUpAt(i int32) (bool, int64) {
+	if p, ok := s.where.Find(i); ok {
+		return s.state.backedUpAt(p)
+	}
+	return false, 0
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/vbo365-exporter/vbo365_exporter/protection/intern"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
@@ -28,7 +29,7 @@ func (r *refresh) expandItem(org string, it *vboapi.JobItem, adds WorkloadSet, s
 	switch it.Type {
 	case vboapi.ItemUser:
 		if i, ok := r.itemUser(it.User); ok {
-			adds.each(func(w Workload) { sc.objects[w].add(i) })
+			adds.each(func(w Workload) { sc.objects[w].Add(i) })
 		}
 	case vboapi.ItemGroup:
 		if members := adds.userOnly(); members != 0 {
@@ -37,13 +38,13 @@ func (r *refresh) expandItem(org string, it *vboapi.JobItem, adds WorkloadSet, s
 				return err
 			}
 			members.each(func(w Workload) {
-				sc.objects[w].union(g.members)
+				sc.objects[w].Union(g.members)
 				sc.addMissingNames(w, g.missing)
 			})
 		}
 		if adds.Has(WorkloadSite) {
 			// The group names its site by URL only.
-			sc.objects[WorkloadSite].add(r.sites.object("", siteKey(it.Group.Site), ""))
+			sc.objects[WorkloadSite].Add(r.sites.object("", siteKey(it.Group.Site), ""))
 		}
 	case vboapi.ItemPartialOrganization, vboapi.ItemPersonalSites:
 		if users := adds.userOnly(); users != 0 {
@@ -51,7 +52,7 @@ func (r *refresh) expandItem(org string, it *vboapi.JobItem, adds WorkloadSet, s
 			if err != nil {
 				return err
 			}
-			users.each(func(w Workload) { sc.objects[w].union(all) })
+			users.each(func(w Workload) { sc.objects[w].Union(all) })
 		}
 		for _, w := range []Workload{WorkloadSite, WorkloadTeam} {
 			if adds.Has(w) {
@@ -61,11 +62,11 @@ func (r *refresh) expandItem(org string, it *vboapi.JobItem, adds WorkloadSet, s
 		}
 	case vboapi.ItemSite:
 		if i, ok := r.siteOf(it.Site); ok {
-			sc.objects[WorkloadSite].add(i)
+			sc.objects[WorkloadSite].Add(i)
 		}
 	case vboapi.ItemTeam:
 		if i, ok := r.teamOf(it.Team); ok {
-			sc.objects[WorkloadTeam].add(i)
+			sc.objects[WorkloadTeam].Add(i)
 		}
 	}
 	return nil
@@ -98,7 +99,7 @@ func (r *refresh) notePublic(i int32, typ string) {
 // groupScope is the members of a group and of its nested groups, and the
 // nested groups that could not be followed.
 type groupScope struct {
-	members set
+	members intern.Set
 	missing map[string]bool
 }
 
@@ -136,7 +137,7 @@ func (r *refresh) groupScope(org, group string) (groupScope, error) {
 		for _, m := range members {
 			if m.Type != vboapi.MemberGroup {
 				i, _ := r.t.member(m.Login, m.Name)
-				g.members.add(i)
+				g.members.Add(i)
 				continue
 			}
 			name := m.Name
@@ -210,9 +211,9 @@ func (r *refresh) groupNamed(org, name string) (string, error) {
 }
 
 // orgUsers reads every user of the organization once.
-func (r *refresh) orgUsers(org string) (set, error) {
-	return r.users.get(org, func() (set, error) {
-		var s set
+func (r *refresh) orgUsers(org string) (intern.Set, error) {
+	return r.users.get(org, func() (intern.Set, error) {
+		var s intern.Set
 		err := r.api.OrganizationUsers(r.ctx, org, r.opts.PageSize, func(u *vboapi.User) error {
 			var i int32
 			switch {
@@ -229,13 +230,13 @@ func (r *refresh) orgUsers(org string) (set, error) {
 				// mailbox.
 				return fmt.Errorf("a user without id or name in the organization's user list")
 			}
-			if s.has(i) {
+			if s.Has(i) {
 				// One snapshot (setId) never lists a user twice: the
 				// server pages wrongly, and a repeat may stand in for
 				// a user it left out.
 				return fmt.Errorf("the organization's user list names user %s twice", cmp.Or(u.ID, u.Name))
 			}
-			s.add(i)
+			s.Add(i)
 			r.notePublic(i, u.Type)
 			return nil
 		})

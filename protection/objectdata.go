@@ -1,6 +1,10 @@
 package protection
 
-import "github.com/vbo365-exporter/vbo365_exporter/vboapi"
+import (
+	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
+
+	"github.com/vbo365-exporter/vbo365_exporter/protection/intern"
+)
 
 // objectState is what a repository holds of each site or team of a
 // table. The site and team data list only what the repository backed up:
@@ -42,11 +46,11 @@ func (r *refresh) readTeamData(repo string, st *objectState) error {
 
 // keep records one entry until the match.
 func (st *objectState) keep(id, key string, t int64) {
-	packed := appendPackedID(nil, id)
+	packed := intern.AppendPackedID(nil, id)
 	if id == "" {
 		packed = nil
 	}
-	st.pending.add(packed, appendLower(nil, key), value{backedUp: true, time: t}, nil)
+	st.pending.add(packed, intern.AppendLower(nil, key), value{backedUp: true, time: t}, nil)
 }
 
 // matchedObjects is the state of the repository's sites or teams once the scopes
@@ -61,7 +65,7 @@ func (r *refresh) matchedObjects(w Workload, repo string) (*objectState, error) 
 	st.work.grow(t.size())
 	p := &st.pending
 	for k := range p.id {
-		if i, ok := t.find(p.strs.bytes(p.id[k]), p.strs.bytes(p.addr[k])); ok {
+		if i, ok := t.find(p.strs.Bytes(p.id[k]), p.strs.Bytes(p.addr[k])); ok {
 			st.work.apply(i, p.backedUp[k], p.time[k])
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/vbo365-exporter/vbo365_exporter/protection/intern"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
@@ -23,31 +24,31 @@ func (t *table) object(id, key, name string) int32 {
 		packed = nil // not the packed empty id
 	}
 	if len(packed) > 0 {
-		if i, ok := t.byID.find(packed, t.idOf); ok {
+		if i, ok := t.byID.Find(packed, t.idOf); ok {
 			t.setName(i, name)
 			return i
 		}
 	}
 	if len(lower) > 0 {
-		if i, ok := t.byAddr.find(lower, t.addrOf); ok && (len(packed) == 0 || t.id[i] == 0) {
+		if i, ok := t.byAddr.Find(lower, t.addrOf); ok && (len(packed) == 0 || t.id[i] == 0) {
 			if len(packed) > 0 {
-				t.id[i] = t.strs.add(packed)
-				t.byID.insert(i, t.idOf)
+				t.id[i] = t.strs.Add(packed)
+				t.byID.Insert(i, t.idOf)
 			}
 			t.setName(i, name)
 			return i
 		}
 	}
 	i := int32(len(t.id))
-	t.id = append(t.id, t.strs.add(packed))
-	t.addr = append(t.addr, t.strs.add(lower))
+	t.id = append(t.id, t.strs.Add(packed))
+	t.addr = append(t.addr, t.strs.Add(lower))
 	t.setName(i, name)
 	if len(packed) > 0 {
-		t.byID.insert(i, t.idOf)
+		t.byID.Insert(i, t.idOf)
 	}
 	if len(lower) > 0 {
-		if _, taken := t.byAddr.find(lower, t.addrOf); !taken {
-			t.byAddr.insert(i, t.addrOf)
+		if _, taken := t.byAddr.Find(lower, t.addrOf); !taken {
+			t.byAddr.Insert(i, t.addrOf)
 		}
 	}
 	return i
@@ -57,14 +58,14 @@ func (t *table) object(id, key, name string) int32 {
 func (t *table) markPublic(i int32) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.public.add(i)
+	t.public.Add(i)
 }
 
 // isPublic reports whether user i is a public folder mailbox.
 func (t *table) isPublic(i int32) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.public.has(i)
+	return t.public.Has(i)
 }
 
 // siteKey is a site's URL as a key: without a trailing slash (the table
@@ -102,18 +103,18 @@ func (r *refresh) tableOf(w Workload) *table {
 
 // orgObjects reads every site (top-level, personal ones left out) or every
 // team of the organization once.
-func (r *refresh) orgObjects(w Workload, org string) (set, error) {
+func (r *refresh) orgObjects(w Workload, org string) (intern.Set, error) {
 	if w == WorkloadSite {
-		return r.orgSites.get(org, func() (set, error) {
-			var s set
+		return r.orgSites.get(org, func() (intern.Set, error) {
+			var s intern.Set
 			err := r.api.OrganizationSites(r.ctx, org, r.opts.PageSize, func(site *vboapi.Site) error {
 				return addListed(&s, "site", site.ID, func() int32 { return r.sites.object(site.ID, siteKey(site.URL), site.Title) })
 			})
 			return s, err
 		})
 	}
-	return r.orgTeams.get(org, func() (set, error) {
-		var s set
+	return r.orgTeams.get(org, func() (intern.Set, error) {
+		var s intern.Set
 		err := r.api.OrganizationTeams(r.ctx, org, r.opts.PageSize, func(tm *vboapi.Team) error {
 			return addListed(&s, "team", tm.ID, func() int32 { return r.teams.object(tm.ID, tm.Mail, tm.DisplayName) })
 		})
@@ -124,14 +125,14 @@ func (r *refresh) orgObjects(w Workload, org string) (set, error) {
 // addListed adds one object of an organization's list to s. An object
 // without id, or listed twice in one snapshot, fails the list, as a user
 // does.
-func addListed(s *set, what, id string, intern func() int32) error {
+func addListed(s *intern.Set, what, id string, number func() int32) error {
 	if id == "" {
 		return fmt.Errorf("a %s without id in the organization's %s list", what, what)
 	}
-	i := intern()
-	if s.has(i) {
+	i := number()
+	if s.Has(i) {
 		return fmt.Errorf("the organization's %s list names %s %s twice", what, what, id)
 	}
-	s.add(i)
+	s.Add(i)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/vbo365-exporter/vbo365_exporter/protection/intern"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
@@ -30,13 +31,13 @@ type refresh struct {
 	wide   map[string]bool
 
 	items    lazy[string, jobItems]
-	users    lazy[string, set]
+	users    lazy[string, intern.Set]
 	members  lazy[groupKey, []vboapi.GroupMember]
 	named    lazy[groupKey, string]
 	scopes   lazy[string, scope]
 	data     lazy[string, *repoState]
-	orgSites lazy[string, set]
-	orgTeams lazy[string, set]
+	orgSites lazy[string, intern.Set]
+	orgTeams lazy[string, intern.Set]
 	siteData lazy[string, *objectState]
 	teamData lazy[string, *objectState]
 }
@@ -227,7 +228,7 @@ func (r *refresh) entireOrganization(j *vboapi.Job) (scope, error) {
 	if err != nil {
 		return scope{}, err
 	}
-	r.want.userOnly().each(func(w Workload) { sc.objects[w].union(all) })
+	r.want.userOnly().each(func(w Workload) { sc.objects[w].Union(all) })
 	for _, w := range []Workload{WorkloadSite, WorkloadTeam} {
 		if r.want.Has(w) {
 			objects, err := r.orgObjects(w, j.OrganizationID)

@@ -19,7 +19,7 @@ func (r *refresh) workload(w Workload, sc scope, st *repoState, repo string) Wor
 		return WorkloadResult{Err: sc.err[w]}
 	case w.user():
 		return r.count(w, sc, st.holder(w))
-	case sc.objects[w].len() == 0:
+	case sc.objects[w].Len() == 0:
 		// Nothing to look up: the repository's list need not be read.
 		return WorkloadResult{}
 	}
@@ -41,7 +41,7 @@ func (r *refresh) count(w Workload, sc scope, ws holder) WorkloadResult {
 	}
 	unprotected := newSmallest(t, r.opts.KeepUnprotected)
 	oldestKnown, oldest := true, int64(0)
-	sc.objects[w].each(func(i int32) {
+	sc.objects[w].Each(func(i int32) {
 		if publicLacks(w) && t.isPublic(i) {
 			return
 		}

@@ -1,6 +1,10 @@
 package protection
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/vbo365-exporter/vbo365_exporter/protection/intern"
+)
 
 // scope is a job's objects per workload (numbers of the users', sites' or
 // teams' table), the nested groups (lower-cased names) its items lead to
@@ -8,7 +12,7 @@ import "fmt"
 // lists that could not be read, per workload. A workload not wanted has an
 // empty set.
 type scope struct {
-	objects [numWorkloads]set
+	objects [numWorkloads]intern.Set
 	missing [numUserWorkloads]map[string]bool
 	err     [numWorkloads]error
 }
@@ -35,7 +39,7 @@ func (sc *scope) addMissing(other scope) {
 // known. job names other in that error, "" for the excluded items.
 func (sc *scope) subtract(other scope, job string) {
 	for w := range sc.objects {
-		sc.objects[w].subtract(other.objects[w])
+		sc.objects[w].Subtract(other.objects[w])
 		if err := other.err[w]; err != nil && sc.err[w] == nil {
 			if job != "" {
 				err = fmt.Errorf("the scope of job %q, which this job leaves out: %w", job, err)
@@ -47,12 +51,12 @@ func (sc *scope) subtract(other scope, job string) {
 
 // addOrgObjects adds an organization's sites or teams, or the failure to
 // list them.
-func (sc *scope) addOrgObjects(w Workload, all set, err error) {
+func (sc *scope) addOrgObjects(w Workload, all intern.Set, err error) {
 	if err != nil {
 		if sc.err[w] == nil {
 			sc.err[w] = err
 		}
 		return
 	}
-	sc.objects[w].union(all)
+	sc.objects[w].Union(all)
 }

@@ -3,7 +3,6 @@ package protection
 import (
 	"cmp"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -48,30 +47,6 @@ func TestCompactStateAsWorkState(t *testing.T) {
 	far.apply(0, true, time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
 	if _, at := far.backedUpAt(0); at != int64(^uint32(0))*1e9 {
 		t.Errorf("a time after 2106 kept as %d", at)
-	}
-}
-
-// TestPositions: every user put is found at the position it was given,
-// through the rehashes, and no other.
-func TestPositions(t *testing.T) {
-	var p positions
-	rng := rand.New(rand.NewPCG(1, 2))
-	given := map[int32]int32{}
-	for range 5000 {
-		i := rng.Int32N(1 << 20)
-		pos := p.put(i)
-		if old, ok := given[i]; ok && old != pos {
-			t.Fatalf("user %d moved from %d to %d", i, old, pos)
-		}
-		given[i] = pos
-	}
-	for i, pos := range given {
-		if got, ok := p.find(i); !ok || got != pos {
-			t.Errorf("user %d at %d, %v; want %d", i, got, ok, pos)
-		}
-	}
-	if _, ok := p.find(1 << 21); ok {
-		t.Error("a user never put is found")
 	}
 }
 

@@ -1,4 +1,4 @@
-package protection
+package intern
 
 import (
 	"bytes"
@@ -24,8 +24,8 @@ func TestPackedIDsRoundTripAndStayDistinct(t *testing.T) {
 	}
 	seen := map[string]string{}
 	for _, id := range ids {
-		p := appendPackedID(nil, id)
-		if got := unpackID(p); got != id {
+		p := AppendPackedID(nil, id)
+		if got := UnpackID(p); got != id {
 			t.Errorf("%q: unpacked %q", id, got)
 		}
 		if other, ok := seen[string(p)]; ok && other != id {
@@ -33,14 +33,14 @@ func TestPackedIDsRoundTripAndStayDistinct(t *testing.T) {
 		}
 		seen[string(p)] = id
 	}
-	if n := len(appendPackedID(nil, uuid+uuid)); n != 33 {
+	if n := len(AppendPackedID(nil, uuid+uuid)); n != 33 {
 		t.Errorf("a two-UUID id packs to %d bytes, want 33", n)
 	}
 }
 
 func TestStrtabKeepsEveryString(t *testing.T) {
-	var st strtab
-	var refs []ref
+	var st Strings
+	var refs []Ref
 	var want [][]byte
 	for i := range 20000 {
 		n := i % 97
@@ -48,22 +48,22 @@ func TestStrtabKeepsEveryString(t *testing.T) {
 			n = longString + i // its own chunk
 		}
 		b := bytes.Repeat([]byte{byte(i)}, n)
-		refs = append(refs, st.add(b))
+		refs = append(refs, st.Add(b))
 		want = append(want, b)
 	}
 	for i, r := range refs {
-		if !bytes.Equal(st.bytes(r), want[i]) {
-			t.Fatalf("string %d differs (len %d, want %d)", i, len(st.bytes(r)), len(want[i]))
+		if !bytes.Equal(st.Bytes(r), want[i]) {
+			t.Fatalf("string %d differs (len %d, want %d)", i, len(st.Bytes(r)), len(want[i]))
 		}
 	}
-	if st.bytes(0) != nil {
+	if st.Bytes(0) != nil {
 		t.Error("the zero ref is not the empty string")
 	}
 }
 
 func TestAppendLowerAsStringsToLower(t *testing.T) {
 	for _, s := range []string{"", "Ava.Meyer1@Contoso.COM", "ÀNNA@x.org", "İ", "a\x80b", "ZZ@[]^_`{"} {
-		if got := string(appendLower([]byte("pre"), s)); got != "pre"+strings.ToLower(s) {
+		if got := string(AppendLower([]byte("pre"), s)); got != "pre"+strings.ToLower(s) {
 			t.Errorf("%q: %q", s, got)
 		}
 	}
@@ -72,52 +72,21 @@ func TestAppendLowerAsStringsToLower(t *testing.T) {
 func TestIndexFindsWhatItHolds(t *testing.T) {
 	keys := [][]byte{}
 	keyOf := func(i int32) []byte { return keys[i] }
-	x := newIndex()
+	x := NewIndex()
 	for i := range 5000 {
 		k := []byte(fmt.Sprintf("key-%d", i))
-		if _, ok := x.find(k, keyOf); ok {
+		if _, ok := x.Find(k, keyOf); ok {
 			t.Fatalf("%s found before it was added", k)
 		}
 		keys = append(keys, k)
-		x.insert(int32(i), keyOf)
+		x.Insert(int32(i), keyOf)
 	}
 	for i, k := range keys {
-		if got, ok := x.find(k, keyOf); !ok || got != int32(i) {
+		if got, ok := x.Find(k, keyOf); !ok || got != int32(i) {
 			t.Fatalf("%s: %d %v", k, got, ok)
 		}
 	}
-	if _, ok := x.find([]byte("key-5000"), keyOf); ok {
+	if _, ok := x.Find([]byte("key-5000"), keyOf); ok {
 		t.Error("found a key never added")
-	}
-}
-
-func TestTableMatchesByIDThenAddress(t *testing.T) {
-	tb := newTable(false)
-	uuid := "cd73fe3d-e975-4c26-aadb-67346e0dcaad"
-	a := tb.user(uuid, "Ann@X.org", "")
-	if b := tb.user(uuid, "", ""); b != a {
-		t.Errorf("the same id gave %d and %d", a, b)
-	}
-	if m, ok := tb.member("ANN@x.ORG", ""); m != a || !ok {
-		t.Errorf("member: %d %v", m, ok)
-	}
-	g, ok := tb.member("guest@y.org", "")
-	if ok || tb.resolved(g) {
-		t.Error("a member without a user is resolved")
-	}
-	if id, addr, _ := tb.mailbox(a); id != uuid || addr != "ann@x.org" {
-		t.Errorf("mailbox: %q %q", id, addr)
-	}
-	if id, _, _ := tb.mailbox(g); id != "" {
-		t.Errorf("unresolved member has id %q", id)
-	}
-	if i, ok := tb.find(appendPackedID(nil, "other"), []byte("ann@x.org")); !ok || i != a {
-		t.Errorf("find by address: %d %v", i, ok)
-	}
-	if _, ok := tb.find(nil, nil); ok {
-		t.Error("nothing matched something")
-	}
-	if tb.size() != 2 {
-		t.Errorf("size %d", tb.size())
 	}
 }

@@ -1,16 +1,16 @@
-package protection
+package intern
 
 import (
 	"math/bits"
 	"slices"
 )
 
-// set is a set of numbers of one table. A small one is a sorted list of
+// Set is a set of numbers of one table. A small one is a sorted list of
 // them, four bytes each; one whose list would outweigh a bitset over the
 // numbers it spans is a bitset. So a job of a few users in a table of a
 // million costs bytes, not 125 KB per workload, and an organization's
-// users still cost a bit each. A set owns its slices: union copies.
-type set struct {
+// users still cost a bit each. A Set owns its slices: Union copies.
+type Set struct {
 	list []int32 // sorted, distinct; used while bits is nil
 	bits []uint64
 }
@@ -20,12 +20,13 @@ type set struct {
 const listMax = 4096
 
 // crowded reports whether the list should become a bitset.
-func (s *set) crowded() bool {
+func (s *Set) crowded() bool {
 	n := len(s.list)
 	return n > listMax || n > 0 && 32*n > int(s.list[n-1])+1
 }
 
-func (s *set) add(i int32) {
+// Add makes i a member.
+func (s *Set) Add(i int32) {
 	if s.bits != nil {
 		s.setBit(i)
 		return
@@ -40,7 +41,7 @@ func (s *set) add(i int32) {
 	}
 }
 
-func (s *set) setBit(i int32) {
+func (s *Set) setBit(i int32) {
 	w := int(i) >> 6
 	for len(s.bits) <= w {
 		s.bits = append(s.bits, 0)
@@ -49,7 +50,7 @@ func (s *set) setBit(i int32) {
 }
 
 // toBits turns the list into a bitset.
-func (s *set) toBits() {
+func (s *Set) toBits() {
 	b := make([]uint64, 0, int(s.list[len(s.list)-1])>>6+1)
 	s.bits = b
 	for _, i := range s.list {
@@ -58,7 +59,8 @@ func (s *set) toBits() {
 	s.list = nil
 }
 
-func (s *set) has(i int32) bool {
+// Has reports whether i is a member.
+func (s *Set) Has(i int32) bool {
 	if s.bits == nil {
 		_, found := slices.BinarySearch(s.list, i)
 		return found
@@ -67,8 +69,8 @@ func (s *set) has(i int32) bool {
 	return w < len(s.bits) && s.bits[w]&(1<<(uint(i)&63)) != 0
 }
 
-// union adds o's members to s.
-func (s *set) union(o set) {
+// Union adds o's members to s.
+func (s *Set) Union(o Set) {
 	switch {
 	case o.bits == nil && len(o.list) == 0:
 	case s.bits == nil && o.bits == nil:
@@ -109,11 +111,11 @@ func mergeSorted(a, b []int32) []int32 {
 	return append(append(out, a...), b...)
 }
 
-// subtract removes o's members from s.
-func (s *set) subtract(o set) {
+// Subtract removes o's members from s.
+func (s *Set) Subtract(o Set) {
 	switch {
 	case s.bits == nil:
-		s.list = slices.DeleteFunc(s.list, o.has)
+		s.list = slices.DeleteFunc(s.list, o.Has)
 	case o.bits == nil:
 		for _, i := range o.list {
 			if w := int(i) >> 6; w < len(s.bits) {
@@ -127,7 +129,8 @@ func (s *set) subtract(o set) {
 	}
 }
 
-func (s *set) len() int {
+// Len is the number of members.
+func (s *Set) Len() int {
 	if s.bits == nil {
 		return len(s.list)
 	}
@@ -138,8 +141,8 @@ func (s *set) len() int {
 	return n
 }
 
-// each calls f for every member in increasing order.
-func (s *set) each(f func(int32)) {
+// Each calls f for every member in increasing order.
+func (s *Set) Each(f func(int32)) {
 	if s.bits == nil {
 		for _, i := range s.list {
 			f(i)

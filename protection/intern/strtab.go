@@ -1,24 +1,24 @@
-package protection
+package intern
 
 import (
 	"strings"
 	"unicode/utf8"
 )
 
-// strtab keeps many short strings in a few large chunks without pointers:
+// Strings keeps many short strings in a few large chunks without pointers:
 // the garbage collector does not scan them, and growing the table never
 // copies what it already holds. A million mailboxes are a few hundred
 // chunks instead of millions of small objects.
-type strtab struct {
+type Strings struct {
 	chunks [][]byte
 	cur    int // the chunk being filled, plus one; 0 before the first
 }
 
-// ref locates one string of a strtab: the chunk in the high 32 bits, then
-// the offset and the length, 16 bits each. The zero ref is the empty
+// Ref locates one string of a Strings: the chunk in the high 32 bits, then
+// the offset and the length, 16 bits each. The zero Ref is the empty
 // string. A string too long for a shared chunk has a chunk of its own, and
 // its length field says "the whole chunk".
-type ref uint64
+type Ref uint64
 
 const (
 	chunkSize  = 64 << 10
@@ -27,13 +27,13 @@ const (
 )
 
 // reserve makes room for n bytes and returns where they will be.
-func (t *strtab) reserve(n int) (ref, []byte) {
+func (t *Strings) reserve(n int) (Ref, []byte) {
 	if n == 0 {
 		return 0, nil
 	}
 	if n >= longString {
 		t.chunks = append(t.chunks, make([]byte, n))
-		return ref(len(t.chunks)-1)<<32 | wholeChunk, t.chunks[len(t.chunks)-1]
+		return Ref(len(t.chunks)-1)<<32 | wholeChunk, t.chunks[len(t.chunks)-1]
 	}
 	if t.cur == 0 || len(t.chunks[t.cur-1])+n > chunkSize {
 		t.chunks = append(t.chunks, make([]byte, 0, chunkSize))
@@ -43,18 +43,18 @@ func (t *strtab) reserve(n int) (ref, []byte) {
 	c := t.chunks[k]
 	off := len(c)
 	t.chunks[k] = c[:off+n]
-	return ref(k)<<32 | ref(off)<<16 | ref(n), c[off : off+n]
+	return Ref(k)<<32 | Ref(off)<<16 | Ref(n), c[off : off+n]
 }
 
-// add copies b into the table.
-func (t *strtab) add(b []byte) ref {
+// Add copies b into the table.
+func (t *Strings) Add(b []byte) Ref {
 	r, dst := t.reserve(len(b))
 	copy(dst, b)
 	return r
 }
 
-// bytes is the string r refers to; it stays valid as the table grows.
-func (t *strtab) bytes(r ref) []byte {
+// Bytes is the string r refers to; it stays valid as the table grows.
+func (t *Strings) Bytes(r Ref) []byte {
 	if r == 0 {
 		return nil
 	}
@@ -66,9 +66,9 @@ func (t *strtab) bytes(r ref) []byte {
 	return c[off : off+int(r&0xFFFF)]
 }
 
-// appendLower appends s lower-cased as strings.ToLower does, without
+// AppendLower appends s lower-cased as strings.ToLower does, without
 // allocating for ASCII.
-func appendLower(dst []byte, s string) []byte {
+func AppendLower(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return append(dst, strings.ToLower(s)...)
@@ -84,13 +84,15 @@ func appendLower(dst []byte, s string) []byte {
 	return dst
 }
 
-// An id is kept packed: ids made of one or more lower-case UUIDs (Veeam's
+// uuidText is the length of a UUID's text.
+const uuidText = 36
+
+// AppendPackedID appends id packed, so that a table keeps a user id in 33
+// bytes instead of 72: ids made of one or more lower-case UUIDs (Veeam's
 // user ids are two, run together) as 16 bytes per UUID after a count byte,
 // any other id as a zero byte and its text. Packing is one-to-one, so two
 // ids are equal exactly when their packed forms are.
-const uuidText = 36
-
-func appendPackedID(dst []byte, id string) []byte {
+func AppendPackedID(dst []byte, id string) []byte {
 	k := len(id) / uuidText
 	if len(id)%uuidText != 0 || k == 0 || k > 4 || !lowerUUIDs(id) {
 		return append(append(dst, 0), id...)
@@ -109,7 +111,8 @@ func appendPackedID(dst []byte, id string) []byte {
 	return dst
 }
 
-func unpackID(p []byte) string {
+// UnpackID is the id AppendPackedID packed into p.
+func UnpackID(p []byte) string {
 	if len(p) == 0 {
 		return ""
 	}
