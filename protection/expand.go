@@ -72,20 +72,28 @@ func (r *refresh) expandItem(org string, it *vboapi.JobItem, adds WorkloadSet, s
 	return nil
 }
 
-// itemUser interns the user of a User item: by id, else by address as a
-// group member would be; ok is false when it has neither.
+// itemUser interns the user of a User item (internUser) and notes a
+// public folder mailbox.
 func (r *refresh) itemUser(u *vboapi.User) (int32, bool) {
-	var i int32
+	i, ok := r.internUser(u)
+	if ok {
+		r.notePublic(i, u.Type)
+	}
+	return i, ok
+}
+
+// internUser interns a user by id, else by address as a group member that
+// matches no user is kept, so that one sent without its id counts as not
+// backed up and in Unresolved; ok is false when it has neither.
+func (r *refresh) internUser(u *vboapi.User) (int32, bool) {
 	switch {
 	case u.ID != "":
-		i = r.t.user(u.ID, u.Name, u.DisplayName)
+		return r.t.user(u.ID, u.Name, u.DisplayName), true
 	case u.Name != "":
-		i, _ = r.t.member(u.Name, u.DisplayName)
-	default:
-		return 0, false
+		i, _ := r.t.member(u.Name, u.DisplayName)
+		return i, true
 	}
-	r.notePublic(i, u.Type)
-	return i, true
+	return 0, false
 }
 
 // notePublic records a public folder mailbox (RESTUser type Public),
@@ -215,16 +223,8 @@ func (r *refresh) orgUsers(org string) (intern.Set, error) {
 	return r.users.get(org, func() (intern.Set, error) {
 		var s intern.Set
 		err := r.api.OrganizationUsers(r.ctx, org, r.opts.PageSize, func(u *vboapi.User) error {
-			var i int32
-			switch {
-			case u.ID != "":
-				i = r.t.user(u.ID, u.Name, u.DisplayName)
-			case u.Name != "":
-				// Sent without its id: kept by its address, as a group
-				// member that matches no user is, so it counts as not
-				// backed up and in Unresolved.
-				i, _ = r.t.member(u.Name, u.DisplayName)
-			default:
+			i, ok := r.internUser(u)
+			if !ok {
 				// Neither id nor address: nothing could tell it from
 				// another such user, and leaving it out could hide a
 				// mailbox.
