@@ -26,8 +26,8 @@ func TestAutoDetectsEveryServerEitherWay(t *testing.T) {
 			}
 			for i, tr := range sim.Truth() {
 				j := res.Jobs[i]
-				if !j.Success || j.Counts.Mailboxes != tr.Mailboxes || j.Counts.BackedUp != tr.BackedUp {
-					t.Errorf("job %s: success=%v %d/%d, want %d/%d (%v)", tr.ID, j.Success, j.Counts.BackedUp, j.Counts.Mailboxes, tr.BackedUp, tr.Mailboxes, j.Err)
+				if !j.Success || j.Figures.Mailboxes != tr.Mailboxes || j.Figures.BackedUp != tr.BackedUp {
+					t.Errorf("job %s: success=%v %d/%d, want %d/%d (%v)", tr.ID, j.Success, j.Figures.BackedUp, j.Figures.Mailboxes, tr.BackedUp, tr.Mailboxes, j.Err)
 				}
 			}
 			if n := sim.Requests(simulator.EndpointToken); n != 1 {

@@ -176,7 +176,7 @@ func logJob(logger log.Logger, j *JobResult) {
 		level.Error(l).Log("msg", "job not scraped; its counts are left out", "err", j.Err)
 		return
 	}
-	c := j.Counts
+	c := &j.Figures
 	if c.Unrecognized > 0 {
 		level.Warn(l).Log("msg", "isBackedUp values that are neither true nor false were counted as not backed up",
 			"mailboxes", c.Unrecognized, "example", c.UnrecognizedExample)
@@ -184,13 +184,13 @@ func logJob(logger log.Logger, j *JobResult) {
 	if c.Duplicates > 0 {
 		level.Info(l).Log("msg", "the API served some mailboxes more than once; each was counted once", "duplicates", c.Duplicates)
 	}
-	if j.NullFlagItems > 0 {
+	if c.NullFlagItems > 0 {
 		level.Warn(l).Log("msg", "job items with a flag sent as null were read as false: a selection that adds nothing, an exclusion that removes nothing",
-			"items", j.NullFlagItems)
+			"items", c.NullFlagItems)
 	}
-	if j.Unresolved > 0 {
+	if c.Unresolved > 0 {
 		level.Warn(l).Log("msg", "group members that match no user of the organization, or nested groups not found, were counted as not backed up",
-			"unresolved", j.Unresolved)
+			"unresolved", c.Unresolved)
 	}
 	logWorkloads(l, j)
 }

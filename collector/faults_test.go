@@ -373,11 +373,11 @@ func checkNeverWrong(t *testing.T, res *ServerResult, sim *simulator.Simulator) 
 			target = j
 		}
 		tr := truth[j.ID]
-		got := simulator.MailboxState{Mailboxes: j.Counts.Mailboxes, BackedUp: j.Counts.BackedUp}
+		got := simulator.MailboxState{Mailboxes: j.Figures.Mailboxes, BackedUp: j.Figures.BackedUp}
 		switch {
 		case j.Success && !slices.Contains(sim.States(j.ID), got):
 			t.Errorf("WRONG count for job %s: %d mailboxes, %d backed up; truth %d, %d (states the job was in: %v)",
-				j.ID, j.Counts.Mailboxes, j.Counts.BackedUp, tr.Mailboxes, tr.BackedUp, sim.States(j.ID))
+				j.ID, j.Figures.Mailboxes, j.Figures.BackedUp, tr.Mailboxes, tr.BackedUp, sim.States(j.ID))
 		case j.Success && j.Err != nil:
 			t.Errorf("job %s succeeded with an error: %v", j.ID, j.Err)
 		case !j.Success && j.Err == nil:

@@ -161,16 +161,16 @@ func checkModernNeverWrong(t *testing.T, res *ServerResult, sim *simulator.Simul
 		switch {
 		case !j.Success && j.Err == nil:
 			t.Errorf("job %q failed without an error", tr.JobName)
-		case !j.Success && (j.Counts.Mailboxes != 0 || j.Counts.BackedUp != 0):
-			t.Errorf("job %q failed but carries counts %+v", tr.JobName, j.Counts)
+		case !j.Success && (j.Figures.Mailboxes != 0 || j.Figures.BackedUp != 0):
+			t.Errorf("job %q failed but carries counts %+v", tr.JobName, j.Figures)
 		case !j.Success && want == allExact:
 			t.Errorf("job %q failed although the fault is retried: %v", tr.JobName, j.Err)
 		case j.Success && j.Err != nil:
 			t.Errorf("job %q succeeded with an error: %v", tr.JobName, j.Err)
-		case j.Success && (j.Counts.Mailboxes != tr.Mailboxes || j.Counts.BackedUp != tr.BackedUp || j.Unresolved != tr.Unresolved ||
-			!j.OldestBackup.Equal(tr.OldestBackup)):
+		case j.Success && (j.Figures.Mailboxes != tr.Mailboxes || j.Figures.BackedUp != tr.BackedUp || j.Figures.Unresolved != tr.Unresolved ||
+			!j.Figures.OldestBackup.Equal(tr.OldestBackup)):
 			t.Errorf("WRONG figures for job %q: %d mailboxes, %d backed up, %d unresolved, oldest %v; truth %d, %d, %d, %v",
-				tr.JobName, j.Counts.Mailboxes, j.Counts.BackedUp, j.Unresolved, j.OldestBackup,
+				tr.JobName, j.Figures.Mailboxes, j.Figures.BackedUp, j.Figures.Unresolved, j.Figures.OldestBackup,
 				tr.Mailboxes, tr.BackedUp, tr.Unresolved, tr.OldestBackup)
 		}
 		if j.Err != nil && strings.Contains(j.Err.Error(), "sim-password-1") {

@@ -118,11 +118,11 @@ func checkTruth(t *testing.T, res *ServerResult, sim *simulator.Simulator) {
 			t.Fatalf("job %d: %s success=%v err=%v, want %s read", i, j.ID, j.Success, j.Err, tr.JobID)
 		}
 		var notBackedUp []string
-		for _, m := range j.Counts.Unprotected {
-			notBackedUp = append(notBackedUp, m.Email)
+		for _, m := range j.Figures.Unprotected {
+			notBackedUp = append(notBackedUp, m.Address)
 		}
 		got := fmt.Sprintf("%d mailboxes, %d backed up, %d unresolved, oldest %v, not backed up %v",
-			j.Counts.Mailboxes, j.Counts.BackedUp, j.Unresolved, j.OldestBackup.UTC(), notBackedUp)
+			j.Figures.Mailboxes, j.Figures.BackedUp, j.Figures.Unresolved, j.Figures.OldestBackup.UTC(), notBackedUp)
 		want := fmt.Sprintf("%d mailboxes, %d backed up, %d unresolved, oldest %v, not backed up %v",
 			tr.Mailboxes, tr.BackedUp, tr.Unresolved, tr.OldestBackup.UTC(), tr.NotBackedUp)
 		if got != want {
@@ -189,18 +189,18 @@ func TestModernHardCases(t *testing.T) {
 			t.Errorf("the default tenant lacks the %s case", name)
 			continue
 		}
-		if j := job(id); !j.Success || j.Counts.Mailboxes == 0 {
+		if j := job(id); !j.Success || j.Figures.Mailboxes == 0 {
 			t.Errorf("%s: %+v", name, j)
 		}
 	}
-	if j := job(hc.ExternalJob); j.Unresolved == 0 {
+	if j := job(hc.ExternalJob); j.Figures.Unresolved == 0 {
 		t.Errorf("the guest member %s is not counted as unresolved", hc.ExternalLogin)
 	}
-	if j := job(hc.CycleJob); j.Unresolved == 0 {
+	if j := job(hc.CycleJob); j.Figures.Unresolved == 0 {
 		t.Errorf("the missing nested group %q is not counted as unresolved", hc.MissingGroupName)
 	}
-	if j := job(hc.LongAgoJob); j.OldestBackup.After(time.Now().AddDate(-3, 0, 0)) {
-		t.Errorf("the job holding a mailbox backed up years ago reports its oldest backup at %v", j.OldestBackup)
+	if j := job(hc.LongAgoJob); j.Figures.OldestBackup.After(time.Now().AddDate(-3, 0, 0)) {
+		t.Errorf("the job holding a mailbox backed up years ago reports its oldest backup at %v", j.Figures.OldestBackup)
 	}
 }
 

@@ -79,7 +79,7 @@ func checkExactOrFlagged(t *testing.T, res *ServerResult, sim *simulator.Simulat
 	}
 	for _, j := range res.Jobs {
 		tr, ok := truth[j.ID]
-		c := j.Counts
+		c := j.Figures
 		switch {
 		case !ok:
 			t.Errorf("job %q is not the server's", j.ID)
@@ -92,7 +92,7 @@ func checkExactOrFlagged(t *testing.T, res *ServerResult, sim *simulator.Simulat
 		case j.Success && (c.BackedUp > tr.BackedUp || c.Mailboxes < tr.Mailboxes ||
 			c.Mailboxes-c.BackedUp < tr.Mailboxes-tr.BackedUp):
 			t.Errorf("WRONG figures for job %q: %d mailboxes, %d backed up, %d unresolved; truth %d, %d, %d",
-				tr.JobName, c.Mailboxes, c.BackedUp, j.Unresolved, tr.Mailboxes, tr.BackedUp, tr.Unresolved)
+				tr.JobName, c.Mailboxes, c.BackedUp, j.Figures.Unresolved, tr.Mailboxes, tr.BackedUp, tr.Unresolved)
 		}
 		if j.Err != nil && strings.Contains(j.Err.Error(), "sim-password-1") {
 			t.Errorf("job %q: the error shows the password", tr.JobName)
@@ -212,8 +212,8 @@ func TestNullFlagsAreLogged(t *testing.T) {
 		want := map[string]bool{hc.CycleJob: true, hc.PartialOrgJob: true}
 		for _, j := range res.Jobs {
 			logged := strings.Contains(lineOf(buf.String(), j.ID, "flag sent as null"), "items=1")
-			if logged != want[j.ID] || (j.NullFlagItems > 0) != want[j.ID] {
-				t.Errorf("job %q: %d items with null flags, logged %v; want %v", j.Name, j.NullFlagItems, logged, want[j.ID])
+			if logged != want[j.ID] || (j.Figures.NullFlagItems > 0) != want[j.ID] {
+				t.Errorf("job %q: %d items with null flags, logged %v; want %v", j.Name, j.Figures.NullFlagItems, logged, want[j.ID])
 			}
 		}
 	})
@@ -271,13 +271,13 @@ func checkWorkloadsExactOrFlagged(t *testing.T, res *ServerResult, sim *simulato
 			continue // checked by checkExactOrFlagged
 		}
 		for w := range protection.Workload(protection.NumWorkloads) {
-			f, tr := j.Workloads[w], truth[j.ID+"/"+w.String()]
+			f, tr := j.Figures.Workloads[w], truth[j.ID+"/"+w.String()]
 			if f.Err == nil && f.InScope > 0 && w != protection.WorkloadMailbox {
 				checked++
 			}
 			switch {
 			case f.Err != nil && (f.InScope != 0 || f.BackedUp != 0):
-				t.Errorf("job %q, %s failed but carries figures %+v", j.Name, w, f.WorkloadResult)
+				t.Errorf("job %q, %s failed but carries figures %+v", j.Name, w, f)
 			case f.Err != nil:
 			case f.BackedUp > tr.BackedUp || f.InScope < tr.InScope || f.InScope-f.BackedUp < tr.InScope-tr.BackedUp:
 				t.Errorf("WRONG figures for job %q, %s: %d in scope, %d backed up, %d unresolved; truth %d, %d, %d",

@@ -36,11 +36,9 @@ func (p *poller) readServiceInstance(ctx context.Context, res *ServerResult) boo
 	return true
 }
 
-// protectModern computes the protection of every selected job of a server
-// of REST API v6 or later, which shares the lists it reads (an
-// organization's users, a group's members, a repository's data) between
-// jobs; jobs is the server's whole job list.
-func (p *poller) protectModern(ctx context.Context, res *ServerResult, jobs []vboapi.Job) {
+// protect computes the protection of every selected job; jobs is the
+// server's whole job list.
+func (p *poller) protect(ctx context.Context, res *ServerResult, jobs []vboapi.Job) {
 	var want []*vboapi.Job
 	var results []*JobResult
 	for _, j := range res.Jobs {
@@ -51,42 +49,44 @@ func (p *poller) protectModern(ctx context.Context, res *ServerResult, jobs []vb
 		want = append(want, j.Job)
 		results = append(results, j)
 	}
-	found, errs := p.protection(ctx, jobs, want)
-	on := workloadSet(p.cfg.Workloads)
+	found, errs := p.protection(ctx, res.APIVersion, jobs, want)
+	var on protection.WorkloadSet
+	if res.APIVersion.Modern() {
+		on = workloadSet(p.cfg.Workloads)
+	}
 	for k, j := range results {
 		f := found[k]
 		j.Success, j.Err, j.WorkloadsOn = f != nil, errs[k], on
 		if f != nil {
-			j.Duration, j.FiguresAt = f.took, f.at
-			j.Counts = vboapi.MailboxCounts{Mailboxes: f.Mailboxes, BackedUp: f.BackedUp}
-			for _, m := range f.Unprotected[:min(len(f.Unprotected), p.cfg.UnprotectedMailboxSeries)] {
-				j.Counts.Unprotected = append(j.Counts.Unprotected, vboapi.Mailbox{ID: m.ID, Email: m.Address, Name: m.Name})
-			}
-			j.Unresolved, j.OldestBackup, j.NullFlagItems = f.Unresolved, f.OldestBackup, f.NullFlagItems
-			j.setWorkloads(on, f, p.cfg.UnprotectedObjectSeries)
+			j.setFigures(f, p.cfg.UnprotectedMailboxSeries, p.cfg.UnprotectedObjectSeries)
 		}
 		logJob(p.logger, j)
 	}
 }
 
-// protection gives each job's figures: computed now, or with
-// protection_interval the last complete ones of the background refresh.
-func (p *poller) protection(ctx context.Context, all []vboapi.Job, want []*vboapi.Job) ([]*figures, []error) {
-	if p.refresh != nil {
-		return p.refresh.get(ctx, all, want)
+// protection gives each job's figures: computed now, or on v6 and later
+// with protection_interval the last complete ones of the background
+// refresh.
+func (p *poller) protection(ctx context.Context, v vboapi.Version, all []vboapi.Job, want []*vboapi.Job) ([]*figures, []error) {
+	if p.refresh != nil && v.Modern() {
+		return p.refresh.get(ctx, v, all, want)
 	}
 	start := time.Now()
-	return figuresOf(p.computeProtection(ctx, all, want), start)
+	return figuresOf(p.computeProtection(ctx, v, all, want), start)
 }
 
-func (p *poller) computeProtection(ctx context.Context, all []vboapi.Job, want []*vboapi.Job) []protection.Result {
+func (p *poller) computeProtection(ctx context.Context, v vboapi.Version, all []vboapi.Job, want []*vboapi.Job) []protection.Result {
 	// The mailbox figures are always computed, and listed as mailboxes.
 	others := workloadSet(p.cfg.Workloads) &^ protection.WorkloadsOf(protection.WorkloadMailbox)
 	keep := p.cfg.UnprotectedMailboxSeries
 	if others != 0 {
 		keep = max(keep, p.cfg.UnprotectedObjectSeries)
 	}
+	if !v.Modern() {
+		keep, others = p.cfg.UnprotectedMailboxSeries, 0
+	}
 	return protection.Compute(ctx, p.client, all, want, protection.Options{
+		Version:         v,
 		PageSize:        p.cfg.PageSize,
 		KeepUnprotected: keep,
 		Workloads:       others,

@@ -86,26 +86,21 @@ type JobResult struct {
 	ID   string
 	Name string      // the configured name, else the API's
 	Job  *vboapi.Job // nil when the job was not in the server's job list
-	// Success is true when every page of the job was read; Counts are only
-	// meaningful then.
+	// Success is true when every list the job's figures depend on was
+	// read whole; Figures are only meaningful then.
 	Success bool
-	Counts  vboapi.MailboxCounts
-	// Unresolved and OldestBackup are known on v6 and later only: see
-	// protection.Result.
-	Unresolved   int
-	OldestBackup time.Time
-	// NullFlagItems counts the job's items with a flag sent as null (v6
-	// and later), which counted as false; it is logged.
-	NullFlagItems int
-	// FiguresAt is when the reading behind Counts started: this poll's
-	// start, or with protection_interval that of the refresh they come
-	// from.
-	FiguresAt time.Time
-	// Workloads are the figures of each workload of WorkloadsOn, the
-	// server's workloads setting (v6 and later), indexed by
-	// protection.Workload; meaningful only with Success.
-	Workloads   [protection.NumWorkloads]WorkloadFigures
+	// Figures are the job's protection, the same on every API version;
+	// the unprotected lists are cut to the configured number of series.
+	// Figures.Workloads holds those of WorkloadsOn, the server's workloads
+	// setting (v6 and later), the mailbox's included.
+	Figures     protection.Result
 	WorkloadsOn protection.WorkloadSet
+	// FiguresAt is when the reading behind Figures started: this poll's
+	// start, or with protection_interval that of the refresh they come
+	// from; WorkloadsAt the same per workload, whose figures may be kept
+	// from an earlier refresh when its site or team list fails.
+	FiguresAt   time.Time
+	WorkloadsAt [protection.NumWorkloads]time.Time
 	Duration    time.Duration
 	Err         error
 	// LastError and LastErrorAt carry the job's most recent error forward
@@ -205,40 +200,6 @@ func (p *poller) pollNow(ctx context.Context) *ServerResult {
 	res.Jobs = p.selectJobs(jobs)
 	p.runCollectors(ctx, res, jobs, listStart)
 	return res
-}
-
-// protectV1 reads each job's selected mailboxes, the jobs in parallel.
-func (p *poller) protectV1(ctx context.Context, res *ServerResult) {
-	ids := make([]string, len(res.Jobs))
-	for i, j := range res.Jobs {
-		ids[i] = j.ID
-	}
-	p.client.RetainJobs(ids)
-
-	var wg sync.WaitGroup
-	for _, j := range res.Jobs {
-		if j.Job == nil {
-			logJob(p.logger, j)
-			continue
-		}
-		wg.Go(func() {
-			start := time.Now()
-			defer func() {
-				// A bug must fail this job only, never the whole exporter.
-				if v := recover(); v != nil {
-					j.Counts, j.Err = vboapi.MailboxCounts{}, fmt.Errorf("internal error: %v", v)
-				}
-				j.Duration = time.Since(start)
-				j.Success = j.Err == nil
-				if j.Success {
-					j.FiguresAt = start
-				}
-				logJob(p.logger, j)
-			}()
-			j.Counts, j.Err = p.client.SelectedMailboxes(ctx, j.ID, p.cfg.PageSize, p.cfg.UnprotectedMailboxSeries)
-		})
-	}
-	wg.Wait()
 }
 
 // serverDown records a poll that could not read the server itself; every
@@ -380,11 +341,7 @@ func (p *poller) runProtection(ctx context.Context, res *ServerResult, jobs []vb
 			}
 		}
 	}()
-	if res.APIVersion.Modern() {
-		p.protectModern(ctx, res, jobs)
-	} else {
-		p.protectV1(ctx, res)
-	}
+	p.protect(ctx, res, jobs)
 }
 
 // jobsWithoutFigures says how many jobs have no figures, and why the first

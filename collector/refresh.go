@@ -60,7 +60,7 @@ func (f *figures) keepWorkloads(old figures) []protection.Workload {
 type refresher struct {
 	interval time.Duration
 	logger   log.Logger
-	compute  func(ctx context.Context, all []vboapi.Job, want []*vboapi.Job) []protection.Result
+	compute  func(ctx context.Context, v vboapi.Version, all []vboapi.Job, want []*vboapi.Job) []protection.Result
 
 	ctx    context.Context // cancelled by close
 	cancel context.CancelFunc
@@ -73,7 +73,7 @@ type refresher struct {
 }
 
 func newRefresher(interval time.Duration, logger log.Logger,
-	compute func(ctx context.Context, all []vboapi.Job, want []*vboapi.Job) []protection.Result) *refresher {
+	compute func(ctx context.Context, v vboapi.Version, all []vboapi.Job, want []*vboapi.Job) []protection.Result) *refresher {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &refresher{interval: interval, logger: logger, compute: compute, ctx: ctx, cancel: cancel,
 		figures: map[string]figures{}, failed: map[string]error{}}
@@ -94,7 +94,7 @@ func (r *refresher) close() {
 // job from having any yet. It starts a refresh when the last one is older
 // than the interval, or when a job has neither figures nor an error (it is
 // new); it waits for that refresh, within ctx, only for jobs without any.
-func (r *refresher) get(ctx context.Context, all []vboapi.Job, want []*vboapi.Job) ([]*figures, []error) {
+func (r *refresher) get(ctx context.Context, v vboapi.Version, all []vboapi.Job, want []*vboapi.Job) ([]*figures, []error) {
 	r.mu.Lock()
 	missing := false
 	for _, j := range want {
@@ -104,7 +104,7 @@ func (r *refresher) get(ctx context.Context, all []vboapi.Job, want []*vboapi.Jo
 		missing = missing || (!have && !failed)
 	}
 	if r.running == nil && (missing || time.Since(r.started) >= r.interval) {
-		r.start(all, want)
+		r.start(v, all, want)
 	}
 	running := r.running
 	waitFor := false
@@ -135,7 +135,7 @@ func (r *refresher) get(ctx context.Context, all []vboapi.Job, want []*vboapi.Jo
 }
 
 // start runs one refresh in the background; the caller holds r.mu.
-func (r *refresher) start(all []vboapi.Job, want []*vboapi.Job) {
+func (r *refresher) start(v vboapi.Version, all []vboapi.Job, want []*vboapi.Job) {
 	done := make(chan struct{})
 	r.running, r.started = done, time.Now()
 	// The refresh owns its copies: the poll that started it goes on.
@@ -150,7 +150,7 @@ func (r *refresher) start(all []vboapi.Job, want []*vboapi.Job) {
 		defer close(done)
 		ctx, cancel := context.WithTimeout(r.ctx, max(r.interval, minRefreshTimeout))
 		defer cancel()
-		results := r.compute(ctx, all, mine)
+		results := r.compute(ctx, v, all, mine)
 		took := time.Since(started)
 		r.mu.Lock()
 		defer r.mu.Unlock()
@@ -202,6 +202,9 @@ func figuresOf(results []protection.Result, start time.Time) ([]*figures, []erro
 			continue
 		}
 		out[k] = &figures{Result: res, at: start, took: took}
+		if res.Took > 0 {
+			out[k].took = res.Took
+		}
 	}
 	return out, errs
 }

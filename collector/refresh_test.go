@@ -110,8 +110,8 @@ func TestFailedRefreshKeepsCompleteFigures(t *testing.T) {
 		for _, j := range res.Jobs {
 			if !j.Success {
 				failed++
-				if j.Err == nil || j.Counts.Mailboxes != 0 {
-					t.Errorf("job %s failed its first refresh but has err=%v counts=%+v", j.Name, j.Err, j.Counts)
+				if j.Err == nil || j.Figures.Mailboxes != 0 {
+					t.Errorf("job %s failed its first refresh but has err=%v counts=%+v", j.Name, j.Err, j.Figures)
 				}
 			}
 		}

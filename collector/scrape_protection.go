@@ -90,7 +90,7 @@ func jobFigures(res *ServerResult) []prometheus.Metric {
 
 // figures adds the counts of a job that has them.
 func (l *metricList) figures(j *JobResult, modern bool, labels ...string) {
-	c := j.Counts
+	c := &j.Figures
 	l.gauge(jobMailboxesDesc, float64(c.Mailboxes), labels...)
 	l.gauge(jobBackedUpDesc, float64(c.BackedUp), labels...)
 	ratio := math.NaN()
@@ -100,10 +100,10 @@ func (l *metricList) figures(j *JobResult, modern bool, labels ...string) {
 	l.gauge(jobRatioDesc, ratio, labels...)
 	l.gauge(jobFiguresTimeDesc, float64(j.FiguresAt.UnixNano())/1e9, labels...)
 	if modern {
-		l.gauge(jobUnresolvedDesc, float64(j.Unresolved), labels...)
-		l.timestamp(jobOldestBackupDesc, j.OldestBackup, labels...)
+		l.gauge(jobUnresolvedDesc, float64(c.Unresolved), labels...)
+		l.timestamp(jobOldestBackupDesc, c.OldestBackup, labels...)
 	}
 	for _, m := range c.Unprotected {
-		l.gauge(mailboxNotBackedUpDesc, 1, with(labels, m.ID, m.Email, m.Name)...)
+		l.gauge(mailboxNotBackedUpDesc, 1, with(labels, m.ID, m.Address, m.Name)...)
 	}
 }

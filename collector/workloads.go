@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
@@ -29,14 +28,6 @@ var (
 		"v6 and later: 1 for each listed object of the workload (archive, onedrive, personal_site, site, team; mailboxes are vbo365_mailbox_not_backed_up) of the job that is not backed up, at most unprotected_object_series per job and workload, in address order; object_id is the user, site or team id, address the user's address, the site's URL or the team's address.", jobLabels, "workload", "object_id", "address", "name")
 )
 
-// WorkloadFigures are one workload's figures of a job, and when the
-// reading behind them started: with protection_interval, a site or team
-// list that fails keeps the workload's figures of an earlier refresh.
-type WorkloadFigures struct {
-	protection.WorkloadResult
-	At time.Time
-}
-
 // workloadSet is the set of the configured workload names; config.Load has
 // checked them.
 func workloadSet(names []string) protection.WorkloadSet {
@@ -49,24 +40,27 @@ func workloadSet(names []string) protection.WorkloadSet {
 	return s
 }
 
-// setWorkloads fills j's workload figures from f, the mailbox's from the
-// mailbox figures, which are always computed; each lists at most keep
-// objects not backed up.
-func (j *JobResult) setWorkloads(on protection.WorkloadSet, f *figures, keep int) {
-	j.WorkloadsOn = on
+// setFigures gives j the figures f, with at most keepMailboxes mailboxes
+// and keepObjects objects of each other workload listed as not backed up.
+// The mailbox's workload figures repeat the mailbox figures, which are
+// always computed.
+func (j *JobResult) setFigures(f *figures, keepMailboxes, keepObjects int) {
+	j.Duration, j.FiguresAt = f.took, f.at
+	j.Figures = f.Result
+	j.Figures.Unprotected = f.Unprotected[:min(len(f.Unprotected), keepMailboxes)]
 	for w := range protection.Workload(protection.NumWorkloads) {
-		if !on.Has(w) {
+		wf := &j.Figures.Workloads[w]
+		switch {
+		case !j.WorkloadsOn.Has(w):
+			*wf = protection.WorkloadResult{}
 			continue
+		case w == protection.WorkloadMailbox:
+			*wf = protection.WorkloadResult{InScope: f.Mailboxes, BackedUp: f.BackedUp, Unresolved: f.Unresolved,
+				OldestBackup: f.OldestBackup, Unprotected: j.Figures.Unprotected}
+		default:
+			wf.Unprotected = wf.Unprotected[:min(len(wf.Unprotected), keepObjects)]
 		}
-		if w == protection.WorkloadMailbox {
-			j.Workloads[w] = WorkloadFigures{At: f.at, WorkloadResult: protection.WorkloadResult{
-				InScope: f.Mailboxes, BackedUp: f.BackedUp, Unresolved: f.Unresolved,
-				OldestBackup: f.OldestBackup, Unprotected: f.Unprotected}}
-			continue
-		}
-		wf := WorkloadFigures{WorkloadResult: f.Workloads[w], At: f.workloadAt(w)}
-		wf.Unprotected = wf.Unprotected[:min(len(wf.Unprotected), keep)]
-		j.Workloads[w] = wf
+		j.WorkloadsAt[w] = f.workloadAt(w)
 	}
 }
 
@@ -78,7 +72,7 @@ func logWorkloads(l log.Logger, j *JobResult) {
 		if !j.WorkloadsOn.Has(w) || w == protection.WorkloadMailbox {
 			continue
 		}
-		switch f := j.Workloads[w]; {
+		switch f := j.Figures.Workloads[w]; {
 		case f.Err != nil:
 			level.Warn(l).Log("msg", "workload not scraped; its figures are left out", "workload", w, "err", f.Err)
 		case f.Unresolved > 0:
@@ -98,7 +92,7 @@ func (l *metricList) workloads(labels []string, j *JobResult) {
 		if !j.WorkloadsOn.Has(w) {
 			continue
 		}
-		f := j.Workloads[w]
+		f := j.Figures.Workloads[w]
 		wl := with(labels, w.String())
 		ok := j.Success && f.Err == nil
 		l.gauge(workloadSuccessDesc, boolValue(ok), wl...)
@@ -108,7 +102,7 @@ func (l *metricList) workloads(labels []string, j *JobResult) {
 		l.gauge(objectsDesc, float64(f.InScope), wl...)
 		l.gauge(objectsBackedUpDesc, float64(f.BackedUp), wl...)
 		l.gauge(objectsUnresolvedDesc, float64(f.Unresolved), wl...)
-		l.gauge(objectsFiguresTimeDesc, float64(f.At.UnixNano())/1e9, wl...)
+		l.gauge(objectsFiguresTimeDesc, float64(j.WorkloadsAt[w].UnixNano())/1e9, wl...)
 		l.timestamp(objectsOldestBackupDesc, f.OldestBackup, wl...)
 		if w == protection.WorkloadMailbox {
 			continue // listed by vbo365_mailbox_not_backed_up

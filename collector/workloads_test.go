@@ -50,13 +50,13 @@ func checkWorkloads(t *testing.T, res *ServerResult, sim *simulator.Simulator, o
 			if !on.Has(w) {
 				continue
 			}
-			f, tr := j.Workloads[w], truth[j.ID+"/"+w.String()]
+			f, tr := j.Figures.Workloads[w], truth[j.ID+"/"+w.String()]
 			if f.Err != nil {
 				if !mayFail(w) {
 					t.Errorf("job %q, %s: %v", j.Name, w, f.Err)
 				}
 				if f.InScope != 0 || f.BackedUp != 0 || len(f.Unprotected) != 0 {
-					t.Errorf("job %q, %s failed but carries figures %+v", j.Name, w, f.WorkloadResult)
+					t.Errorf("job %q, %s failed but carries figures %+v", j.Name, w, f)
 				}
 				continue
 			}
@@ -69,8 +69,8 @@ func checkWorkloads(t *testing.T, res *ServerResult, sim *simulator.Simulator, o
 			if got != want {
 				t.Errorf("WRONG figures for job %q, %s:\n got %s\nwant %s", j.Name, w, got, want)
 			}
-			if !f.At.Equal(j.FiguresAt) {
-				t.Errorf("job %q, %s: figures of %v, the job's of %v", j.Name, w, f.At, j.FiguresAt)
+			if at := j.WorkloadsAt[w]; !at.Equal(j.FiguresAt) {
+				t.Errorf("job %q, %s: figures of %v, the job's of %v", j.Name, w, at, j.FiguresAt)
 			}
 		}
 	}
@@ -268,12 +268,12 @@ func TestFailedRefreshKeepsWorkloadFigures(t *testing.T) {
 			if !j.FiguresAt.After(t0[j.ID]) {
 				t.Errorf("job %q: figures of %v, want the new refresh's", j.Name, j.FiguresAt)
 			}
-			f := j.Workloads[protection.WorkloadSite]
+			f := j.Figures.Workloads[protection.WorkloadSite]
 			if f.Err != nil {
 				t.Errorf("job %q: the sites lost their figures: %v", j.Name, f.Err)
 			}
-			if !f.At.Equal(t0[j.ID]) && f.InScope > 0 {
-				t.Errorf("job %q: site figures of %v, want the first refresh's %v", j.Name, f.At, t0[j.ID])
+			if at := j.WorkloadsAt[protection.WorkloadSite]; !at.Equal(t0[j.ID]) && f.InScope > 0 {
+				t.Errorf("job %q: site figures of %v, want the first refresh's %v", j.Name, at, t0[j.ID])
 			}
 			sites += f.InScope
 		}
@@ -302,7 +302,7 @@ func TestRepeatedSiteFailsTheSites(t *testing.T) {
 			checkWorkloads(t, res, sim, protection.AllWorkloads, func(f protection.Workload) bool { return f == w })
 			failed := 0
 			for _, j := range res.Jobs {
-				if err := j.Workloads[w].Err; err != nil {
+				if err := j.Figures.Workloads[w].Err; err != nil {
 					failed++
 					if !strings.Contains(err.Error(), "twice") {
 						t.Errorf("job %q: %v, want the repeat named", j.Name, err)

@@ -13,6 +13,9 @@ import (
 // fakeAPI is a tenant held in maps, so that the rules can be tested without
 // HTTP. It counts the calls per list, to prove that each list is read once.
 type fakeAPI struct {
+	// V1API is nil: these tests compute v6+ scopes, which never read
+	// selected mailboxes (a call would panic and fail the test).
+	V1API
 	selected, excluded map[string][]vboapi.JobItem
 	users              map[string][]vboapi.User // per organization
 	members            map[string][]vboapi.GroupMember

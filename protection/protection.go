@@ -1,9 +1,11 @@
-// Package protection works out, for each backup job of a REST API v6, v7 or
-// v8 server, which mailboxes the job should protect and how many of them its
-// repository holds a backup of, and on request the same for the other
-// workloads: archive mailboxes, OneDrives, personal sites, sites and teams.
-// The rule is docs/protection-v6-v8.md; the simulator's truth follows the
-// same rule.
+// Package protection works out, for each backup job, which mailboxes the
+// job should protect and how many of them are backed up, and on REST API v6
+// and later the same for the other workloads: archive mailboxes, OneDrives,
+// personal sites, sites and teams. Every API version gives the same Result:
+// v1 from the job's selected mailboxes (v1.go), v6 and later from the job's
+// items, the organization's users and groups and the repository's data, by
+// the rule of docs/protection-v6-v8.md, which the simulator's truth follows
+// too.
 package protection
 
 import (
@@ -13,8 +15,10 @@ import (
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
-// API is what a refresh reads; *vboapi.Client implements it on v6 and later.
+// API is what Compute reads; *vboapi.Client implements it. V1API is read
+// on REST API v1, the rest on v6 and later.
 type API interface {
+	V1API
 	SelectedItems(ctx context.Context, jobID string) ([]vboapi.JobItem, error)
 	ExcludedItems(ctx context.Context, jobID string) ([]vboapi.JobItem, error)
 	OrganizationUsers(ctx context.Context, orgID string, pageSize int, each func(*vboapi.User) error) error
@@ -40,6 +44,10 @@ type Options struct {
 	// none (the zero value) nothing else is, and no site or team list is
 	// read.
 	Workloads WorkloadSet
+	// Version is the server's REST API version: on v1 each job's selected
+	// mailboxes are read, which is all that version has; any other value
+	// reads the scopes of v6 and later.
+	Version vboapi.Version
 }
 
 // Result is the protection of one job. Counts are meaningful only when Err
@@ -64,11 +72,22 @@ type Result struct {
 	// flag sent as null, which counted as false: a selection that adds
 	// nothing, an exclusion that removes nothing.
 	NullFlagItems int
+	// Unrecognized (v1) counts the mailboxes whose isBackedUp was neither
+	// true nor false (missing, null, "yes"...), counted as not backed up;
+	// UnrecognizedExample is the first such value.
+	Unrecognized        int
+	UnrecognizedExample string
+	// Duplicates (v1) counts the mailboxes the API served more than once;
+	// each counted once.
+	Duplicates int
 	// Workloads are the figures of each workload of Options.Workloads,
 	// indexed by Workload; the others are zero. Workloads[WorkloadMailbox]
 	// repeats the fields above.
 	Workloads [NumWorkloads]WorkloadResult
-	Err       error
+	// Took is how long reading the job's lists took where a job reads its
+	// own (v1); zero where jobs share their reading (v6 and later).
+	Took time.Duration
+	Err  error
 }
 
 // WorkloadResult is the protection of one workload of a job, by the same
@@ -102,8 +121,9 @@ type Object struct {
 	// ID is the user, site or team id; "" for a group member that matched
 	// no user, or a group's site known by its URL alone.
 	ID string
-	// Address is lower-cased: a user's address, a site's URL (without a
-	// trailing slash), a team's address.
+	// Address is lower-cased on v6 and later (as v1 spells it on v1): a
+	// user's address, a site's URL (without a trailing slash), a team's
+	// address.
 	Address string
 	Name    string // the display name or title, where a list gave one
 }
@@ -119,6 +139,9 @@ const maxGroupDepth = 8
 // whole job list: an entire-organization job leaves out what the
 // organization's other jobs hold, whether they are wanted or not.
 func Compute(ctx context.Context, api API, all []vboapi.Job, want []*vboapi.Job, opts Options) []Result {
+	if opts.Version == vboapi.V1 {
+		return computeV1(ctx, api, want, opts)
+	}
 	r := newRefresh(ctx, api, all, opts)
 	return r.run(want)
 }

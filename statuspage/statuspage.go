@@ -97,7 +97,7 @@ func (h *Handler) view() []serverView {
 			jv := jobView{Name: j.Name, ID: j.ID, Success: yesNo(j.Success), Mailboxes: "–", BackedUp: "–", Ratio: "–", Unprotected: "–",
 				Workloads: otherWorkloads(j)}
 			if j.Success {
-				c := j.Counts
+				c := &j.Figures
 				jv.Mailboxes, jv.BackedUp = fmt.Sprint(c.Mailboxes), fmt.Sprint(c.BackedUp)
 				jv.Unprotected = fmt.Sprint(c.Mailboxes - c.BackedUp)
 				jv.Ratio = "NaN (no mailboxes)"
@@ -130,7 +130,7 @@ func otherWorkloads(j *collector.JobResult) string {
 			continue
 		}
 		exported = true
-		switch f := j.Workloads[w]; {
+		switch f := j.Figures.Workloads[w]; {
 		case !j.Success:
 		case f.Err != nil:
 			parts = append(parts, w.String()+" not read")

@@ -1,0 +1,49 @@
+package protection
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
+)
+
+// V1API is what Compute reads on REST API v1.
+type V1API interface {
+	SelectedMailboxes(ctx context.Context, jobID string, pageSize, keepUnprotected int) (vboapi.MailboxCounts, error)
+}
+
+// computeV1 reads each job's selected mailboxes, the jobs in parallel: on
+// v1 they are the job's scope, and each says whether it is backed up.
+func computeV1(ctx context.Context, api V1API, want []*vboapi.Job, opts Options) []Result {
+	out := make([]Result, len(want))
+	var wg sync.WaitGroup
+	for k, j := range want {
+		wg.Go(func() {
+			start := time.Now()
+			defer func() {
+				// A bug must fail this job only, never the others.
+				if v := recover(); v != nil {
+					out[k] = Result{Err: fmt.Errorf("internal error: %v", v)}
+				}
+				out[k].Took = time.Since(start)
+			}()
+			out[k] = resultV1(api.SelectedMailboxes(ctx, j.ID, opts.PageSize, opts.KeepUnprotected))
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func resultV1(c vboapi.MailboxCounts, err error) Result {
+	if err != nil {
+		return Result{Err: err}
+	}
+	res := Result{Mailboxes: c.Mailboxes, BackedUp: c.BackedUp, Unrecognized: c.Unrecognized,
+		UnrecognizedExample: c.UnrecognizedExample, Duplicates: c.Duplicates}
+	for _, m := range c.Unprotected {
+		res.Unprotected = append(res.Unprotected, Mailbox{ID: m.ID, Address: m.Email, Name: m.Name})
+	}
+	return res
+}
