@@ -12,6 +12,7 @@ import (
 	promconfig "github.com/prometheus/common/config"
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/protection"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
@@ -73,7 +74,8 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 		// The one place a server's name joins its log lines: the client and
 		// the poller log through this logger and add no "server" key of their own.
 		logger := log.With(e.logger, "server", s.Name)
-		client, err := e.newClient(s, logger)
+		memory := new(protection.Memory)
+		client, err := e.newClient(s, logger, &memory.Lengths)
 		if err != nil {
 			for _, p := range next {
 				if !kept[p.cfg.Name] {
@@ -82,7 +84,7 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 			}
 			return fmt.Errorf("server %q: %w", s.Name, err)
 		}
-		next = append(next, newPoller(*s, client, logger, e.collectors))
+		next = append(next, newPoller(*s, client, memory, logger, e.collectors))
 	}
 
 	e.mu.Lock()
@@ -104,7 +106,7 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 	return nil
 }
 
-func (e *Exporter) newClient(s *config.Server, logger log.Logger) (*vboapi.Client, error) {
+func (e *Exporter) newClient(s *config.Server, logger log.Logger, lengths *vboapi.ListLengths) (*vboapi.Client, error) {
 	tlsConfig, err := promconfig.NewTLSConfig(&s.TLSConfig)
 	if err != nil {
 		return nil, fmt.Errorf("tls_config: %w", err)
@@ -127,6 +129,7 @@ func (e *Exporter) newClient(s *config.Server, logger log.Logger) (*vboapi.Clien
 		Logger:           logger,
 		Metrics:          e.metrics,
 		Dial:             e.dial,
+		Lengths:          lengths,
 	})
 }
 

@@ -87,6 +87,7 @@ func (p *poller) computeProtection(ctx context.Context, v vboapi.Version, all []
 	}
 	return protection.Compute(ctx, p.client, all, want, protection.Options{
 		Version:         v,
+		Memory:          p.memory,
 		PageSize:        p.cfg.PageSize,
 		KeepUnprotected: keep,
 		Workloads:       others,

@@ -114,7 +114,8 @@ type JobResult struct {
 type poller struct {
 	cfg    config.Server
 	client *vboapi.Client
-	logger log.Logger // with the server's name: call sites add no "server" key
+	memory *protection.Memory // what this server's polls keep from one to the next
+	logger log.Logger         // with the server's name: call sites add no "server" key
 	flight singleflight.Group
 
 	mu   sync.Mutex
@@ -130,8 +131,8 @@ type poller struct {
 	skipped map[string]vboapi.Version
 }
 
-func newPoller(cfg config.Server, client *vboapi.Client, logger log.Logger, collectors Collectors) *poller {
-	p := &poller{cfg: cfg, client: client, logger: logger, collectors: collectors,
+func newPoller(cfg config.Server, client *vboapi.Client, memory *protection.Memory, logger log.Logger, collectors Collectors) *poller {
+	p := &poller{cfg: cfg, client: client, memory: memory, logger: logger, collectors: collectors,
 		scrapers: collectors.newScrapers(), skipped: map[string]vboapi.Version{}}
 	if interval := time.Duration(cfg.ProtectionInterval); interval > 0 {
 		p.refresh = newRefresher(interval, logger, p.computeProtection)

@@ -48,6 +48,9 @@ type Options struct {
 	// mailboxes are read, which is all that version has; any other value
 	// reads the scopes of v6 and later.
 	Version vboapi.Version
+	// Memory is what the server's earlier polls left (on v1 the jobs'
+	// hints); nil starts afresh.
+	Memory *Memory
 }
 
 // Result is the protection of one job. Counts are meaningful only when Err

@@ -11,12 +11,17 @@ import (
 
 // V1API is what Compute reads on REST API v1.
 type V1API interface {
-	SelectedMailboxes(ctx context.Context, jobID string, pageSize, keepUnprotected int) (vboapi.MailboxCounts, error)
+	SelectedMailboxes(ctx context.Context, jobID string, pageSize, keepUnprotected int, hint *vboapi.MailboxHint) (vboapi.MailboxCounts, error)
 }
 
 // computeV1 reads each job's selected mailboxes, the jobs in parallel: on
 // v1 they are the job's scope, and each says whether it is backed up.
 func computeV1(ctx context.Context, api V1API, want []*vboapi.Job, opts Options) []Result {
+	mem := opts.Memory
+	if mem == nil {
+		mem = new(Memory)
+	}
+	mem.retainHints(want)
 	out := make([]Result, len(want))
 	var wg sync.WaitGroup
 	for k, j := range want {
@@ -29,7 +34,9 @@ func computeV1(ctx context.Context, api V1API, want []*vboapi.Job, opts Options)
 				}
 				out[k].Took = time.Since(start)
 			}()
-			out[k] = resultV1(api.SelectedMailboxes(ctx, j.ID, opts.PageSize, opts.KeepUnprotected))
+			hint := mem.takeHint(j.ID)
+			defer mem.putHint(j.ID, hint)
+			out[k] = resultV1(api.SelectedMailboxes(ctx, j.ID, opts.PageSize, opts.KeepUnprotected, hint))
 		})
 	}
 	wg.Wait()

@@ -136,7 +136,7 @@ func TestEmptyBody401OnV1(t *testing.T) {
 		c, sim, m := memSimClient(t, simulator.Options{Jobs: 1, MailboxesPerJob: []int{250}}, func(o *Options) { o.MaxConcurrent = 1 })
 		sim.AddFault(simulator.Fault{Endpoint: simulator.EndpointMailboxes, Kind: simulator.Revoked, EmptyBody: true, Requests: []int{2}})
 		job := sim.Truth()[0]
-		counts, err := c.SelectedMailboxes(context.Background(), job.ID, 100, 0)
+		counts, err := c.SelectedMailboxes(context.Background(), job.ID, 100, 0, nil)
 		if err != nil || counts.Mailboxes != job.Mailboxes || counts.BackedUp != job.BackedUp {
 			t.Fatalf("%d/%d, %v; want %d/%d", counts.BackedUp, counts.Mailboxes, err, job.BackedUp, job.Mailboxes)
 		}

@@ -42,6 +42,11 @@ type Options struct {
 	// TLSConfig, keeping its other settings; tests use it to reach an
 	// in-memory server.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Lengths is where the client's list reads find and leave each list's
+	// length, which paces read-ahead; the poll owns it (protection.Memory)
+	// so that it lives as long as the server's polls. Nil gives the client
+	// a memory of its own.
+	Lengths *ListLengths
 }
 
 // Client talks to one VBO365 server. It is safe for concurrent use; requests
@@ -53,10 +58,7 @@ type Client struct {
 	tokens *tokenSource
 	retry  retryPolicy
 
-	hintsMu sync.Mutex
-	jobs    map[string]jobState   // per job id, what the last poll learned
-	lengths map[string]listLength // per list path, its length when last read whole
-	swept   time.Time             // when lengths was last swept of lists no longer read
+	lengths *ListLengths
 
 	versionMu sync.Mutex
 	version   Version                 // "" until known; guarded by versionMu
@@ -98,8 +100,12 @@ func New(opts Options) (*Client, error) {
 		http: &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		}},
-		slots: newSlots(opts.MaxConcurrent),
-		retry: defaultRetryPolicy,
+		slots:   newSlots(opts.MaxConcurrent),
+		retry:   defaultRetryPolicy,
+		lengths: opts.Lengths,
+	}
+	if c.lengths == nil {
+		c.lengths = &ListLengths{}
 	}
 	c.tokens = newTokenSource(c)
 	if opts.APIVersion != Auto {

@@ -59,7 +59,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 				truth := sim.Truth()[0]
 				sim.AddFault(simulator.Fault{Endpoint: "mailboxes", Kind: simulator.TooManyRequests, RetryAfter: time.Second, Requests: []int{1}})
 				start := time.Now()
-				got, err := c.SelectedMailboxes(context.Background(), truth.ID, 10, 0)
+				got, err := c.SelectedMailboxes(context.Background(), truth.ID, 10, 0, nil)
 				took := time.Since(start)
 				if err != nil {
 					t.Fatal(err)
@@ -87,7 +87,7 @@ func TestRetryAfterPastTheDeadlineFailsFast(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	start := time.Now()
-	_, err := c.SelectedMailboxes(ctx, sim.Truth()[0].ID, 10, 0)
+	_, err := c.SelectedMailboxes(ctx, sim.Truth()[0].ID, 10, 0, nil)
 	if took := time.Since(start); took > time.Second {
 		t.Fatalf("gave up after %v; it should not have slept", took)
 	}
@@ -219,7 +219,7 @@ func TestBodyLimit(t *testing.T) {
 			if ep == "jobs" {
 				_, err = c.Jobs(context.Background())
 			} else {
-				_, err = c.SelectedMailboxes(context.Background(), sim.Truth()[0].ID, 10, 0)
+				_, err = c.SelectedMailboxes(context.Background(), sim.Truth()[0].ID, 10, 0, nil)
 			}
 			if !errors.Is(err, ErrBodyTooLarge) {
 				t.Fatalf("err = %v", err)
@@ -240,7 +240,7 @@ func TestHTMLPageIsReportedAsSuch(t *testing.T) {
 			if ep == "jobs" {
 				_, err = c.Jobs(context.Background())
 			} else {
-				_, err = c.SelectedMailboxes(context.Background(), sim.Truth()[0].ID, 10, 0)
+				_, err = c.SelectedMailboxes(context.Background(), sim.Truth()[0].ID, 10, 0, nil)
 			}
 			var apiErr *APIError
 			if !errors.As(err, &apiErr) {
@@ -286,7 +286,7 @@ func TestPagingFaultsLeaveNoPartialCount(t *testing.T) {
 				f := tc.fault
 				f.Endpoint = "mailboxes"
 				sim.AddFault(f)
-				got, err := c.SelectedMailboxes(context.Background(), truth.ID, 10, 0)
+				got, err := c.SelectedMailboxes(context.Background(), truth.ID, 10, 0, nil)
 				if tc.errIs != nil {
 					if !errors.Is(err, tc.errIs) || got.Mailboxes != 0 || got.BackedUp != 0 {
 						t.Fatalf("got %+v, %v; want no count and %v", got, err, tc.errIs)

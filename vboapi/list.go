@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/go-json-experiment/json"
 )
@@ -76,12 +75,12 @@ func readList[T any](ctx context.Context, c *Client, l list, pageSize int, each 
 		return err
 	}
 	if len(first.items) < first.limit {
-		c.rememberLength(l.path, len(first.items))
+		c.lengths.remember(l.path, len(first.items))
 		return nil
 	}
 	n, err := readRest(ctx, c, l, pageSize, first, each)
 	if err == nil {
-		c.rememberLength(l.path, n)
+		c.lengths.remember(l.path, n)
 	}
 	return err
 }
@@ -135,46 +134,6 @@ func eachItem[T any](items []T, each func(*T) error) error {
 		}
 	}
 	return nil
-}
-
-// listLength is a list's length when last read whole, and when.
-type listLength struct {
-	n  int
-	at time.Time
-}
-
-// lengthsKept is how long a list's length is kept after it was last read:
-// the lists of deleted jobs and groups must not stay forever.
-const lengthsKept = 24 * time.Hour
-
-// lastLength is how many items the list at path had when last read whole.
-// It only paces the read-ahead, never ends a list.
-func (c *Client) lastLength(path string) (n int, known bool) {
-	c.hintsMu.Lock()
-	defer c.hintsMu.Unlock()
-	l, known := c.lengths[path]
-	return l.n, known
-}
-
-// rememberLength records a list's length, and once an hour forgets the
-// lists not read for lengthsKept.
-func (c *Client) rememberLength(path string, n int) {
-	now := time.Now()
-	c.hintsMu.Lock()
-	defer c.hintsMu.Unlock()
-	if c.lengths == nil {
-		c.lengths, c.swept = map[string]listLength{}, now
-	}
-	c.lengths[path] = listLength{n, now}
-	if now.Sub(c.swept) < time.Hour {
-		return
-	}
-	c.swept = now
-	for p, l := range c.lengths {
-		if now.Sub(l.at) > lengthsKept {
-			delete(c.lengths, p)
-		}
-	}
 }
 
 // getJSON sends an authenticated GET and hands the whole body to decode.

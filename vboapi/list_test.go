@@ -324,21 +324,17 @@ func TestListThatIgnoresTheOffsetFails(t *testing.T) {
 // deleted jobs and groups do not stay in memory for good.
 func TestListLengthsOfListsNoLongerReadAreForgotten(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, err := New(Options{BaseURL: &url.URL{Scheme: "http", Host: "127.0.0.1:1"}, Username: "u", Password: "p", APIVersion: V8, MaxConcurrent: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		c.rememberLength("/gone", 10)
-		c.rememberLength("/kept", 20)
+		var l ListLengths
+		l.remember("/gone", 10)
+		l.remember("/kept", 20)
 		for range 25 {
 			time.Sleep(time.Hour)
-			c.rememberLength("/kept", 20)
+			l.remember("/kept", 20)
 		}
-		if _, known := c.lastLength("/gone"); known {
+		if _, known := l.last("/gone"); known {
 			t.Error("a list not read for 25 hours is still remembered")
 		}
-		if n, known := c.lastLength("/kept"); !known || n != 20 {
+		if n, known := l.last("/kept"); !known || n != 20 {
 			t.Errorf("a list read every hour was forgotten: %d %v", n, known)
 		}
 	})

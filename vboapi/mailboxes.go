@@ -37,7 +37,9 @@ type MailboxCounts struct {
 // (the API gives no total, so it reads ahead and ignores pages past the end)
 // and returns an error, never a partial count, if any page fails.
 // keepUnprotected asks for up to that many not-backed-up mailboxes by name.
-func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, keepUnprotected int) (MailboxCounts, error) {
+// hint, if not nil, is what the job's last read left: it paces read-ahead
+// and lends its memory, and is updated for the next read.
+func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, keepUnprotected int, hint *MailboxHint) (MailboxCounts, error) {
 	if pageSize < 1 {
 		return MailboxCounts{}, fmt.Errorf("page size %d is not positive", pageSize)
 	}
@@ -50,12 +52,15 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 		err    error
 	}
 	results := make(chan result)
-	// The last poll's count tells how far to read ahead and how large the
+	if hint == nil {
+		hint = &MailboxHint{}
+	}
+	// The last read's count tells how far to read ahead and how large the
 	// de-duplication set will be; it is only a hint, never trusted as the end.
-	hint, set := c.takeJobState(jobID)
-	sched := newScheduler(int64(pageSize), hint)
+	expected, set := hint.take()
+	sched := newScheduler(int64(pageSize), expected)
 	acc := &accumulator{seen: set, keep: keepUnprotected}
-	defer func() { c.putJobState(jobID, int64(acc.counts.Mailboxes), acc.seen) }()
+	defer func() { hint.put(int64(acc.counts.Mailboxes), acc.seen) }()
 	var firstErr error
 
 	// verifyOffset marks the second read of the first page, sent once the
@@ -141,65 +146,40 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 // shift at the front, small enough to cost little more than a round trip.
 const verifyItems = 100
 
-// jobState is what one poll of a job leaves for the next: the count, which
-// bounds read-ahead, and the emptied de-duplication set, whose memory is
-// reused instead of being allocated again at every poll.
-type jobState struct {
+// MailboxHint is what one read of a job's selected mailboxes leaves for
+// the next: the count, which bounds read-ahead, and the emptied
+// de-duplication set, whose memory is reused instead of being allocated
+// again at every read. The zero value knows nothing. The API client keeps
+// none: the poll does (protection.Memory), and never lends one hint to two
+// reads at once.
+type MailboxHint struct {
+	known bool
 	count int64
 	set   *idSet
 }
 
-// takeJobState returns the job's last count (-1 if none) and an empty set
-// sized for it. The set is taken out of the client while in use, so that two
-// polls of one job never share it.
-func (c *Client) takeJobState(jobID string) (int64, *idSet) {
-	c.hintsMu.Lock()
-	st, ok := c.jobs[jobID]
-	if ok {
-		delete(c.jobs, jobID)
-	}
-	c.hintsMu.Unlock()
-	if !ok {
+// take returns the last count (-1 if none) and an empty set sized for it.
+func (h *MailboxHint) take() (int64, *idSet) {
+	if !h.known {
 		return -1, newIDSet(0)
 	}
-	if st.set == nil || len(st.set.slots) > fittedSlots(int(st.count))*3/2+1024 {
-		// Gone, or grown by doubling in a poll that did not know the
+	if h.set == nil || len(h.set.slots) > fittedSlots(int(h.count))*3/2+1024 {
+		// Gone, or grown by doubling in a read that did not know the
 		// count: at 250k mailboxes the set kept 524,288 slots (33.6 bytes
 		// per mailbox) where 285,716 do (18.3).
-		return st.count, newIDSet(int(st.count))
+		return h.count, newIDSet(int(h.count))
 	}
-	st.set.clear()
-	return st.count, st.set
+	h.set.clear()
+	return h.count, h.set
 }
 
-// RetainJobs forgets the state of every job not in ids, so that deleted jobs
-// do not keep their sets.
-func (c *Client) RetainJobs(ids []string) {
-	keep := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		keep[id] = true
+// put keeps a read's count and set. A failed read keeps the last good
+// count: its own count may be partial.
+func (h *MailboxHint) put(count int64, set *idSet) {
+	if h.known && h.count > count {
+		count = h.count
 	}
-	c.hintsMu.Lock()
-	defer c.hintsMu.Unlock()
-	for id := range c.jobs {
-		if !keep[id] {
-			delete(c.jobs, id)
-		}
-	}
-}
-
-// putJobState keeps the job's state for its next poll. A failed poll keeps
-// the last good count: its own count may be partial.
-func (c *Client) putJobState(jobID string, count int64, set *idSet) {
-	c.hintsMu.Lock()
-	defer c.hintsMu.Unlock()
-	if c.jobs == nil {
-		c.jobs = map[string]jobState{}
-	}
-	if old, ok := c.jobs[jobID]; ok && old.count > count {
-		count = old.count
-	}
-	c.jobs[jobID] = jobState{count: count, set: set}
+	h.known, h.count, h.set = true, count, set
 }
 
 var pagePool = sync.Pool{New: func() any { return new(page) }}

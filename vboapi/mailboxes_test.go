@@ -34,7 +34,7 @@ func TestSelectedMailboxesPaging(t *testing.T) {
 					tc.setup(f)
 				}
 				c, _ := newTestClient(t, f, conc)
-				got, err := c.SelectedMailboxes(context.Background(), "job-1", tc.pageSize, 0)
+				got, err := c.SelectedMailboxes(context.Background(), "job-1", tc.pageSize, 0, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -59,7 +59,7 @@ func TestSelectedMailboxesNonAdvancingServer(t *testing.T) {
 			f := newFakeAPI(250, everyThird)
 			f.ignoreOffset, f.noEcho = true, tc.noEcho
 			c, _ := newTestClient(t, f, conc)
-			_, err := c.SelectedMailboxes(context.Background(), "job-1", 100, 0)
+			_, err := c.SelectedMailboxes(context.Background(), "job-1", 100, 0, nil)
 			if !errors.Is(err, ErrNotAdvancing) {
 				t.Fatalf("err = %v, want ErrNotAdvancing", err)
 			}
@@ -75,7 +75,7 @@ func TestSelectedMailboxesOverlappingPagesCountOnce(t *testing.T) {
 		f := newFakeAPI(23, everyThird)
 		f.overserve = 2 // each page holds 2 more mailboxes than asked, overlapping the next one
 		c, _ := newTestClient(t, f, conc)
-		got, err := c.SelectedMailboxes(context.Background(), "job-1", 5, 0)
+		got, err := c.SelectedMailboxes(context.Background(), "job-1", 5, 0, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,7 +94,7 @@ func TestSelectedMailboxesSameMailboxAtTwoPositionsFails(t *testing.T) {
 	// mailbox was never served, so no count can be trusted.
 	f.mailboxes[7] = f.mailboxes[3]
 	c, _ := newTestClient(t, f, 2)
-	_, err := c.SelectedMailboxes(context.Background(), "job-1", 4, 0)
+	_, err := c.SelectedMailboxes(context.Background(), "job-1", 4, 0, nil)
 	if !errors.Is(err, errListChanged) || !strings.Contains(err.Error(), "10 positions held 9 distinct mailboxes") {
 		t.Fatalf("err = %v", err)
 	}
@@ -115,7 +115,7 @@ func TestSelectedMailboxesFrontChangeDetected(t *testing.T) {
 		}
 	}
 	c, _ := newTestClient(t, f, 1)
-	_, err := c.SelectedMailboxes(context.Background(), "job-1", 10, 0)
+	_, err := c.SelectedMailboxes(context.Background(), "job-1", 10, 0, nil)
 	if !errors.Is(err, errListChanged) {
 		t.Fatalf("err = %v, want the list change detected", err)
 	}
@@ -124,7 +124,7 @@ func TestSelectedMailboxesFrontChangeDetected(t *testing.T) {
 func TestSelectedMailboxesListsFirstUnprotected(t *testing.T) {
 	f := newFakeAPI(100, everyThird)
 	c, _ := newTestClient(t, f, 8)
-	got, err := c.SelectedMailboxes(context.Background(), "job-1", 10, 3)
+	got, err := c.SelectedMailboxes(context.Background(), "job-1", 10, 3, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestSelectedMailboxesOddValuesCountAsNotBackedUp(t *testing.T) {
 	}
 	f := newFakeAPI(len(values), func(i int) string { return values[i] })
 	c, _ := newTestClient(t, f, 1)
-	got, err := c.SelectedMailboxes(context.Background(), "job-1", 4, 0)
+	got, err := c.SelectedMailboxes(context.Background(), "job-1", 4, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,11 +159,14 @@ func TestSelectedMailboxesOddValuesCountAsNotBackedUp(t *testing.T) {
 	}
 }
 
-func TestJobStateCarriesOverAndIsForgotten(t *testing.T) {
+// TestHintCarriesOver: the hint a read leaves paces the next read, which
+// then stops at the end, and lends it an emptied set.
+func TestHintCarriesOver(t *testing.T) {
 	f := newFakeAPI(250, everyThird)
 	c, _ := newTestClient(t, f, 4)
+	var hint MailboxHint
 	for poll := range 3 {
-		got, err := c.SelectedMailboxes(context.Background(), "job-1", 100, 0)
+		got, err := c.SelectedMailboxes(context.Background(), "job-1", 100, 0, &hint)
 		if err != nil || got.Mailboxes != 250 || got.BackedUp != 250-84 {
 			t.Fatalf("poll %d: %+v, %v", poll, got, err)
 		}
@@ -171,19 +174,17 @@ func TestJobStateCarriesOverAndIsForgotten(t *testing.T) {
 	// With the last count known, read-ahead stops at the end: 3 pages and
 	// the second read of the first page.
 	before := f.pageRequests.Load()
-	if _, err := c.SelectedMailboxes(context.Background(), "job-1", 100, 0); err != nil {
+	if _, err := c.SelectedMailboxes(context.Background(), "job-1", 100, 0, &hint); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.pageRequests.Load() - before; n != 4 {
 		t.Errorf("%d page requests with the count known, want 4", n)
 	}
-	if count, set := c.takeJobState("job-1"); count != 250 || set.len() != 0 {
-		t.Fatalf("state = %d, %d keys; want the count and an emptied set", count, set.len())
+	if count, set := hint.take(); count != 250 || set.len() != 0 {
+		t.Fatalf("hint = %d, %d keys; want the count and an emptied set", count, set.len())
 	}
-	c.putJobState("job-1", 250, newIDSet(250))
-	c.RetainJobs([]string{"job-2"})
-	if count, _ := c.takeJobState("job-1"); count != -1 {
-		t.Fatalf("a job no longer listed kept its state")
+	if count, _ := new(MailboxHint).take(); count != -1 {
+		t.Fatalf("an empty hint knows a count of %d", count)
 	}
 }
 
@@ -191,7 +192,7 @@ func TestSelectedMailboxesNextLinkPointingBackFails(t *testing.T) {
 	f := newFakeAPI(50, everyThird)
 	f.nextBack = true
 	c, _ := newTestClient(t, f, 1)
-	_, err := c.SelectedMailboxes(context.Background(), "job-1", 10, 0)
+	_, err := c.SelectedMailboxes(context.Background(), "job-1", 10, 0, nil)
 	if !errors.Is(err, ErrNotAdvancing) || !strings.Contains(err.Error(), "links back to offset 0") {
 		t.Fatalf("err = %v", err)
 	}
@@ -201,7 +202,6 @@ func TestSelectedMailboxesNextLinkPointingBackFails(t *testing.T) {
 // did not know the count is replaced by one fitted to the count; a fitted
 // one is reused as it is.
 func TestOversizedSetIsRefitted(t *testing.T) {
-	c, _ := newTestClient(t, newFakeAPI(1, everyThird), 1)
 	grown := newIDSet(0)
 	for i := range 250_000 {
 		var k mailboxKey
@@ -211,13 +211,14 @@ func TestOversizedSetIsRefitted(t *testing.T) {
 	if len(grown.slots) != 524_288 {
 		t.Fatalf("grown to %d slots; the test assumes 524,288", len(grown.slots))
 	}
-	c.putJobState("job", 250_000, grown)
-	_, set := c.takeJobState("job")
+	var hint MailboxHint
+	hint.put(250_000, grown)
+	_, set := hint.take()
 	if set == grown || len(set.slots) != fittedSlots(250_000) {
 		t.Fatalf("kept %d slots, want a new set of %d", len(set.slots), fittedSlots(250_000))
 	}
-	c.putJobState("job", 250_000, set)
-	if _, again := c.takeJobState("job"); again != set {
+	hint.put(250_000, set)
+	if _, again := hint.take(); again != set {
 		t.Error("a fitted set was not reused")
 	}
 }

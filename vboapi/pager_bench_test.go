@@ -86,8 +86,9 @@ func BenchmarkSelectedMailboxes(b *testing.B) {
 			defer c.Close()
 			jobID := sim.Truth()[0].ID
 			ctx := context.Background()
+			var hint MailboxHint // as a poller keeps it between polls
 			run := func() {
-				counts, err := c.SelectedMailboxes(ctx, jobID, pageSize, 0)
+				counts, err := c.SelectedMailboxes(ctx, jobID, pageSize, 0, &hint)
 				if err != nil {
 					b.Fatal(err)
 				}

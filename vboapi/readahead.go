@@ -21,7 +21,7 @@ func readRest[T any](ctx context.Context, c *Client, l list, pageSize int, first
 		next:    1, end: -1, handed: 1, count: len(first.items),
 		ready: map[int]listPage[T]{}, starts: map[string]int{},
 	}
-	r.expected, r.known = c.lastLength(l.path)
+	r.expected, r.known = c.lengths.last(l.path)
 	if first.total > 0 {
 		r.expected, r.known = first.total, true
 	}
