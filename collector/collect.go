@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 )
 
 // scrape is the collector for one scrape: it polls under the scrape's
@@ -45,7 +47,7 @@ func gauge(ch chan<- prometheus.Metric, d *prometheus.Desc, v float64, labels ..
 
 // emitServer exports the server's own series, then each collector's
 // outcome and series; a skipped collector exports nothing.
-func emitServer(ch chan<- prometheus.Metric, r *ServerResult) {
+func emitServer(ch chan<- prometheus.Metric, r *poll.ServerResult) {
 	gauge(ch, upDesc, boolValue(r.Up), r.Server)
 	gauge(ch, scrapeDurationDesc, r.Duration.Seconds(), r.Server)
 	if r.APIVersion != "" {

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
 
@@ -248,7 +249,7 @@ func TestConcurrentScrapesShareOnePoll(t *testing.T) {
 	sim.ResetCounters()
 
 	var wg sync.WaitGroup
-	results := make([]*ServerResult, 2)
+	results := make([]*poll.ServerResult, 2)
 	for i := range results {
 		wg.Go(func() { results[i] = e.Poll(context.Background())[0] })
 	}

@@ -1,5 +1,6 @@
-// Package collector turns what the VBO365 API says about backup jobs into
-// Prometheus metrics. An Exporter keeps one poller per configured server
-// (its API client, token and last result) across scrapes; each scrape gets a
+// Package collector turns what the VBO365 API says about a server into
+// Prometheus metrics. An Exporter keeps, per configured server, a
+// poll.Poller (its API client, token, memory and last result) and the
+// server's own scrapers, which each poll runs (run.go); each scrape gets a
 // short-lived prometheus.Collector bound to the scrape's deadline.
 package collector

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
-	"github.com/go-kit/log/level"
 	promconfig "github.com/prometheus/common/config"
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/protection"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
@@ -23,13 +23,20 @@ type Exporter struct {
 	userAgent string
 
 	mu      sync.RWMutex
-	pollers []*poller // in config order, so output and logs are stable
+	pollers []*server // in config order, so output and logs are stable
 
 	// dial replaces the clients' dialer; tests set it to reach an
 	// in-memory server. nil dials the network.
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 
 	collectors Collectors // what every server's polls run
+}
+
+// server is one configured server: its poller, and the collectors its
+// polls run.
+type server struct {
+	*poll.Poller
+	run *runner
 }
 
 // Option changes how New builds an Exporter.
@@ -56,17 +63,17 @@ func New(logger log.Logger, apiMetrics *vboapi.Metrics, userAgent string, opts .
 // new one. It fails without changing anything if a client cannot be built.
 func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 	e.mu.RLock()
-	old := make(map[string]*poller, len(e.pollers))
+	old := make(map[string]*server, len(e.pollers))
 	for _, p := range e.pollers {
-		old[p.cfg.Name] = p
+		old[p.Config().Name] = p
 	}
 	e.mu.RUnlock()
 
-	next := make([]*poller, 0, len(cfg.Servers))
+	next := make([]*server, 0, len(cfg.Servers))
 	kept := map[string]bool{}
 	for i := range cfg.Servers {
 		s := &cfg.Servers[i]
-		if p, ok := old[s.Name]; ok && p.cfg.Equal(s) {
+		if p, ok := old[s.Name]; ok && p.Config().Equal(s) {
 			next = append(next, p)
 			kept[s.Name] = true
 			continue
@@ -78,13 +85,14 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 		client, err := e.newClient(s, logger, &memory.Lengths)
 		if err != nil {
 			for _, p := range next {
-				if !kept[p.cfg.Name] {
-					p.close()
+				if !kept[p.Config().Name] {
+					p.Close()
 				}
 			}
 			return fmt.Errorf("server %q: %w", s.Name, err)
 		}
-		next = append(next, newPoller(*s, client, memory, logger, e.collectors))
+		run := newRunner(s.Name, client, s.PageSize, logger, e.collectors)
+		next = append(next, &server{Poller: poll.New(*s, client, memory, logger, run), run: run})
 	}
 
 	e.mu.Lock()
@@ -93,11 +101,11 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 
 	current := map[string]bool{}
 	for _, p := range next {
-		current[p.cfg.Name] = true
+		current[p.Config().Name] = true
 	}
 	for name, p := range old {
 		if !kept[name] {
-			p.close()
+			p.Close()
 		}
 		if !current[name] {
 			e.metrics.Forget(name)
@@ -138,21 +146,21 @@ func (e *Exporter) Close() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, p := range e.pollers {
-		p.close()
+		p.Close()
 	}
 	e.pollers = nil
 }
 
 // Poll polls every server in parallel (or reuses a shared or recent poll, see
-// poller.poll) and returns the results in config order.
-func (e *Exporter) Poll(ctx context.Context) []*ServerResult {
+// poll.Poller.Poll) and returns the results in config order.
+func (e *Exporter) Poll(ctx context.Context) []*poll.ServerResult {
 	e.mu.RLock()
-	pollers := append([]*poller(nil), e.pollers...)
+	pollers := append([]*server(nil), e.pollers...)
 	e.mu.RUnlock()
-	results := make([]*ServerResult, len(pollers))
+	results := make([]*poll.ServerResult, len(pollers))
 	var wg sync.WaitGroup
 	for i, p := range pollers {
-		wg.Go(func() { results[i] = p.poll(ctx) })
+		wg.Go(func() { results[i] = p.Poll(ctx) })
 	}
 	wg.Wait()
 	return results
@@ -160,40 +168,14 @@ func (e *Exporter) Poll(ctx context.Context) []*ServerResult {
 
 // LastResults returns each server's last complete poll without polling, for
 // pages that show the state; servers never polled are left out.
-func (e *Exporter) LastResults() []*ServerResult {
+func (e *Exporter) LastResults() []*poll.ServerResult {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	var out []*ServerResult
+	var out []*poll.ServerResult
 	for _, p := range e.pollers {
-		if r := p.lastResult(); r != nil {
+		if r := p.Last(); r != nil {
 			out = append(out, r)
 		}
 	}
 	return out
-}
-
-// logJob writes the one log line a job's poll is worth, if any.
-func logJob(logger log.Logger, j *JobResult) {
-	l := log.With(logger, "job_id", j.ID, "job_name", j.Name)
-	if j.Err != nil {
-		level.Error(l).Log("msg", "job not scraped; its counts are left out", "err", j.Err)
-		return
-	}
-	c := &j.Figures
-	if c.Unrecognized > 0 {
-		level.Warn(l).Log("msg", "isBackedUp values that are neither true nor false were counted as not backed up",
-			"mailboxes", c.Unrecognized, "example", c.UnrecognizedExample)
-	}
-	if c.Duplicates > 0 {
-		level.Info(l).Log("msg", "the API served some mailboxes more than once; each was counted once", "duplicates", c.Duplicates)
-	}
-	if c.NullFlagItems > 0 {
-		level.Warn(l).Log("msg", "job items with a flag sent as null were read as false: a selection that adds nothing, an exclusion that removes nothing",
-			"items", c.NullFlagItems)
-	}
-	if c.Unresolved > 0 {
-		level.Warn(l).Log("msg", "group members that match no user of the organization, or nested groups not found, were counted as not backed up",
-			"unresolved", c.Unresolved)
-	}
-	logWorkloads(l, j)
 }

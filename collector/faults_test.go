@@ -26,6 +26,7 @@ import (
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
 	"github.com/vbo365-exporter/vbo365_exporter/internal/memnet"
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
@@ -278,7 +279,7 @@ func runFaultCase(t *testing.T, tc faultCase, s config.Server, sim *simulator.Si
 	if elapsed < tc.minElapsed {
 		t.Errorf("poll took %v, want at least %v (Retry-After not honoured)", elapsed, tc.minElapsed)
 	}
-	var target *JobResult
+	var target *poll.JobResult
 	if sim != nil {
 		target = checkNeverWrong(t, res, sim)
 	}
@@ -361,13 +362,13 @@ func runFaultCase(t *testing.T, tc faultCase, s config.Server, sim *simulator.Si
 // comes after the exporter's last read of the job (after a page read ahead
 // past the end) cannot be seen, and the state before it is then the exact
 // answer. It returns the result of the first (target) job.
-func checkNeverWrong(t *testing.T, res *ServerResult, sim *simulator.Simulator) *JobResult {
+func checkNeverWrong(t *testing.T, res *poll.ServerResult, sim *simulator.Simulator) *poll.JobResult {
 	t.Helper()
 	truth := map[string]simulator.JobTruth{}
 	for _, tr := range sim.Truth() {
 		truth[tr.ID] = tr
 	}
-	var target *JobResult
+	var target *poll.JobResult
 	for _, j := range res.Jobs {
 		if j.ID == sim.Truth()[0].ID {
 			target = j
@@ -546,14 +547,14 @@ func TestThousandPollsWithRandomFaults(t *testing.T) {
 	)
 	start := time.Now()
 	e.mu.RLock()
-	pollers := append([]*poller(nil), e.pollers...)
+	pollers := append([]*server(nil), e.pollers...)
 	e.mu.RUnlock()
 	for _, p := range pollers {
 		wg.Go(func() {
 			for range 100 {
 				ctx, cancel := context.WithTimeout(context.Background(), deadline)
 				t0 := time.Now()
-				res := p.poll(ctx)
+				res := p.Poll(ctx)
 				took := time.Since(t0)
 				cancel()
 				mu.Lock()

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
 	"github.com/vbo365-exporter/vbo365_exporter/internal/memnet"
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
@@ -80,7 +81,7 @@ func checkLoginLimited(t *testing.T, v string, retryAfter, wait time.Duration) {
 		RetryAfter: retryAfter, EmptyBody: true, Requests: []int{1}})
 	e, reg, logs := meteredExporter(t, n, s)
 	tokenPath := "/" + v + "/token"
-	poll := func(when string) *ServerResult {
+	poll := func(when string) *poll.ServerResult {
 		res := e.Poll(context.Background())[0]
 		t.Logf("%s: up=%v err=%v", when, res.Up, res.Err)
 		return res

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
 	"github.com/vbo365-exporter/vbo365_exporter/internal/memnet"
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
 
@@ -102,7 +103,7 @@ func TestModernFaultMatrix(t *testing.T) {
 // tenant with fault f, at conc requests in flight, a 2 s request timeout
 // and 1 MiB bodies; prepare, when not nil, sets more of the server entry.
 func pollUnderFault(t *testing.T, v string, tenant simulator.TenantOptions, f simulator.Fault, conc int,
-	prepare func(*config.Server)) (*ServerResult, *simulator.Simulator) {
+	prepare func(*config.Server)) (*poll.ServerResult, *simulator.Simulator) {
 	t.Helper()
 	s, sim, n := memModernServer(t, v, 3, tenant)
 	s.MaxConcurrentRequests = conc
@@ -135,7 +136,7 @@ func memModernServer(t *testing.T, newest string, seed int64, tenant simulator.T
 
 // checkModernNeverWrong fails t for a wrong count, a job that succeeded
 // with an error or failed without one, and an outcome other than want.
-func checkModernNeverWrong(t *testing.T, res *ServerResult, sim *simulator.Simulator, want outcome) {
+func checkModernNeverWrong(t *testing.T, res *poll.ServerResult, sim *simulator.Simulator, want outcome) {
 	t.Helper()
 	if want == serverDown {
 		if res.Up || res.Err == nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
@@ -103,7 +104,7 @@ func newModernServer(t *testing.T, run versionRun, seed int64, tenant simulator.
 
 // checkTruth fails t unless every job of res was read and has exactly the
 // simulator's figures.
-func checkTruth(t *testing.T, res *ServerResult, sim *simulator.Simulator) {
+func checkTruth(t *testing.T, res *poll.ServerResult, sim *simulator.Simulator) {
 	t.Helper()
 	if !res.Up {
 		t.Fatalf("server down: %v", res.Err)
@@ -171,7 +172,7 @@ func TestModernHardCases(t *testing.T) {
 	res := newTestExporter(t, s).Poll(context.Background())[0]
 	checkTruth(t, res, sim)
 	hc := sim.HardCases()
-	job := func(id string) *JobResult {
+	job := func(id string) *poll.JobResult {
 		for _, j := range res.Jobs {
 			if strings.EqualFold(j.ID, id) {
 				return j

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/protection"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
@@ -65,7 +66,7 @@ func TestNullStormMatrix(t *testing.T) {
 // fails has an error and no counts; a job sent without an id is counted in
 // UnidentifiedJobs. A null never takes the server down: the job list is
 // read whatever its members.
-func checkExactOrFlagged(t *testing.T, res *ServerResult, sim *simulator.Simulator) {
+func checkExactOrFlagged(t *testing.T, res *poll.ServerResult, sim *simulator.Simulator) {
 	t.Helper()
 	if !res.Up {
 		t.Fatalf("server down: %v", res.Err)
@@ -260,7 +261,7 @@ func TestNullStormWorkloads(t *testing.T) {
 
 // checkWorkloadsExactOrFlagged is checkExactOrFlagged for every workload
 // of every job that reports figures; it returns how many had figures.
-func checkWorkloadsExactOrFlagged(t *testing.T, res *ServerResult, sim *simulator.Simulator) (checked int) {
+func checkWorkloadsExactOrFlagged(t *testing.T, res *poll.ServerResult, sim *simulator.Simulator) (checked int) {
 	t.Helper()
 	truth := map[string]simulator.WorkloadTruth{}
 	for _, tr := range sim.WorkloadTruth() {

@@ -10,7 +10,7 @@ import (
 // into the same series a /metrics scrape emits for that server.
 type probe struct {
 	scrape // Describe: the same descriptors as a scrape of every server
-	p      *poller
+	p      *server
 }
 
 // ProbeCollector returns a prometheus.Collector that polls the configured
@@ -32,17 +32,17 @@ func (e *Exporter) ProbeCollector(ctx context.Context, name string) (c prometheu
 
 // Collect implements prometheus.Collector.
 func (s *probe) Collect(ch chan<- prometheus.Metric) {
-	emitServer(ch, s.p.poll(s.ctx))
+	emitServer(ch, s.p.Poll(s.ctx))
 }
 
 // pollerNamed is the poller of the server called name, or nil. A linear
 // search: it runs once per probe, and even a fleet of a few hundred servers
 // makes it cheaper than a map that ApplyConfig would have to keep in step.
-func (e *Exporter) pollerNamed(name string) *poller {
+func (e *Exporter) pollerNamed(name string) *server {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	for _, p := range e.pollers {
-		if p.cfg.Name == name {
+		if p.Config().Name == name {
 			return p
 		}
 	}

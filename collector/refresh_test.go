@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/common/model"
 
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
 
@@ -21,7 +22,7 @@ func refreshingExporter(t *testing.T) (*Exporter, *simulator.Simulator) {
 	return e, sim
 }
 
-func figuresTimes(t *testing.T, res *ServerResult) map[string]time.Time {
+func figuresTimes(t *testing.T, res *poll.ServerResult) map[string]time.Time {
 	t.Helper()
 	out := map[string]time.Time{}
 	for _, j := range res.Jobs {

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
 var (
@@ -43,7 +45,7 @@ func (copyJobsScraper) Scrape(ctx context.Context, t *Target) ([]prometheus.Metr
 	}
 	orgOf := map[string]string{}
 	for _, j := range t.ServerJobs {
-		orgOf[normalizeID(j.ID)] = j.OrganizationID
+		orgOf[vboapi.NormalizeID(j.ID)] = j.OrganizationID
 	}
 	var out metricList
 	for _, c := range copies {
@@ -55,7 +57,7 @@ func (copyJobsScraper) Scrape(ctx context.Context, t *Target) ([]prometheus.Metr
 		out.oneHot(copyJobLastStatusDesc, knownStatuses, c.LastStatus, labels...)
 		org := c.OrganizationID
 		if org == "" {
-			org = orgOf[normalizeID(c.BackupJobID)]
+			org = orgOf[vboapi.NormalizeID(c.BackupJobID)]
 		}
 		out.gauge(copyJobInfoDesc, 1, with(labels, c.BackupJobID, c.RepositoryID, org, c.ScheduleType)...)
 	}

@@ -334,12 +334,12 @@ func (panicScraper) Scrape(context.Context, *Target) ([]prometheus.Metric, error
 func TestPanicFailsOneCollector(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e, _ := opsExporter(t, "v8", simulator.TenantOptions{Users: 20}, DefaultCollectors().Only("jobs", "license"), nil, true)
-		e.pollers[0].scrapers = append(e.pollers[0].scrapers, panicScraper{})
+		e.pollers[0].run.scrapers = append(e.pollers[0].run.scrapers, panicScraper{})
 		got := successes(t, e)
 		if got["panics"] != 0 || got["license"] != 1 || got["jobs"] != 1 {
 			t.Errorf("successes %v", got)
 		}
-		if err := e.LastResults()[0].collector("panics").Err; err == nil || !strings.Contains(err.Error(), "internal error: bug") {
+		if err := e.LastResults()[0].Collector("panics").Err; err == nil || !strings.Contains(err.Error(), "internal error: bug") {
 			t.Errorf("error %v", err)
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
@@ -31,13 +32,6 @@ var (
 	organizationSyncRunningDesc = newDesc("organization_sync_running",
 		"v8: 1 while a synchronization of the organization with the organization cache is queued or running, else 0; absent on v7, whose API does not say.", organizationLabels)
 )
-
-// OrganizationSync is an organization's synchronization state as the
-// organizations collector read it (v7 and later), for the status page.
-type OrganizationSync struct {
-	ID, Name string
-	State    vboapi.OrganizationSyncState
-}
 
 // organizationsScraper reads the organizations with their backup summary:
 // one list, for which the server looks up each organization's backups;
@@ -84,13 +78,13 @@ func (s organizationsScraper) Scrape(ctx context.Context, t *Target) ([]promethe
 	if errors.Is(err, vboapi.ErrNotInVersion) {
 		return out, nil // v6: the organizations are all there is
 	}
-	var read []OrganizationSync
+	var read []poll.OrganizationSync
 	for _, o := range orgs {
-		st, ok := states[normalizeID(o.ID)]
+		st, ok := states[vboapi.NormalizeID(o.ID)]
 		if !ok {
 			continue
 		}
-		read = append(read, OrganizationSync{ID: o.ID, Name: o.Name, State: st})
+		read = append(read, poll.OrganizationSync{ID: o.ID, Name: o.Name, State: st})
 		labels := []string{t.Server, o.ID, o.Name}
 		if ok, known := st.Succeeded(); known {
 			out.gauge(organizationSyncSuccessDesc, boolValue(ok), labels...)
@@ -116,7 +110,7 @@ func readSyncStates(ctx context.Context, c *vboapi.Client, orgs []vboapi.Organiz
 	all, err := c.OrganizationSyncStates(ctx)
 	if err == nil {
 		for _, st := range all {
-			out[normalizeID(st.OrganizationID)] = st
+			out[vboapi.NormalizeID(st.OrganizationID)] = st
 		}
 		return out, nil
 	}
@@ -140,7 +134,7 @@ func readSyncStates(ctx context.Context, c *vboapi.Client, orgs []vboapi.Organiz
 				failed = fmt.Errorf("sync state of organization %q: %w", o.Name, errs[i])
 			}
 		default:
-			out[normalizeID(o.ID)] = states[i]
+			out[vboapi.NormalizeID(o.ID)] = states[i]
 		}
 	}
 	return out, failed
@@ -155,7 +149,7 @@ type syncLog struct {
 	seen map[string]string
 }
 
-func (l *syncLog) log(logger log.Logger, read []OrganizationSync) {
+func (l *syncLog) log(logger log.Logger, read []poll.OrganizationSync) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, o := range read {

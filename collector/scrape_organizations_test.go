@@ -18,6 +18,7 @@ import (
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
 	"github.com/vbo365-exporter/vbo365_exporter/internal/memnet"
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
@@ -187,10 +188,10 @@ func TestOrganizationSyncReadFails(t *testing.T) {
 					t.Errorf("successes %v, want organizations 0, jobs 1", s)
 				}
 				res := e.LastResults()[0]
-				if err := res.collector("organizations").Err; err == nil || !strings.Contains(err.Error(), "sync state") {
+				if err := res.Collector("organizations").Err; err == nil || !strings.Contains(err.Error(), "sync state") {
 					t.Errorf("collector error %v, want one about the sync state", err)
 				}
-				if tc.v == "v7" && (len(res.OrganizationSync) != 2 || slices.ContainsFunc(res.OrganizationSync, func(o OrganizationSync) bool { return o.ID == fabrikam })) {
+				if tc.v == "v7" && (len(res.OrganizationSync) != 2 || slices.ContainsFunc(res.OrganizationSync, func(o poll.OrganizationSync) bool { return o.ID == fabrikam })) {
 					t.Errorf("the poll result keeps %+v, want the two other organizations", res.OrganizationSync)
 				}
 			})
@@ -228,11 +229,11 @@ func TestOrganizationSyncFailureLoggedOnce(t *testing.T) {
 // later synchronization, or another message) or a success came between.
 func TestSyncLog(t *testing.T) {
 	at := func(m int) time.Time { return time.Date(2024, 5, 1, 21, m, 0, 0, time.UTC) }
-	state := func(result string, end time.Time, msg string) []OrganizationSync {
-		return []OrganizationSync{{ID: "o", Name: "contoso", State: vboapi.OrganizationSyncState{LastResult: result, LastEnd: end, LastError: msg}}}
+	state := func(result string, end time.Time, msg string) []poll.OrganizationSync {
+		return []poll.OrganizationSync{{ID: "o", Name: "contoso", State: vboapi.OrganizationSyncState{LastResult: result, LastEnd: end, LastError: msg}}}
 	}
 	steps := []struct {
-		read []OrganizationSync
+		read []poll.OrganizationSync
 		logs int // lines this step adds
 	}{
 		{state("Error", at(1), "denied"), 1},

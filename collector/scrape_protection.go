@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
@@ -68,7 +69,7 @@ func (protectionScraper) Scrape(ctx context.Context, t *Target) ([]prometheus.Me
 // jobFigures makes the protection series of res's jobs, from the job
 // results the poll computed; on v6 and later they add what only a scope
 // has, and the workloads.
-func jobFigures(res *ServerResult) []prometheus.Metric {
+func jobFigures(res *poll.ServerResult) []prometheus.Metric {
 	var out metricList
 	modern := res.APIVersion.Modern()
 	for _, j := range res.Jobs {
@@ -89,7 +90,7 @@ func jobFigures(res *ServerResult) []prometheus.Metric {
 }
 
 // figures adds the counts of a job that has them.
-func (l *metricList) figures(j *JobResult, modern bool, labels ...string) {
+func (l *metricList) figures(j *poll.JobResult, modern bool, labels ...string) {
 	c := &j.Figures
 	l.gauge(jobMailboxesDesc, float64(c.Mailboxes), labels...)
 	l.gauge(jobBackedUpDesc, float64(c.BackedUp), labels...)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
@@ -14,9 +15,9 @@ import (
 // than making it look skipped.
 func TestProtectionFailureIsNoSkip(t *testing.T) {
 	job := &vboapi.Job{ID: "j1", Name: "one"}
-	res := &ServerResult{Server: "east", APIVersion: vboapi.V8, Jobs: []*JobResult{{ID: "j1", Name: "one", Job: job,
+	res := &poll.ServerResult{Server: "east", APIVersion: vboapi.V8, Jobs: []*poll.JobResult{{ID: "j1", Name: "one", Job: job,
 		Err: fmt.Errorf("read: %w", vboapi.ErrNotInVersion)}}}
-	r := &Result{Name: protectionCollector}
+	r := &poll.CollectorResult{Name: protectionCollector}
 	runScraper(context.Background(), protectionScraper{}, &Target{Server: "east", res: res}, r, time.Now())
 	if r.Skipped || r.Err == nil || len(r.Metrics) == 0 {
 		t.Errorf("skipped %v, error %v, %d series; want a failure with the job's success at 0", r.Skipped, r.Err, len(r.Metrics))

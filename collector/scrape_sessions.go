@@ -160,7 +160,7 @@ func (s *sessionsScraper) lowerBound(now time.Time) time.Time {
 func (s *sessionsScraper) merge(read []vboapi.JobSession, serverJobs []vboapi.Job) {
 	known := map[string]bool{}
 	for _, j := range serverJobs {
-		known[normalizeID(j.ID)] = true
+		known[vboapi.NormalizeID(j.ID)] = true
 	}
 	for id := range s.jobs {
 		if !known[id] {
@@ -169,7 +169,7 @@ func (s *sessionsScraper) merge(read []vboapi.JobSession, serverJobs []vboapi.Jo
 	}
 	seen := map[string]bool{}
 	for _, rs := range read {
-		id := normalizeID(rs.JobID)
+		id := vboapi.NormalizeID(rs.JobID)
 		if !known[id] || seen[rs.ID] {
 			continue
 		}
@@ -219,7 +219,7 @@ func newerSession(a, b *vboapi.JobSession) bool {
 func (s *sessionsScraper) readObjects(ctx context.Context, t *Target) error {
 	var todo []*jobSessions
 	for _, tj := range t.Jobs {
-		j := s.jobs[normalizeID(tj.ID)]
+		j := s.jobs[vboapi.NormalizeID(tj.ID)]
 		if j == nil || j.last == nil || (j.objects != nil && j.objects.sessionID == j.last.ID) {
 			continue
 		}
@@ -280,7 +280,7 @@ func (s *sessionsScraper) metrics(t *Target) metricList {
 	var out metricList
 	for _, tj := range t.Jobs {
 		labels := []string{t.Server, tj.ID, tj.Name}
-		j := s.jobs[normalizeID(tj.ID)]
+		j := s.jobs[vboapi.NormalizeID(tj.ID)]
 		if j == nil {
 			j = &jobSessions{}
 		}

@@ -153,7 +153,7 @@ func TestSessionRequestsIndependentOfHistory(t *testing.T) {
 					for poll := range 3 {
 						sim.ResetCounters()
 						if got := successes(t, e); got["sessions"] != 1 {
-							t.Fatalf("poll %d: sessions failed: %v", poll, e.LastResults()[0].collector("sessions").Err)
+							t.Fatalf("poll %d: sessions failed: %v", poll, e.LastResults()[0].Collector("sessions").Err)
 						}
 						list, objs := sim.Requests(simulator.EndpointJobSessions), sim.Requests(simulator.EndpointProcessedObjects)
 						if n := sim.Requests(simulator.EndpointJobSessionsByJob) + sim.Requests(simulator.EndpointJobSession); n != 0 {

@@ -6,6 +6,7 @@ import (
 	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
@@ -46,7 +47,7 @@ type Target struct {
 	// its jobs, and the license, repositories and proxies scrapers keep a
 	// typed copy of what they read there (each its own field, so they may
 	// run at once); nil outside a poll.
-	res *ServerResult
+	res *poll.ServerResult
 	// protect computes res's job figures: the poller owns that work, as
 	// its background refresh outlives a poll; nil outside a poll.
 	protect func(context.Context)

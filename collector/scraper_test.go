@@ -141,7 +141,7 @@ func compareScraper(t *testing.T, e *Exporter, sc Scraper, want []prometheus.Met
 		t.Error(err)
 	}
 	res := e.LastResults()[0]
-	if r := res.collector(sc.Name()); r == nil || r.Err != nil || r.Skipped {
+	if r := res.Collector(sc.Name()); r == nil || r.Err != nil || r.Skipped {
 		t.Errorf("collector %s: %+v", sc.Name(), r)
 	}
 }
@@ -271,7 +271,7 @@ func TestCollectorsLint(t *testing.T) {
 				}
 				for name, ok := range successes(t, e) {
 					if ok != 1 {
-						t.Errorf("collector %s failed: %v", name, e.LastResults()[0].collector(name).Err)
+						t.Errorf("collector %s failed: %v", name, e.LastResults()[0].Collector(name).Err)
 					}
 				}
 			})

@@ -1,13 +1,7 @@
 package collector
 
 import (
-	"slices"
-	"strconv"
-	"strings"
-
-	"github.com/go-kit/log"
-	"github.com/go-kit/log/level"
-
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/protection"
 )
 
@@ -28,66 +22,9 @@ var (
 		"v6 and later: 1 for each listed object of the workload (archive, onedrive, personal_site, site, team; mailboxes are vbo365_mailbox_not_backed_up) of the job that is not backed up, at most unprotected_object_series per job and workload, in address order; object_id is the user, site or team id, address the user's address, the site's URL or the team's address.", jobLabels, "workload", "object_id", "address", "name")
 )
 
-// workloadSet is the set of the configured workload names; config.Load has
-// checked them.
-func workloadSet(names []string) protection.WorkloadSet {
-	var s protection.WorkloadSet
-	for w := range protection.Workload(protection.NumWorkloads) {
-		if slices.Contains(names, w.String()) {
-			s = s.With(w)
-		}
-	}
-	return s
-}
-
-// setFigures gives j the figures f, with at most keepMailboxes mailboxes
-// and keepObjects objects of each other workload listed as not backed up.
-// The mailbox's workload figures repeat the mailbox figures, which are
-// always computed.
-func (j *JobResult) setFigures(f *figures, keepMailboxes, keepObjects int) {
-	j.Duration, j.FiguresAt = f.took, f.at
-	j.Figures = f.Result
-	j.Figures.Unprotected = f.Unprotected[:min(len(f.Unprotected), keepMailboxes)]
-	for w := range protection.Workload(protection.NumWorkloads) {
-		wf := &j.Figures.Workloads[w]
-		switch {
-		case !j.WorkloadsOn.Has(w):
-			*wf = protection.WorkloadResult{}
-			continue
-		case w == protection.WorkloadMailbox:
-			*wf = protection.WorkloadResult{InScope: f.Mailboxes, BackedUp: f.BackedUp, Unresolved: f.Unresolved,
-				OldestBackup: f.OldestBackup, Unprotected: j.Figures.Unprotected}
-		default:
-			wf.Unprotected = wf.Unprotected[:min(len(wf.Unprotected), keepObjects)]
-		}
-		j.WorkloadsAt[w] = f.workloadAt(w)
-	}
-}
-
-// logWorkloads says which workloads of the job have no figures, and which
-// count objects they could not identify as not backed up.
-func logWorkloads(l log.Logger, j *JobResult) {
-	var unresolved []string
-	for w := range protection.Workload(protection.NumWorkloads) {
-		if !j.WorkloadsOn.Has(w) || w == protection.WorkloadMailbox {
-			continue
-		}
-		switch f := j.Figures.Workloads[w]; {
-		case f.Err != nil:
-			level.Warn(l).Log("msg", "workload not scraped; its figures are left out", "workload", w, "err", f.Err)
-		case f.Unresolved > 0:
-			unresolved = append(unresolved, w.String()+"="+strconv.Itoa(f.Unresolved))
-		}
-	}
-	if len(unresolved) > 0 {
-		level.Warn(l).Log("msg", "objects of other workloads that could not be identified were counted as not backed up",
-			"unresolved", strings.Join(unresolved, ","))
-	}
-}
-
 // workloads adds the job's figures per workload; a job without figures
 // has every workload's success at 0.
-func (l *metricList) workloads(labels []string, j *JobResult) {
+func (l *metricList) workloads(labels []string, j *poll.JobResult) {
 	for w := range protection.Workload(protection.NumWorkloads) {
 		if !j.WorkloadsOn.Has(w) {
 			continue

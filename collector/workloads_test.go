@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/protection"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
@@ -33,7 +34,7 @@ func workloadFigures(inScope, backedUp, unresolved int, oldest time.Time, notBac
 // checkWorkloads fails t unless every job of res has exactly the
 // simulator's figures for every workload of on; a workload of a job may
 // have failed only when mayFail says so, and then has no figures.
-func checkWorkloads(t *testing.T, res *ServerResult, sim *simulator.Simulator, on protection.WorkloadSet, mayFail func(protection.Workload) bool) {
+func checkWorkloads(t *testing.T, res *poll.ServerResult, sim *simulator.Simulator, on protection.WorkloadSet, mayFail func(protection.Workload) bool) {
 	t.Helper()
 	truth := map[string]simulator.WorkloadTruth{}
 	for _, tr := range sim.WorkloadTruth() {
@@ -165,7 +166,7 @@ func TestWorkloadsSetting(t *testing.T) {
 			s.Workloads = names
 			res := newTestExporter(t, s).Poll(context.Background())[0]
 			checkTruth(t, res, sim)
-			on := workloadSet(names)
+			on := protection.WorkloadsNamed(names)
 			checkWorkloads(t, res, sim, on, never)
 			sites := sim.Requests(simulator.EndpointSites) + sim.Requests(simulator.EndpointSiteData)
 			if sites != 0 {

@@ -1,5 +1,7 @@
 package protection
 
+import "slices"
+
 // Workload is one kind of object a job protects. The first four belong to
 // a user and are backed up in the repository's user data; sites and teams
 // are objects of their own.
@@ -48,6 +50,18 @@ func WorkloadsOf(ws ...Workload) WorkloadSet {
 	var s WorkloadSet
 	for _, w := range ws {
 		s = s.With(w)
+	}
+	return s
+}
+
+// WorkloadsNamed is the set of the workloads named (as String spells them);
+// other names are ignored: config.Load refuses them.
+func WorkloadsNamed(names []string) WorkloadSet {
+	var s WorkloadSet
+	for w := range Workload(NumWorkloads) {
+		if slices.Contains(names, w.String()) {
+			s = s.With(w)
+		}
 	}
 	return s
 }

@@ -6,7 +6,7 @@ import (
 	"math/big"
 	"time"
 
-	"github.com/vbo365-exporter/vbo365_exporter/collector"
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
@@ -32,7 +32,7 @@ type opsRow struct {
 // opsViews are the licence, proxies, repositories and organization sync
 // tables of r, from
 // what the last poll kept: none of them calls the API.
-func opsViews(now time.Time, r *collector.ServerResult) []opsView {
+func opsViews(now time.Time, r *poll.ServerResult) []opsView {
 	lic := opsView{Collector: "license", Title: "licence", Columns: []string{"status", "type", "expires", "units used"}}
 	if outcome(&lic, r, "licence") && r.License != nil {
 		lic.Rows = []opsRow{licenseRow(now, r.License)}
@@ -66,8 +66,8 @@ func opsViews(now time.Time, r *collector.ServerResult) []opsView {
 // outcome fills v's note or error from the outcome of its collector in r,
 // and reports whether the collector ran, so that what it kept can be
 // shown (a failed licence collector may have read the licence itself).
-func outcome(v *opsView, r *collector.ServerResult, what string) (ran bool) {
-	var c *collector.Result
+func outcome(v *opsView, r *poll.ServerResult, what string) (ran bool) {
+	var c *poll.CollectorResult
 	for _, cr := range r.Collectors {
 		if cr.Name == v.Collector {
 			c = cr

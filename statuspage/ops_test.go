@@ -13,7 +13,7 @@ import (
 
 	"github.com/prometheus/exporter-toolkit/web"
 
-	"github.com/vbo365-exporter/vbo365_exporter/collector"
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
@@ -168,15 +168,15 @@ func ptr[T any](v T) *T { return &v }
 // kind of repository and proxy, and a collector off, skipped or failed.
 func TestStatusPageOps(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	ran := func(names ...string) []*collector.Result {
-		var out []*collector.Result
+	ran := func(names ...string) []*poll.CollectorResult {
+		var out []*poll.CollectorResult
 		for _, n := range names {
-			out = append(out, &collector.Result{Name: n, Duration: time.Millisecond})
+			out = append(out, &poll.CollectorResult{Name: n, Duration: time.Millisecond})
 		}
 		return out
 	}
-	all := func() []*collector.Result { return ran("jobs", "license", "repositories", "proxies") }
-	failed := func(list []*collector.Result, name string, err error) []*collector.Result {
+	all := func() []*poll.CollectorResult { return ran("jobs", "license", "repositories", "proxies") }
+	failed := func(list []*poll.CollectorResult, name string, err error) []*poll.CollectorResult {
 		for _, c := range list {
 			if c.Name == name {
 				c.Err = err
@@ -194,12 +194,12 @@ func TestStatusPageOps(t *testing.T) {
 	tib := int64(1) << 40
 	for _, tc := range []struct {
 		name   string
-		res    collector.ServerResult
+		res    poll.ServerResult
 		want   map[string]string // visible text of each table after the server's name; no header without rows
 		alarms map[string][]string
 	}{{
 		name: "v8",
-		res: collector.ServerResult{Up: true, APIVersion: vboapi.V8, Collectors: all(), License: license,
+		res: poll.ServerResult{Up: true, APIVersion: vboapi.V8, Collectors: all(), License: license,
 			Repositories: []vboapi.Repository{
 				{ID: "r1", Name: "Primary", CapacityBytes: ptr(int64(100 << 30)), FreeSpaceBytes: ptr(int64(100<<30/50 - 1)),
 					OutOfSync: ptr(false), OutOfOrder: ptr(false)},
@@ -232,7 +232,7 @@ func TestStatusPageOps(t *testing.T) {
 		alarms: map[string][]string{"repositories": {"r1", "r2", "r3"}, "proxies": {"p2"}},
 	}, {
 		name: "v6 without v8's fields",
-		res: collector.ServerResult{Up: true, APIVersion: vboapi.V6, Collectors: all(),
+		res: poll.ServerResult{Up: true, APIVersion: vboapi.V6, Collectors: all(),
 			License: &vboapi.License{Status: "Expired", Type: "Rental", Expires: now.Add(-36 * time.Hour), TotalNumber: 0, UsedNumber: 3},
 			Repositories: []vboapi.Repository{{ID: "r1", Name: "Disk", CapacityBytes: ptr(int64(1000)), FreeSpaceBytes: ptr(int64(999)),
 				OutOfSync: ptr(false), ObjectStorage: &vboapi.ObjectStorage{Type: "AmazonS3"}}},
@@ -245,7 +245,7 @@ func TestStatusPageOps(t *testing.T) {
 		alarms: map[string][]string{"license": {"license"}},
 	}, {
 		name: "v1 skips them",
-		res: collector.ServerResult{Up: true, APIVersion: vboapi.V1, Collectors: []*collector.Result{
+		res: poll.ServerResult{Up: true, APIVersion: vboapi.V1, Collectors: []*poll.CollectorResult{
 			{Name: "jobs"}, {Name: "license", Skipped: true}, {Name: "repositories", Skipped: true}, {Name: "proxies", Skipped: true}}},
 		want: map[string]string{
 			"license":      "licence not read: REST API v1 has no licence (collector skipped)",
@@ -254,7 +254,7 @@ func TestStatusPageOps(t *testing.T) {
 		},
 	}, {
 		name: "off",
-		res:  collector.ServerResult{Up: true, APIVersion: vboapi.V8, Collectors: ran("jobs", "repositories")},
+		res:  poll.ServerResult{Up: true, APIVersion: vboapi.V8, Collectors: ran("jobs", "repositories")},
 		want: map[string]string{
 			"license":      "licence not read: the license collector is off (--no-collector.license)",
 			"repositories": "repositories none",
@@ -262,7 +262,7 @@ func TestStatusPageOps(t *testing.T) {
 		},
 	}, {
 		name: "failed",
-		res: collector.ServerResult{Up: true, APIVersion: vboapi.V7, License: license,
+		res: poll.ServerResult{Up: true, APIVersion: vboapi.V7, License: license,
 			Collectors: failed(failed(all(), "license", errors.New(`listing the organizations: GET /v7/Organizations: HTTP 500: "An error has occurred."`)),
 				"proxies", errors.New("GET /v7/Proxies: context deadline exceeded"))},
 		want: map[string]string{
@@ -272,7 +272,7 @@ func TestStatusPageOps(t *testing.T) {
 		},
 	}, {
 		name: "server down",
-		res: collector.ServerResult{Err: errors.New("cannot read the job list: HTTP 401"), Collectors: []*collector.Result{
+		res: poll.ServerResult{Err: errors.New("cannot read the job list: HTTP 401"), Collectors: []*poll.CollectorResult{
 			{Name: "jobs", Err: errors.New("cannot read the job list: HTTP 401")},
 			{Name: "license", Err: errors.New("cannot read the job list: HTTP 401")},
 			{Name: "repositories", Skipped: true}}},
@@ -303,9 +303,9 @@ func TestStatusPageOps(t *testing.T) {
 }
 
 // render serves the page of results at now.
-func render(t *testing.T, now time.Time, results ...*collector.ServerResult) string {
+func render(t *testing.T, now time.Time, results ...*poll.ServerResult) string {
 	t.Helper()
-	h, err := New(web.LandingConfig{Name: "VBO365 Exporter"}, func() []*collector.ServerResult { return results })
+	h, err := New(web.LandingConfig{Name: "VBO365 Exporter"}, func() []*poll.ServerResult { return results })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,10 +343,10 @@ func TestStatusPageSync(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	const head = "organization cache synchronization organization last finished result under way"
 	at := func(d time.Duration) time.Time { return now.Add(-d) }
-	sync := func(id, name string, st vboapi.OrganizationSyncState) collector.OrganizationSync {
-		return collector.OrganizationSync{ID: id, Name: name, State: st}
+	sync := func(id, name string, st vboapi.OrganizationSyncState) poll.OrganizationSync {
+		return poll.OrganizationSync{ID: id, Name: name, State: st}
 	}
-	v8 := []collector.OrganizationSync{
+	v8 := []poll.OrganizationSync{
 		sync("o1", "contoso", vboapi.OrganizationSyncState{LastResult: "Success", LastEnd: at(30 * time.Minute), RunningKnown: true}),
 		sync("o2", "fabrikam", vboapi.OrganizationSyncState{LastResult: "Error", LastEnd: at(time.Hour), LastError: "secret-ish tenant detail",
 			CurrentStatus: "Queued", RunningKnown: true}),
@@ -354,32 +354,32 @@ func TestStatusPageSync(t *testing.T) {
 		sync("o4", "tailspin", vboapi.OrganizationSyncState{LastResult: "Success", LastEnd: at(27 * time.Hour), RunningKnown: true}),
 		sync("o5", "<litware>", vboapi.OrganizationSyncState{LastResult: "Cancelled", LastEnd: at(time.Minute), RunningKnown: true}),
 	}
-	v7 := []collector.OrganizationSync{sync("o1", "contoso", vboapi.OrganizationSyncState{LastResult: "Success", LastEnd: at(2 * time.Hour)})}
-	ran := []*collector.Result{{Name: "jobs"}, {Name: "organizations"}}
-	failed := []*collector.Result{{Name: "jobs"}, {Name: "organizations", Err: errors.New("sync state of organization \"fabrikam\": HTTP 500")}}
+	v7 := []poll.OrganizationSync{sync("o1", "contoso", vboapi.OrganizationSyncState{LastResult: "Success", LastEnd: at(2 * time.Hour)})}
+	ran := []*poll.CollectorResult{{Name: "jobs"}, {Name: "organizations"}}
+	failed := []*poll.CollectorResult{{Name: "jobs"}, {Name: "organizations", Err: errors.New("sync state of organization \"fabrikam\": HTTP 500")}}
 	for _, tc := range []struct {
 		name   string
-		res    collector.ServerResult
+		res    poll.ServerResult
 		want   string
 		alarms []string
 	}{
-		{"v8", collector.ServerResult{APIVersion: vboapi.V8, Collectors: ran, OrganizationSync: v8}, head +
+		{"v8", poll.ServerResult{APIVersion: vboapi.V8, Collectors: ran, OrganizationSync: v8}, head +
 			" contoso 2026-03-01T11:30:00Z (30m0s ago) Success no" +
 			" fabrikam 2026-03-01T11:00:00Z (1h0m0s ago) Error (message in the exporter log) queued" +
 			" northwind never – running" +
 			" tailspin 2026-02-28T09:00:00Z (27h0m0s ago) Success no" +
 			" <litware> 2026-03-01T11:59:00Z (1m0s ago) Cancelled (not documented) no",
 			[]string{"o2", "o3", "o4", "o5"}},
-		{"v7", collector.ServerResult{APIVersion: vboapi.V7, Collectors: ran, OrganizationSync: v7}, head +
+		{"v7", poll.ServerResult{APIVersion: vboapi.V7, Collectors: ran, OrganizationSync: v7}, head +
 			" contoso 2026-03-01T10:00:00Z (2h0m0s ago) Success – (v7 does not say)", nil},
-		{"v7 partly read", collector.ServerResult{APIVersion: vboapi.V7, Collectors: failed, OrganizationSync: v7},
+		{"v7 partly read", poll.ServerResult{APIVersion: vboapi.V7, Collectors: failed, OrganizationSync: v7},
 			`organization cache synchronization Failed: sync state of organization "fabrikam": HTTP 500 organization last finished result under way` +
 				" contoso 2026-03-01T10:00:00Z (2h0m0s ago) Success – (v7 does not say)", nil},
-		{"v8 not read", collector.ServerResult{APIVersion: vboapi.V8, Collectors: failed},
+		{"v8 not read", poll.ServerResult{APIVersion: vboapi.V8, Collectors: failed},
 			`organization cache synchronization Failed: sync state of organization "fabrikam": HTTP 500 not read`, nil},
-		{"v6", collector.ServerResult{APIVersion: vboapi.V6, Collectors: ran},
+		{"v6", poll.ServerResult{APIVersion: vboapi.V6, Collectors: ran},
 			"organization cache synchronization not read: REST API v6 has no synchronization state (it reads the live directory)", nil},
-		{"off", collector.ServerResult{APIVersion: vboapi.V8, Collectors: ran[:1]},
+		{"off", poll.ServerResult{APIVersion: vboapi.V8, Collectors: ran[:1]},
 			"organization cache synchronization not read: the organizations collector is off (--no-collector.organizations)", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 
 	"github.com/prometheus/exporter-toolkit/web"
 
-	"github.com/vbo365-exporter/vbo365_exporter/collector"
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/protection"
 )
 
@@ -26,14 +26,14 @@ const marker = "<!--vbo365-status-->"
 // Handler serves the landing page with the status table.
 type Handler struct {
 	before, after []byte // the toolkit's page around the table, rendered once
-	results       func() []*collector.ServerResult
+	results       func() []*poll.ServerResult
 	now           func() time.Time
 }
 
 // New builds the page from the toolkit landing config. results must return
 // what the last polls found without polling: rendering the page never calls
 // the API.
-func New(cfg web.LandingConfig, results func() []*collector.ServerResult) (*Handler, error) {
+func New(cfg web.LandingConfig, results func() []*poll.ServerResult) (*Handler, error) {
 	cfg.ExtraHTML += marker
 	cfg.ExtraCSS += css
 	landing, err := web.NewLandingPage(cfg)
@@ -122,7 +122,7 @@ func (h *Handler) view() []serverView {
 // otherWorkloads sums up the job's workloads beside the mailbox: those
 // with objects not backed up, and those that could not be read; "–" when
 // the server exports none (v1, or its workloads setting).
-func otherWorkloads(j *collector.JobResult) string {
+func otherWorkloads(j *poll.JobResult) string {
 	var parts []string
 	exported := false
 	for w := range protection.Workload(protection.NumWorkloads) {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vbo365-exporter/vbo365_exporter/collector"
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
@@ -16,7 +16,7 @@ const syncStale = 26 * time.Hour
 // the server's organization cache (v7 and later), from what the
 // organizations collector kept. A failure's message is not shown: it is
 // in the exporter's log, and the page is for a glance.
-func syncView(now time.Time, r *collector.ServerResult) opsView {
+func syncView(now time.Time, r *poll.ServerResult) opsView {
 	v := opsView{Collector: "organizations", Title: "organization cache synchronization",
 		Columns: []string{"organization", "last finished", "result", "under way"}}
 	if !outcome(&v, r, "organization sync state") {
@@ -35,7 +35,7 @@ func syncView(now time.Time, r *collector.ServerResult) opsView {
 // syncRow marks an organization whose figures may miss users: its last
 // synchronization failed, had a result the API does not document, never
 // finished, or is over syncStale old.
-func syncRow(now time.Time, o collector.OrganizationSync) opsRow {
+func syncRow(now time.Time, o poll.OrganizationSync) opsRow {
 	st := o.State
 	last := "never"
 	if !st.LastEnd.IsZero() {

@@ -1,4 +1,4 @@
-package collector
+package poll
 
 import (
 	"context"
@@ -98,7 +98,7 @@ func (r *refresher) get(ctx context.Context, v vboapi.Version, all []vboapi.Job,
 	r.mu.Lock()
 	missing := false
 	for _, j := range want {
-		id := normalizeID(j.ID)
+		id := vboapi.NormalizeID(j.ID)
 		_, have := r.figures[id]
 		_, failed := r.failed[id]
 		missing = missing || (!have && !failed)
@@ -109,7 +109,7 @@ func (r *refresher) get(ctx context.Context, v vboapi.Version, all []vboapi.Job,
 	running := r.running
 	waitFor := false
 	for _, j := range want {
-		_, have := r.figures[normalizeID(j.ID)]
+		_, have := r.figures[vboapi.NormalizeID(j.ID)]
 		waitFor = waitFor || !have
 	}
 	r.mu.Unlock()
@@ -124,7 +124,7 @@ func (r *refresher) get(ctx context.Context, v vboapi.Version, all []vboapi.Job,
 	defer r.mu.Unlock()
 	out, errs := make([]*figures, len(want)), make([]error, len(want))
 	for k, j := range want {
-		id := normalizeID(j.ID)
+		id := vboapi.NormalizeID(j.ID)
 		if f, ok := r.figures[id]; ok {
 			out[k] = &f
 		} else if errs[k] = r.failed[id]; errs[k] == nil {
@@ -156,7 +156,7 @@ func (r *refresher) start(v vboapi.Version, all []vboapi.Job, want []*vboapi.Job
 		defer r.mu.Unlock()
 		keep := map[string]bool{}
 		for k, j := range mine {
-			id := normalizeID(j.ID)
+			id := vboapi.NormalizeID(j.ID)
 			keep[id] = true
 			if err := results[k].Err; err != nil {
 				r.failed[id] = err
