@@ -34,9 +34,9 @@ func TestAutoDetectsEveryServerEitherWay(t *testing.T) {
 				t.Errorf("%d logins, want 1", n)
 			}
 		})
-		for _, v := range modernVersions {
+		for _, v := range v6PlusVersions {
 			t.Run(fmt.Sprintf("%s/auth-before-routing=%v", v, authFirst), func(t *testing.T) {
-				s, sim := modernServerWith(t, v, 7, simulator.TenantOptions{Users: 40}, func(o *simulator.Options) {
+				s, sim := v6PlusServerWith(t, v, 7, simulator.TenantOptions{Users: 40}, func(o *simulator.Options) {
 					o.AuthBeforeRouting = authFirst
 				})
 				res := newTestExporter(t, s).Poll(context.Background())[0]

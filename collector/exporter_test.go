@@ -18,7 +18,7 @@ import (
 // The lines checked come from the client, the poller and a job.
 func TestLogLinesCarryEachKeyOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s, sim, n := memModernServer(t, "v8", 3, simulator.TenantOptions{Users: 80})
+		s, sim, n := memV6PlusServer(t, "v8", 3, simulator.TenantOptions{Users: 80})
 		logs := &syncBuffer{}
 		e := memExporter(t, n, log.NewLogfmtLogger(logs), s)
 		e.Poll(context.Background())

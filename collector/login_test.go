@@ -76,7 +76,7 @@ func TestLoginLimitedBy429(t *testing.T) {
 }
 
 func checkLoginLimited(t *testing.T, v string, retryAfter, wait time.Duration) {
-	s, sim, n := memModernServer(t, v, 3, simulator.TenantOptions{Users: 30})
+	s, sim, n := memV6PlusServer(t, v, 3, simulator.TenantOptions{Users: 30})
 	sim.AddFault(simulator.Fault{Endpoint: simulator.EndpointToken, Kind: simulator.TooManyRequests,
 		RetryAfter: retryAfter, EmptyBody: true, Requests: []int{1}})
 	e, reg, logs := meteredExporter(t, n, s)
@@ -117,7 +117,7 @@ vbo365_api_retries_total{endpoint=%q,reason="429",server="east"} 1
 
 	time.Sleep(time.Until(refused.Add(wait + time.Second)))
 	res = poll("scrape after the Retry-After")
-	checkModernNeverWrong(t, res, sim, allExact)
+	checkV6PlusNeverWrong(t, res, sim, allExact)
 	if got := sim.Requests(simulator.EndpointToken); got != 2 {
 		t.Errorf("%d login attempts, want 2: one refused, one after its Retry-After", got)
 	}
@@ -128,7 +128,7 @@ vbo365_api_retries_total{endpoint=%q,reason="429",server="east"} 1
 // of each kind the exporter makes: the token is dropped, one new login is
 // made, the request is sent once more, and every job is exact.
 func TestEmptyBody401LogsInAgain(t *testing.T) {
-	for _, v := range modernVersions {
+	for _, v := range v6PlusVersions {
 		for _, ep := range []string{simulator.EndpointJobs, simulator.EndpointSelectedItems, simulator.EndpointUsers,
 			simulator.EndpointGroupMembers, simulator.EndpointUserData} {
 			for _, conc := range []int{1, 16} {
@@ -136,7 +136,7 @@ func TestEmptyBody401LogsInAgain(t *testing.T) {
 					synctest.Test(t, func(t *testing.T) {
 						f := simulator.Fault{Endpoint: ep, Kind: simulator.Revoked, EmptyBody: true, Requests: []int{1}}
 						res, sim := pollUnderFault(t, v, simulator.TenantOptions{Users: 40}, f, conc, nil)
-						checkModernNeverWrong(t, res, sim, allExact)
+						checkV6PlusNeverWrong(t, res, sim, allExact)
 						if got := sim.Requests(simulator.EndpointToken); got != 2 {
 							t.Errorf("%d logins, want 2: the first token, and one after the 401", got)
 						}

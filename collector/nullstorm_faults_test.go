@@ -31,7 +31,7 @@ var nullStormLists = []string{
 // at once, each job is exact or flagged, never a count that hides a
 // mailbox, on v6, v7 and v8 at one request in flight and at sixteen.
 func TestNullStormMatrix(t *testing.T) {
-	for _, v := range modernVersions {
+	for _, v := range v6PlusVersions {
 		for _, ep := range append(nullStormLists, "") {
 			if ep == simulator.EndpointOrganizationJobs && v == "v8" {
 				continue // v8 has no such path
@@ -108,7 +108,7 @@ func checkExactOrFlagged(t *testing.T, res *poll.ServerResult, sim *simulator.Si
 // out, it never turns into a zero, an empty label or a default.
 func TestNullStormOperations(t *testing.T) {
 	for _, tc := range append(slices.Clone(operationsLists),
-		operationsList{simulator.EndpointOrganizations, "organizations", modernVersions}) {
+		operationsList{simulator.EndpointOrganizations, "organizations", v6PlusVersions}) {
 		for _, v := range tc.versions {
 			t.Run(tc.endpoint+"/"+v, func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
@@ -206,7 +206,7 @@ func TestNullFlagsAreLogged(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var buf bytes.Buffer
 		logger := log.NewLogfmtLogger(log.NewSyncWriter(&buf))
-		s, sim, n := memModernServer(t, "v8", 3, simulator.TenantOptions{Users: 80})
+		s, sim, n := memV6PlusServer(t, "v8", 3, simulator.TenantOptions{Users: 80})
 		e := memExporter(t, n, logger, s)
 		res := e.Poll(context.Background())[0]
 		hc := sim.HardCases()
@@ -236,7 +236,7 @@ func lineOf(logs, id, msg string) string {
 // failed with an error and no figures, or no more backed up and no fewer
 // objects in scope and not backed up than the truth.
 func TestNullStormWorkloads(t *testing.T) {
-	for _, v := range modernVersions {
+	for _, v := range v6PlusVersions {
 		for _, ep := range []string{simulator.EndpointSites, simulator.EndpointTeams, simulator.EndpointSiteData,
 			simulator.EndpointTeamData, simulator.EndpointUsers, simulator.EndpointUserData, simulator.EndpointSelectedItems} {
 			for _, conc := range []int{1, 16} {
@@ -294,7 +294,7 @@ func checkWorkloadsExactOrFlagged(t *testing.T, res *poll.ServerResult, sim *sim
 // log names them; a server whose jobs all have one reports 0.
 func TestJobsWithoutIDAreCounted(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s, sim, n := memModernServer(t, "v8", 3, simulator.TenantOptions{Users: 30})
+		s, sim, n := memV6PlusServer(t, "v8", 3, simulator.TenantOptions{Users: 30})
 		var logs bytes.Buffer
 		e := memExporter(t, n, log.NewLogfmtLogger(&logs), s)
 		expo := func(jobs int) string {

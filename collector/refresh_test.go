@@ -16,7 +16,7 @@ import (
 // protection_interval 10m; call it inside a synctest bubble.
 func refreshingExporter(t *testing.T) (*Exporter, *simulator.Simulator) {
 	t.Helper()
-	s, sim, n := memModernServer(t, "v8", 5, simulator.TenantOptions{Users: 60})
+	s, sim, n := memV6PlusServer(t, "v8", 5, simulator.TenantOptions{Users: 60})
 	s.ProtectionInterval = model.Duration(10 * time.Minute)
 	e := memExporter(t, n, nil, s)
 	return e, sim

@@ -236,14 +236,14 @@ type operationsList struct {
 // operationsLists are the lists of the operations collectors but the
 // organizations' (whose list and sync state tests name on their own).
 var operationsLists = []operationsList{
-	{simulator.EndpointLicense, "license", modernVersions},
-	{simulator.EndpointLicensingInformation, "license", modernVersions},
-	{simulator.EndpointRepositories, "repositories", modernVersions},
+	{simulator.EndpointLicense, "license", v6PlusVersions},
+	{simulator.EndpointLicensingInformation, "license", v6PlusVersions},
+	{simulator.EndpointRepositories, "repositories", v6PlusVersions},
 	{simulator.EndpointObjectStorages, "repositories", []string{"v6", "v7"}},
-	{simulator.EndpointProxies, "proxies", modernVersions},
+	{simulator.EndpointProxies, "proxies", v6PlusVersions},
 	{simulator.EndpointHealth, "health", []string{"v8"}},
-	{simulator.EndpointCopyJobs, "copyjobs", modernVersions},
-	{simulator.EndpointJobSessions, "sessions", modernVersions},
+	{simulator.EndpointCopyJobs, "copyjobs", v6PlusVersions},
+	{simulator.EndpointJobSessions, "sessions", v6PlusVersions},
 	{simulator.EndpointProcessedObjects, "sessions", []string{"v7", "v8"}},
 }
 

@@ -39,7 +39,7 @@ var syncSeries = []string{"vbo365_organization_last_sync_success", "vbo365_organ
 // collector, logging to logger.
 func syncExporter(t *testing.T, v string, tenant simulator.TenantOptions, wrap func(http.Handler) http.Handler, logger log.Logger) (*Exporter, *simulator.Simulator) {
 	t.Helper()
-	versions := modernVersions[:slices.Index(modernVersions, v)+1]
+	versions := v6PlusVersions[:slices.Index(v6PlusVersions, v)+1]
 	opts := simulator.Options{Username: "svc-monitor", Password: "sim-password-1", Versions: versions, Seed: 11, Tenant: tenant}
 	sim := simulator.New(opts)
 	var h http.Handler = sim

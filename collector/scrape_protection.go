@@ -71,7 +71,7 @@ func (protectionScraper) Scrape(ctx context.Context, t *Target) ([]prometheus.Me
 // has, and the workloads.
 func jobFigures(res *poll.ServerResult) []prometheus.Metric {
 	var out metricList
-	modern := res.APIVersion.Modern()
+	v6Plus := res.APIVersion.V6Plus()
 	for _, j := range res.Jobs {
 		labels := []string{res.Server, j.ID, j.Name}
 		out.gauge(jobSuccessDesc, boolValue(j.Success), labels...)
@@ -79,18 +79,18 @@ func jobFigures(res *poll.ServerResult) []prometheus.Metric {
 			// Also on failure: a job that ran into the deadline shows it here.
 			out.gauge(jobDurationDesc, j.Duration.Seconds(), labels...)
 		}
-		if modern {
+		if v6Plus {
 			out.workloads(labels, j)
 		}
 		if j.Success {
-			out.figures(j, modern, labels...)
+			out.figures(j, v6Plus, labels...)
 		}
 	}
 	return out
 }
 
 // figures adds the counts of a job that has them.
-func (l *metricList) figures(j *poll.JobResult, modern bool, labels ...string) {
+func (l *metricList) figures(j *poll.JobResult, v6Plus bool, labels ...string) {
 	c := &j.Figures
 	l.gauge(jobMailboxesDesc, float64(c.Mailboxes), labels...)
 	l.gauge(jobBackedUpDesc, float64(c.BackedUp), labels...)
@@ -100,11 +100,11 @@ func (l *metricList) figures(j *poll.JobResult, modern bool, labels ...string) {
 	}
 	l.gauge(jobRatioDesc, ratio, labels...)
 	l.gauge(jobFiguresTimeDesc, float64(j.FiguresAt.UnixNano())/1e9, labels...)
-	if modern {
+	if v6Plus {
 		l.gauge(jobUnresolvedDesc, float64(c.Unresolved), labels...)
 		l.timestamp(jobOldestBackupDesc, c.OldestBackup, labels...)
 	}
-	for _, m := range c.Unprotected {
+	for _, m := range c.NotBackedUp {
 		l.gauge(mailboxNotBackedUpDesc, 1, with(labels, m.ID, m.Address, m.Name)...)
 	}
 }

@@ -51,7 +51,7 @@ type opsRun struct {
 func opsExporterRun(t *testing.T, newest string, tenant simulator.TenantOptions, c Collectors, logger log.Logger, checked bool,
 	run opsRun) (*Exporter, *simulator.Simulator) {
 	t.Helper()
-	versions := modernVersions[:slices.Index(modernVersions, newest)+1]
+	versions := v6PlusVersions[:slices.Index(v6PlusVersions, newest)+1]
 	opts := simulator.Options{Username: "svc-monitor", Password: "sim-password-1", Versions: versions, Seed: 11, Tenant: tenant,
 		V8Release: run.release}
 	sim := simulator.New(opts)
@@ -260,7 +260,7 @@ vbo365_health_status{server="east",status="Unhealthy"} 1
 // version, the archive repositories, an offline proxy and failed objects
 // included.
 func TestCollectorsLint(t *testing.T) {
-	for _, v := range modernVersions {
+	for _, v := range v6PlusVersions {
 		t.Run(v, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				c := DefaultCollectors()

@@ -44,7 +44,7 @@ func (l *metricList) workloads(labels []string, j *poll.JobResult) {
 		if w == protection.WorkloadMailbox {
 			continue // listed by vbo365_mailbox_not_backed_up
 		}
-		for _, o := range f.Unprotected {
+		for _, o := range f.NotBackedUp {
 			l.gauge(objectNotBackedUpDesc, 1, with(wl, o.ID, o.Address, o.Name)...)
 		}
 	}

@@ -56,13 +56,13 @@ func checkWorkloads(t *testing.T, res *poll.ServerResult, sim *simulator.Simulat
 				if !mayFail(w) {
 					t.Errorf("job %q, %s: %v", j.Name, w, f.Err)
 				}
-				if f.InScope != 0 || f.BackedUp != 0 || len(f.Unprotected) != 0 {
+				if f.InScope != 0 || f.BackedUp != 0 || len(f.NotBackedUp) != 0 {
 					t.Errorf("job %q, %s failed but carries figures %+v", j.Name, w, f)
 				}
 				continue
 			}
 			var notBackedUp []string
-			for _, o := range f.Unprotected {
+			for _, o := range f.NotBackedUp {
 				notBackedUp = append(notBackedUp, o.Address)
 			}
 			got := workloadFigures(f.InScope, f.BackedUp, f.Unresolved, f.OldestBackup, notBackedUp)
@@ -94,7 +94,7 @@ func TestWorkloadsMatchTruth(t *testing.T) {
 			for _, conc := range []int{1, 16} {
 				seed := int64(40*k + conc)
 				t.Run(fmt.Sprintf("%s/tenant=%d/seed=%d/concurrency=%d", run, k, seed, conc), func(t *testing.T) {
-					s, sim := modernServerRun(t, run, seed, tenant)
+					s, sim := v6PlusServerRun(t, run, seed, tenant)
 					s = everyWorkload(s)
 					s.MaxConcurrentRequests = conc
 					res := newTestExporter(t, s).Poll(context.Background())[0]
@@ -110,7 +110,7 @@ func TestWorkloadsMatchTruth(t *testing.T) {
 // the per-workload series and compares it with a scrape, which must also
 // pass the linter; the capped lists are cut to the configured length.
 func TestWorkloadSeries(t *testing.T) {
-	s, sim := modernServer(t, "v8", 9, simulator.TenantOptions{Workloads: true, Users: 60})
+	s, sim := v6PlusServer(t, "v8", 9, simulator.TenantOptions{Workloads: true, Users: 60})
 	s = everyWorkload(s)
 	s.UnprotectedObjectSeries = 2
 	c := newTestExporter(t, s).Collector(context.Background())
@@ -161,7 +161,7 @@ func TestWorkloadSeries(t *testing.T) {
 func TestWorkloadsSetting(t *testing.T) {
 	for _, names := range [][]string{{}, {"archive", "onedrive"}, {"mailbox", "team"}} {
 		t.Run(strings.Join(names, ","), func(t *testing.T) {
-			s, sim := modernServer(t, "v7", 4, simulator.TenantOptions{Workloads: true, Users: 50})
+			s, sim := v6PlusServer(t, "v7", 4, simulator.TenantOptions{Workloads: true, Users: 50})
 			s = everyWorkload(s)
 			s.Workloads = names
 			res := newTestExporter(t, s).Poll(context.Background())[0]
@@ -182,16 +182,16 @@ func TestWorkloadsSetting(t *testing.T) {
 
 // workloadFaults are the fault matrix's rows for the lists only sites and
 // teams need, plus the shared lists they also depend on.
-func workloadFaults() []modernFault {
-	var out []modernFault
-	for _, fc := range modernFaults() {
+func workloadFaults() []v6PlusFault {
+	var out []v6PlusFault
+	for _, fc := range v6PlusFaults() {
 		switch fc.fault.Endpoint {
 		case simulator.EndpointUsers, simulator.EndpointGroupMembers, simulator.EndpointUserData:
 			out = append(out, fc)
 		}
 	}
 	for _, ep := range []string{simulator.EndpointSites, simulator.EndpointTeams, simulator.EndpointSiteData, simulator.EndpointTeamData} {
-		for _, fc := range modernFaults() {
+		for _, fc := range v6PlusFaults() {
 			if fc.fault.Endpoint != simulator.EndpointUsers {
 				continue
 			}
@@ -220,7 +220,7 @@ func siteOrTeamList(ep string) (protection.Workload, bool) {
 // sixteen; a fault on a site or team list never costs a job its mailbox
 // figures, nor any other workload's.
 func TestWorkloadFaultMatrix(t *testing.T) {
-	for _, v := range modernVersions {
+	for _, v := range v6PlusVersions {
 		for _, fc := range workloadFaults() {
 			for _, conc := range []int{1, 16} {
 				t.Run(fmt.Sprintf("%s/%s/concurrency=%d", v, fc.name, conc), func(t *testing.T) {
@@ -233,7 +233,7 @@ func TestWorkloadFaultMatrix(t *testing.T) {
 						if local {
 							want = allExact // for the mailboxes
 						}
-						checkModernNeverWrong(t, res, sim, want)
+						checkV6PlusNeverWrong(t, res, sim, want)
 						checkWorkloads(t, res, sim, protection.AllWorkloads, func(w protection.Workload) bool {
 							return fc.want != allExact && (!local || w == only)
 						})
@@ -249,7 +249,7 @@ func TestWorkloadFaultMatrix(t *testing.T) {
 // with their time, and takes everything else from the new refresh.
 func TestFailedRefreshKeepsWorkloadFigures(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s, sim, n := memModernServer(t, "v8", 5, simulator.TenantOptions{Workloads: true, Users: 60})
+		s, sim, n := memV6PlusServer(t, "v8", 5, simulator.TenantOptions{Workloads: true, Users: 60})
 		s = everyWorkload(s)
 		s.ProtectionInterval = model.Duration(10 * time.Minute)
 		e := memExporter(t, n, nil, s)
@@ -290,7 +290,7 @@ func TestFailedRefreshKeepsWorkloadFigures(t *testing.T) {
 func TestRepeatedSiteFailsTheSites(t *testing.T) {
 	for _, ep := range []string{simulator.EndpointSites, simulator.EndpointTeams} {
 		t.Run(ep, func(t *testing.T) {
-			s, sim := modernServer(t, "v8", 6, simulator.TenantOptions{Workloads: true, Users: 60, Sites: 30, Teams: 12})
+			s, sim := v6PlusServer(t, "v8", 6, simulator.TenantOptions{Workloads: true, Users: 60, Sites: 30, Teams: 12})
 			s = everyWorkload(s)
 			s.PageSize = 5
 			sim.AddFault(simulator.Fault{Endpoint: ep, Kind: simulator.DuplicateIDs})

@@ -108,7 +108,7 @@ func (p *Poller) pollNow(ctx context.Context) *ServerResult {
 		return res
 	}
 	res.APIVersion = v
-	if v.Modern() && !p.readServiceInstance(ctx, res) {
+	if v.V6Plus() && !p.readServiceInstance(ctx, res) {
 		return res
 	}
 	listStart := time.Now()

@@ -40,7 +40,7 @@ func (p *Poller) protect(ctx context.Context, res *ServerResult, jobs []vboapi.J
 	}
 	found, errs := p.protection(ctx, res.APIVersion, jobs, want)
 	var on protection.WorkloadSet
-	if res.APIVersion.Modern() {
+	if res.APIVersion.V6Plus() {
 		on = protection.WorkloadsNamed(p.cfg.Workloads)
 	}
 	for k, j := range results {
@@ -57,7 +57,7 @@ func (p *Poller) protect(ctx context.Context, res *ServerResult, jobs []vboapi.J
 // with protection_interval the last complete ones of the background
 // refresh.
 func (p *Poller) protection(ctx context.Context, v vboapi.Version, all []vboapi.Job, want []*vboapi.Job) ([]*figures, []error) {
-	if p.refresh != nil && v.Modern() {
+	if p.refresh != nil && v.V6Plus() {
 		return p.refresh.get(ctx, v, all, want)
 	}
 	start := time.Now()
@@ -71,14 +71,14 @@ func (p *Poller) computeProtection(ctx context.Context, v vboapi.Version, all []
 	if others != 0 {
 		keep = max(keep, p.cfg.UnprotectedObjectSeries)
 	}
-	if !v.Modern() {
+	if !v.V6Plus() {
 		keep, others = p.cfg.UnprotectedMailboxSeries, 0
 	}
 	return protection.Compute(ctx, p.client, all, want, protection.Options{
 		Version:         v,
 		Memory:          p.memory,
 		PageSize:        p.cfg.PageSize,
-		KeepUnprotected: keep,
+		KeepNotBackedUp: keep,
 		Workloads:       others,
 	})
 }

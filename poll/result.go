@@ -8,7 +8,7 @@
 // concurrent scrapes, the background refresh, faults, the truth of every
 // job's figures) is tested through the whole exporter against the
 // simulator, in collector's tests (refresh_test.go, faults_test.go,
-// modern_test.go...); poller_test.go holds the unit tests.
+// v6plus_test.go...); poller_test.go holds the unit tests.
 package poll
 
 import (
@@ -147,7 +147,7 @@ func (r *ServerResult) carryErrors(prev *ServerResult) {
 func (j *JobResult) setFigures(f *figures, keepMailboxes, keepObjects int) {
 	j.Duration, j.FiguresAt = f.took, f.at
 	j.Figures = f.Result
-	j.Figures.Unprotected = f.Unprotected[:min(len(f.Unprotected), keepMailboxes)]
+	j.Figures.NotBackedUp = f.NotBackedUp[:min(len(f.NotBackedUp), keepMailboxes)]
 	for w := range protection.Workload(protection.NumWorkloads) {
 		wf := &j.Figures.Workloads[w]
 		switch {
@@ -156,9 +156,9 @@ func (j *JobResult) setFigures(f *figures, keepMailboxes, keepObjects int) {
 			continue
 		case w == protection.WorkloadMailbox:
 			*wf = protection.WorkloadResult{InScope: f.Mailboxes, BackedUp: f.BackedUp, Unresolved: f.Unresolved,
-				OldestBackup: f.OldestBackup, Unprotected: j.Figures.Unprotected}
+				OldestBackup: f.OldestBackup, NotBackedUp: j.Figures.NotBackedUp}
 		default:
-			wf.Unprotected = wf.Unprotected[:min(len(wf.Unprotected), keepObjects)]
+			wf.NotBackedUp = wf.NotBackedUp[:min(len(wf.NotBackedUp), keepObjects)]
 		}
 		j.WorkloadsAt[w] = f.workloadAt(w)
 	}

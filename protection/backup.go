@@ -123,7 +123,7 @@ func userValue(d *vboapi.UserData, w Workload) value {
 // repository reads a repository's user data once. An entry whose user id
 // the table already holds is merged at once; the others wait for the
 // scopes to be complete (match), so the entries themselves are rarely kept.
-func (r *refresh) repository(id string) (*repoState, error) {
+func (r *computation) repository(id string) (*repoState, error) {
 	return r.data.get(id, func() (*repoState, error) {
 		st := &repoState{users: r.t}
 		if !r.wide[id] {
@@ -198,7 +198,7 @@ func (st *repoState) holder(w Workload) holder {
 // match merges the entries that waited for the complete table: an entry
 // matches by user id, else by address, but an address that matched no
 // user stays unprotected. It leaves one state per user of the table.
-func (r *refresh) match(st *repoState) {
+func (r *computation) match(st *repoState) {
 	p := &st.pending
 	for k := range p.id {
 		i, ok := r.t.find(p.strs.Bytes(p.id[k]), p.strs.Bytes(p.addr[k]))

@@ -11,7 +11,7 @@ import (
 
 // expand gives the objects a list of items names, for the wanted
 // workloads.
-func (r *refresh) expand(org string, items []vboapi.JobItem) (scope, error) {
+func (r *computation) expand(org string, items []vboapi.JobItem) (scope, error) {
 	var sc scope
 	for k := range items {
 		it := &items[k]
@@ -25,7 +25,7 @@ func (r *refresh) expand(org string, items []vboapi.JobItem) (scope, error) {
 }
 
 // expandItem adds to sc what one item adds for the workloads of adds.
-func (r *refresh) expandItem(org string, it *vboapi.JobItem, adds WorkloadSet, sc *scope) error {
+func (r *computation) expandItem(org string, it *vboapi.JobItem, adds WorkloadSet, sc *scope) error {
 	switch it.Type {
 	case vboapi.ItemUser:
 		if i, ok := r.itemUser(it.User); ok {
@@ -74,7 +74,7 @@ func (r *refresh) expandItem(org string, it *vboapi.JobItem, adds WorkloadSet, s
 
 // itemUser interns the user of a User item (internUser) and notes a
 // public folder mailbox.
-func (r *refresh) itemUser(u *vboapi.User) (int32, bool) {
+func (r *computation) itemUser(u *vboapi.User) (int32, bool) {
 	i, ok := r.internUser(u)
 	if ok {
 		r.notePublic(i, u.Type)
@@ -85,7 +85,7 @@ func (r *refresh) itemUser(u *vboapi.User) (int32, bool) {
 // internUser interns a user by id, else by address as a group member that
 // matches no user is kept, so that one sent without its id counts as not
 // backed up and in Unresolved; ok is false when it has neither.
-func (r *refresh) internUser(u *vboapi.User) (int32, bool) {
+func (r *computation) internUser(u *vboapi.User) (int32, bool) {
 	switch {
 	case u.ID != "":
 		return r.t.user(u.ID, u.Name, u.DisplayName), true
@@ -98,7 +98,7 @@ func (r *refresh) internUser(u *vboapi.User) (int32, bool) {
 
 // notePublic records a public folder mailbox (RESTUser type Public),
 // which has no OneDrive or personal site; only those two workloads ask.
-func (r *refresh) notePublic(i int32, typ string) {
+func (r *computation) notePublic(i int32, typ string) {
 	if typ == "Public" && (r.want.Has(WorkloadOneDrive) || r.want.Has(WorkloadPersonalSite)) {
 		r.t.markPublic(i)
 	}
@@ -122,7 +122,7 @@ func (g *groupScope) addMissing(name string) {
 // read once, and a group is met at its shallowest level, so the depth
 // limit does not depend on the order of the members. A member of type
 // Unknown counts as a user: leaving it out could hide a mailbox.
-func (r *refresh) groupScope(org, group string) (groupScope, error) {
+func (r *computation) groupScope(org, group string) (groupScope, error) {
 	type level struct {
 		id    string
 		depth int // the selected group is 1
@@ -175,7 +175,7 @@ func (r *refresh) groupScope(org, group string) (groupScope, error) {
 // membersOf reads a group's direct members once, as they are: they are
 // matched to users only once the organization's users are all read, so the
 // two lists can be read at the same time.
-func (r *refresh) membersOf(org, group string) ([]vboapi.GroupMember, error) {
+func (r *computation) membersOf(org, group string) ([]vboapi.GroupMember, error) {
 	return r.members.get(groupKey{org, group}, func() ([]vboapi.GroupMember, error) {
 		var out []vboapi.GroupMember
 		seen := map[string]bool{}
@@ -194,7 +194,7 @@ func (r *refresh) membersOf(org, group string) ([]vboapi.GroupMember, error) {
 
 // groupNamed finds a nested group's id by its name; "" when there is not
 // exactly one group of that name.
-func (r *refresh) groupNamed(org, name string) (string, error) {
+func (r *computation) groupNamed(org, name string) (string, error) {
 	return r.named.get(groupKey{org, strings.ToLower(name)}, func() (string, error) {
 		groups, err := r.api.GroupsNamed(r.ctx, org, name)
 		if err != nil {
@@ -219,7 +219,7 @@ func (r *refresh) groupNamed(org, name string) (string, error) {
 }
 
 // orgUsers reads every user of the organization once.
-func (r *refresh) orgUsers(org string) (intern.Set, error) {
+func (r *computation) orgUsers(org string) (intern.Set, error) {
 	return r.users.get(org, func() (intern.Set, error) {
 		var s intern.Set
 		err := r.api.OrganizationUsers(r.ctx, org, r.opts.PageSize, func(u *vboapi.User) error {

@@ -5,7 +5,7 @@ import (
 	"sync"
 )
 
-// lazy computes each key's value once per refresh, however many jobs ask
+// lazy computes each key's value once per computation, however many jobs ask
 // for it at once: a list shared by jobs is read once.
 type lazy[K comparable, V any] struct {
 	mu      sync.Mutex

@@ -55,9 +55,9 @@ func memTenant(n int) (*fakeAPI, []vboapi.Job) {
 	return f, jobs
 }
 
-// BenchmarkRefreshMemory reports what one refresh keeps per user of the
+// BenchmarkRefreshMemory reports what one computation keeps per user of the
 // organization (live-B/user: the tables, sets and repository states, after
-// a collection, while the refresh still holds them) without and with the
+// a collection, while the computation still holds them) without and with the
 // other workloads. Run it with -bench RefreshMemory -benchtime 1x.
 func BenchmarkRefreshMemory(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
@@ -73,7 +73,7 @@ func BenchmarkRefreshMemory(b *testing.B) {
 					var before, after runtime.MemStats
 					runtime.GC()
 					runtime.ReadMemStats(&before)
-					r := newRefresh(context.Background(), f, jobs, Options{PageSize: 1000, KeepUnprotected: 10, Workloads: ws})
+					r := newComputation(context.Background(), f, jobs, Options{PageSize: 1000, KeepNotBackedUp: 10, Workloads: ws})
 					res := r.run(want)
 					runtime.GC()
 					runtime.ReadMemStats(&after)

@@ -18,7 +18,7 @@ type objectState struct {
 
 // objectData reads a repository's site (w = WorkloadSite) or team data
 // once.
-func (r *refresh) objectData(w Workload, repo string) (*objectState, error) {
+func (r *computation) objectData(w Workload, repo string) (*objectState, error) {
 	cache, read := &r.siteData, r.readSiteData
 	if w == WorkloadTeam {
 		cache, read = &r.teamData, r.readTeamData
@@ -29,14 +29,14 @@ func (r *refresh) objectData(w Workload, repo string) (*objectState, error) {
 	})
 }
 
-func (r *refresh) readSiteData(repo string, st *objectState) error {
+func (r *computation) readSiteData(repo string, st *objectState) error {
 	return r.api.RepositorySiteData(r.ctx, repo, r.opts.PageSize, func(d *vboapi.SiteData) error {
 		st.keep(d.ID, siteKey(d.URL), unixNanos(d.BackedUpTime))
 		return nil
 	})
 }
 
-func (r *refresh) readTeamData(repo string, st *objectState) error {
+func (r *computation) readTeamData(repo string, st *objectState) error {
 	return r.api.RepositoryTeamData(r.ctx, repo, r.opts.PageSize, func(d *vboapi.TeamData) error {
 		// Team data has no address: teams match by id alone.
 		st.keep(d.ID, "", unixNanos(d.BackedUpTime))
@@ -56,7 +56,7 @@ func (st *objectState) keep(id, key string, t int64) {
 // matchedObjects is the state of the repository's sites or teams once the scopes
 // are complete: an entry matches by id, else by URL (a group's site is
 // known by its URL alone).
-func (r *refresh) matchedObjects(w Workload, repo string) (*objectState, error) {
+func (r *computation) matchedObjects(w Workload, repo string) (*objectState, error) {
 	st, err := r.objectData(w, repo)
 	if err != nil || st.matched {
 		return st, err

@@ -74,7 +74,7 @@ func siteKey(url string) string { return strings.TrimRight(url, "/") }
 
 // siteOf interns the site of a Site item; ok is false when it has neither
 // id nor URL.
-func (r *refresh) siteOf(s *vboapi.Site) (int32, bool) {
+func (r *computation) siteOf(s *vboapi.Site) (int32, bool) {
 	key := siteKey(s.URL)
 	if s.ID == "" && key == "" {
 		return 0, false
@@ -83,7 +83,7 @@ func (r *refresh) siteOf(s *vboapi.Site) (int32, bool) {
 }
 
 // teamOf interns the team of a Team item; ok is false when it has no id.
-func (r *refresh) teamOf(tm *vboapi.Team) (int32, bool) {
+func (r *computation) teamOf(tm *vboapi.Team) (int32, bool) {
 	if tm.ID == "" {
 		return 0, false
 	}
@@ -91,7 +91,7 @@ func (r *refresh) teamOf(tm *vboapi.Team) (int32, bool) {
 }
 
 // tableOf is the table of w's objects.
-func (r *refresh) tableOf(w Workload) *table {
+func (r *computation) tableOf(w Workload) *table {
 	switch w {
 	case WorkloadSite:
 		return r.sites
@@ -103,7 +103,7 @@ func (r *refresh) tableOf(w Workload) *table {
 
 // orgObjects reads every site (top-level, personal ones left out) or every
 // team of the organization once.
-func (r *refresh) orgObjects(w Workload, org string) (intern.Set, error) {
+func (r *computation) orgObjects(w Workload, org string) (intern.Set, error) {
 	if w == WorkloadSite {
 		return r.orgSites.get(org, func() (intern.Set, error) {
 			var s intern.Set

@@ -33,12 +33,12 @@ type API interface {
 	RepositoryTeamData(ctx context.Context, repositoryID string, pageSize int, each func(*vboapi.TeamData) error) error
 }
 
-// Options tunes a refresh.
+// Options tunes a computation.
 type Options struct {
 	PageSize int // items asked per page of users, members, sites, teams and repository data
-	// KeepUnprotected is how many not-backed-up objects to list per job
+	// KeepNotBackedUp is how many not-backed-up objects to list per job
 	// and workload.
-	KeepUnprotected int
+	KeepNotBackedUp int
 	// Workloads are the workloads whose figures Result.Workloads gets.
 	// The mailbox figures of Result's own fields are always computed; with
 	// none (the zero value) nothing else is, and no site or team list is
@@ -68,9 +68,9 @@ type Result struct {
 	// OldestBackup is the oldest backup time among the backed-up mailboxes;
 	// zero when none is backed up or one of them has no time.
 	OldestBackup time.Time
-	// Unprotected lists up to KeepUnprotected mailboxes not backed up, in
+	// NotBackedUp lists up to KeepNotBackedUp mailboxes not backed up, in
 	// address order.
-	Unprotected []Mailbox
+	NotBackedUp []Mailbox
 	// NullFlagItems counts the job's selected and excluded items with a
 	// flag sent as null, which counted as false: a selection that adds
 	// nothing, an exclusion that removes nothing.
@@ -109,9 +109,9 @@ type WorkloadResult struct {
 	// archive's, OneDrive's and personal site's are kept to the second,
 	// the others exactly.
 	OldestBackup time.Time
-	// Unprotected lists up to KeepUnprotected objects not backed up, in
+	// NotBackedUp lists up to KeepNotBackedUp objects not backed up, in
 	// address order (then id order).
-	Unprotected []Object
+	NotBackedUp []Object
 	// Err is why this workload has no figures although the job has: a site
 	// or team list that could not be read. Any other failure is the job's
 	// (Result.Err).
@@ -145,6 +145,6 @@ func Compute(ctx context.Context, api API, all []vboapi.Job, want []*vboapi.Job,
 	if opts.Version == vboapi.V1 {
 		return computeV1(ctx, api, want, opts)
 	}
-	r := newRefresh(ctx, api, all, opts)
+	r := newComputation(ctx, api, all, opts)
 	return r.run(want)
 }

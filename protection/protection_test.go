@@ -67,7 +67,7 @@ func compute(f *fakeAPI, jobs []vboapi.Job, keep int) []Result {
 	for i := range jobs {
 		want[i] = &jobs[i]
 	}
-	return Compute(context.Background(), f, jobs, want, Options{PageSize: 10, KeepUnprotected: keep})
+	return Compute(context.Background(), f, jobs, want, Options{PageSize: 10, KeepNotBackedUp: keep})
 }
 
 func TestScopeAndBackup(t *testing.T) {
@@ -78,13 +78,13 @@ func TestScopeAndBackup(t *testing.T) {
 		{Mailboxes: 2, BackedUp: 2, OldestBackup: t1},
 		// sales (bob, guest) and its nested emea (dan), the cycle back to
 		// sales read once; cat is excluded; the missing group is counted.
-		{Mailboxes: 3, BackedUp: 1, Unresolved: 2, OldestBackup: t0, Unprotected: []Mailbox{
+		{Mailboxes: 3, BackedUp: 1, Unresolved: 2, OldestBackup: t0, NotBackedUp: []Mailbox{
 			{ID: "id-bob", Address: "bob@example.com"}, {Address: "guest@partner.example"}}},
 		// every user but fay (excluded) and ann, bob, dan (the other jobs
 		// hold them); cat is excluded from the group job only, so she
 		// stays. eve is backed up, cat, gus, hal are not in r2 or not
 		// backed up there... gus is, long ago.
-		{Mailboxes: 4, BackedUp: 2, OldestBackup: t1, Unprotected: []Mailbox{
+		{Mailboxes: 4, BackedUp: 2, OldestBackup: t1, NotBackedUp: []Mailbox{
 			{ID: "id-cat", Address: "cat@example.com"}, {ID: "id-hal", Address: "hal@example.com"}}},
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -190,7 +190,7 @@ func TestUserDataOrderDoesNotMatter(t *testing.T) {
 		)
 		results = append(results, compute(f, jobs, 10))
 	}
-	want := Result{Mailboxes: 4, BackedUp: 3, OldestBackup: t1, Unprotected: []Mailbox{{ID: "id-cat", Address: "cat@example.com"}}}
+	want := Result{Mailboxes: 4, BackedUp: 3, OldestBackup: t1, NotBackedUp: []Mailbox{{ID: "id-cat", Address: "cat@example.com"}}}
 	if !reflect.DeepEqual(results[1][2], want) {
 		t.Errorf("entire-organization job, data first: got %+v, want %+v", results[1][2], want)
 	}
@@ -210,11 +210,11 @@ func TestUnprotectedMailboxesHaveNames(t *testing.T) {
 	f.members["g-sales"][2].Name = "Guest of Partner"
 	got := compute(f, jobs[1:2], 10)[0]
 	want := []Mailbox{{ID: "id-bob", Address: "bob@example.com", Name: "Display id-bob"}, {Address: "guest@partner.example", Name: "Guest of Partner"}}
-	if !reflect.DeepEqual(got.Unprotected, want) {
-		t.Errorf("got %+v, want %+v", got.Unprotected, want)
+	if !reflect.DeepEqual(got.NotBackedUp, want) {
+		t.Errorf("got %+v, want %+v", got.NotBackedUp, want)
 	}
-	if got := compute(f, jobs[1:2], 0)[0]; got.Unprotected != nil {
-		t.Errorf("names kept with no list asked: %+v", got.Unprotected)
+	if got := compute(f, jobs[1:2], 0)[0]; got.NotBackedUp != nil {
+		t.Errorf("names kept with no list asked: %+v", got.NotBackedUp)
 	}
 }
 

@@ -4,16 +4,16 @@ import "time"
 
 // result counts a job's scope against what its repository holds: the
 // mailbox figures always, and each workload of Options.Workloads.
-func (r *refresh) result(sc scope, st *repoState, repo string) Result {
+func (r *computation) result(sc scope, st *repoState, repo string) Result {
 	mb := r.count(WorkloadMailbox, sc, st.holder(WorkloadMailbox))
 	res := Result{Mailboxes: mb.InScope, BackedUp: mb.BackedUp, Unresolved: mb.Unresolved,
-		OldestBackup: mb.OldestBackup, Unprotected: mb.Unprotected}
+		OldestBackup: mb.OldestBackup, NotBackedUp: mb.NotBackedUp}
 	r.opts.Workloads.each(func(w Workload) { res.Workloads[w] = r.workload(w, sc, st, repo) })
 	return res
 }
 
 // workload is the figures of one workload, or why there are none.
-func (r *refresh) workload(w Workload, sc scope, st *repoState, repo string) WorkloadResult {
+func (r *computation) workload(w Workload, sc scope, st *repoState, repo string) WorkloadResult {
 	switch {
 	case sc.err[w] != nil:
 		return WorkloadResult{Err: sc.err[w]}
@@ -33,13 +33,13 @@ func (r *refresh) workload(w Workload, sc scope, st *repoState, repo string) Wor
 // count counts the scope of workload w against its state in the
 // repository. A public folder mailbox does not count for the workloads it
 // cannot have.
-func (r *refresh) count(w Workload, sc scope, ws holder) WorkloadResult {
+func (r *computation) count(w Workload, sc scope, ws holder) WorkloadResult {
 	t := r.tableOf(w)
 	var res WorkloadResult
 	if w.user() {
 		res.Unresolved = len(sc.missing[w])
 	}
-	unprotected := newSmallest(t, r.opts.KeepUnprotected)
+	unprotected := newSmallest(t, r.opts.KeepNotBackedUp)
 	oldestKnown, oldest := true, int64(0)
 	sc.objects[w].Each(func(i int32) {
 		if publicLacks(w) && t.isPublic(i) {
@@ -64,6 +64,6 @@ func (r *refresh) count(w Workload, sc scope, ws holder) WorkloadResult {
 	if oldestKnown && oldest != 0 {
 		res.OldestBackup = time.Unix(0, oldest).UTC()
 	}
-	res.Unprotected = unprotected.objects()
+	res.NotBackedUp = unprotected.objects()
 	return res
 }

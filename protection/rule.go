@@ -2,8 +2,8 @@ package protection
 
 import "github.com/vbo365-exporter/vbo365_exporter/vboapi"
 
-// ItemAdds is itemAdds for code outside the refresh: the benchmark's
-// request model predicts which lists a refresh reads from it, and must
+// ItemAdds is itemAdds for code outside the computation: the benchmark's
+// request model predicts which lists a computation reads from it, and must
 // read the rule itself rather than a copy that could drift from it.
 func ItemAdds(it *vboapi.JobItem) WorkloadSet { return itemAdds(it) }
 

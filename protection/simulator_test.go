@@ -63,7 +63,7 @@ func computeAll(c *vboapi.Client, jobs []vboapi.Job, ws protection.WorkloadSet) 
 		want[i] = &jobs[i]
 	}
 	return protection.Compute(context.Background(), c, jobs, want, protection.Options{PageSize: 37,
-		KeepUnprotected: everyUnprotected, Workloads: ws})
+		KeepNotBackedUp: everyUnprotected, Workloads: ws})
 }
 
 // figures is a workload's figures as one comparable line.
@@ -103,15 +103,15 @@ func checkWorkloadTruth(t *testing.T, sim *simulator.Simulator, jobs []vboapi.Jo
 				t.Errorf("job %q, %s: %v", j.Name, tr.Workload, got.Err)
 				continue
 			}
-			g := figures(got.InScope, got.BackedUp, got.Unresolved, got.OldestBackup, addresses(got.Unprotected))
+			g := figures(got.InScope, got.BackedUp, got.Unresolved, got.OldestBackup, addresses(got.NotBackedUp))
 			want := figures(tr.InScope, tr.BackedUp, tr.Unresolved, tr.OldestBackup, tr.NotBackedUp)
 			if g != want {
 				t.Errorf("job %q, %s:\n got %s\nwant %s", j.Name, tr.Workload, g, want)
 			}
 		}
 		m := res[k].Workloads[protection.WorkloadMailbox]
-		legacy := figures(res[k].Mailboxes, res[k].BackedUp, res[k].Unresolved, res[k].OldestBackup, addresses(res[k].Unprotected))
-		if g := figures(m.InScope, m.BackedUp, m.Unresolved, m.OldestBackup, addresses(m.Unprotected)); g != legacy {
+		legacy := figures(res[k].Mailboxes, res[k].BackedUp, res[k].Unresolved, res[k].OldestBackup, addresses(res[k].NotBackedUp))
+		if g := figures(m.InScope, m.BackedUp, m.Unresolved, m.OldestBackup, addresses(m.NotBackedUp)); g != legacy {
 			t.Errorf("job %q: the mailbox workload %s, the mailbox fields %s", j.Name, g, legacy)
 		}
 	}
@@ -143,8 +143,8 @@ func TestWorkloadsMatchSimulatorTruth(t *testing.T) {
 	}
 }
 
-// TestWorkloadsCost: a warm refresh with the sites and teams sends exactly
-// the requests a refresh of the mailboxes alone sends, plus one page of the
+// TestWorkloadsCost: a warm computation with the sites and teams sends exactly
+// the requests a computation of the mailboxes alone sends, plus one page of the
 // organization's sites and teams and of each repository's site and team
 // data (the lists are shorter than a page); with every workload, also the
 // members of the one group whose item takes its members' OneDrives but not

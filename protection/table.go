@@ -6,7 +6,7 @@ import (
 	"github.com/vbo365-exporter/vbo365_exporter/protection/intern"
 )
 
-// table gives every mailbox a refresh meets one small number, so that a
+// table gives every mailbox a computation meets one small number, so that a
 // job's scope is a bit set and a user read from several lists (a job's
 // items, the organization's users, a group's members) is one mailbox. Its
 // strings live in an intern.Strings and its look-ups in intern.Indexes:

@@ -59,7 +59,7 @@ func TestNullsNeverHideAMailbox(t *testing.T) {
 			}
 			if _, fails := tc.failing["users"]; !fails {
 				r := got[0]
-				r.Unprotected = nil
+				r.NotBackedUp = nil
 				if r.Mailboxes != tc.users.Mailboxes || r.BackedUp != tc.users.BackedUp || !r.OldestBackup.Equal(tc.users.OldestBackup) {
 					t.Errorf("user job %+v, want %+v", r, tc.users)
 				}

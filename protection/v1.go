@@ -11,7 +11,7 @@ import (
 
 // V1API is what Compute reads on REST API v1.
 type V1API interface {
-	SelectedMailboxes(ctx context.Context, jobID string, pageSize, keepUnprotected int, hint *vboapi.MailboxHint) (vboapi.MailboxCounts, error)
+	SelectedMailboxes(ctx context.Context, jobID string, pageSize, keepNotBackedUp int, hint *vboapi.MailboxHint) (vboapi.MailboxFigures, error)
 }
 
 // computeV1 reads each job's selected mailboxes, the jobs in parallel: on
@@ -36,21 +36,21 @@ func computeV1(ctx context.Context, api V1API, want []*vboapi.Job, opts Options)
 			}()
 			hint := mem.takeHint(j.ID)
 			defer mem.putHint(j.ID, hint)
-			out[k] = resultV1(api.SelectedMailboxes(ctx, j.ID, opts.PageSize, opts.KeepUnprotected, hint))
+			out[k] = resultV1(api.SelectedMailboxes(ctx, j.ID, opts.PageSize, opts.KeepNotBackedUp, hint))
 		})
 	}
 	wg.Wait()
 	return out
 }
 
-func resultV1(c vboapi.MailboxCounts, err error) Result {
+func resultV1(c vboapi.MailboxFigures, err error) Result {
 	if err != nil {
 		return Result{Err: err}
 	}
 	res := Result{Mailboxes: c.Mailboxes, BackedUp: c.BackedUp, Unrecognized: c.Unrecognized,
 		UnrecognizedExample: c.UnrecognizedExample, Duplicates: c.Duplicates}
-	for _, m := range c.Unprotected {
-		res.Unprotected = append(res.Unprotected, Mailbox{ID: m.ID, Address: m.Email, Name: m.Name})
+	for _, m := range c.NotBackedUp {
+		res.NotBackedUp = append(res.NotBackedUp, Mailbox{ID: m.ID, Address: m.Email, Name: m.Name})
 	}
 	return res
 }

@@ -14,11 +14,11 @@ import (
 // read was lent.
 type v1API struct {
 	mu     sync.Mutex
-	counts map[string]vboapi.MailboxCounts
+	counts map[string]vboapi.MailboxFigures
 	hints  map[string]*vboapi.MailboxHint
 }
 
-func (a *v1API) SelectedMailboxes(_ context.Context, jobID string, _, _ int, hint *vboapi.MailboxHint) (vboapi.MailboxCounts, error) {
+func (a *v1API) SelectedMailboxes(_ context.Context, jobID string, _, _ int, hint *vboapi.MailboxHint) (vboapi.MailboxFigures, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.hints[jobID] = hint
@@ -27,7 +27,7 @@ func (a *v1API) SelectedMailboxes(_ context.Context, jobID string, _, _ int, hin
 	case jobID == "bug":
 		panic("decoder bug")
 	case !ok:
-		return vboapi.MailboxCounts{}, errors.New("HTTP 404")
+		return vboapi.MailboxFigures{}, errors.New("HTTP 404")
 	}
 	return c, nil
 }
@@ -44,17 +44,17 @@ func v1Jobs(ids ...string) []*vboapi.Job {
 // mailboxes; a failing or panicking job fails alone; the memory lends each
 // job the hint its last read left, and forgets the jobs no longer wanted.
 func TestV1ResultsAndMemory(t *testing.T) {
-	api := &v1API{hints: map[string]*vboapi.MailboxHint{}, counts: map[string]vboapi.MailboxCounts{
+	api := &v1API{hints: map[string]*vboapi.MailboxHint{}, counts: map[string]vboapi.MailboxFigures{
 		"a": {Mailboxes: 5, BackedUp: 3, Unrecognized: 1, UnrecognizedExample: `"yes"`, Duplicates: 2,
-			Unprotected: []vboapi.Mailbox{{ID: "m1", Email: "One@x", Name: "One"}}},
+			NotBackedUp: []vboapi.Mailbox{{ID: "m1", Email: "One@x", Name: "One"}}},
 		"b": {Mailboxes: 1, BackedUp: 1},
 	}}
 	mem := new(Memory)
-	opts := Options{Version: vboapi.V1, Memory: mem, PageSize: 10, KeepUnprotected: 1}
+	opts := Options{Version: vboapi.V1, Memory: mem, PageSize: 10, KeepNotBackedUp: 1}
 	got := Compute(context.Background(), &fakeAPI{V1API: api}, nil, v1Jobs("a", "b", "gone", "bug"), opts)
 	a := got[0]
 	if a.Err != nil || a.Mailboxes != 5 || a.BackedUp != 3 || a.Unrecognized != 1 || a.UnrecognizedExample != `"yes"` ||
-		a.Duplicates != 2 || len(a.Unprotected) != 1 || a.Unprotected[0] != (Mailbox{ID: "m1", Address: "One@x", Name: "One"}) {
+		a.Duplicates != 2 || len(a.NotBackedUp) != 1 || a.NotBackedUp[0] != (Mailbox{ID: "m1", Address: "One@x", Name: "One"}) {
 		t.Errorf("job a: %+v", a)
 	}
 	if got[1].Err != nil || got[1].Mailboxes != 1 || got[1].Took <= 0 {

@@ -91,7 +91,7 @@ func computeWork(f *fakeAPI, jobs []vboapi.Job, ws WorkloadSet) []Result {
 	for i := range jobs {
 		want[i] = &jobs[i]
 	}
-	return Compute(context.Background(), f, jobs, want, Options{PageSize: 10, KeepUnprotected: 10, Workloads: ws})
+	return Compute(context.Background(), f, jobs, want, Options{PageSize: 10, KeepNotBackedUp: 10, Workloads: ws})
 }
 
 // brief is a workload's figures on one line: in scope, backed up,
@@ -106,7 +106,7 @@ func brief(w WorkloadResult) string {
 		oldest = fmt.Sprint(w.OldestBackup.Year())
 	}
 	var un []string
-	for _, o := range w.Unprotected {
+	for _, o := range w.NotBackedUp {
 		un = append(un, o.Address)
 	}
 	return fmt.Sprintf("%d/%d/%d %s %v", w.InScope, w.BackedUp, w.Unresolved, oldest, un)
@@ -155,7 +155,7 @@ func TestWorkloadScopes(t *testing.T) {
 	})
 	for k, j := range jobs {
 		legacy := WorkloadResult{InScope: got[k].Mailboxes, BackedUp: got[k].BackedUp, Unresolved: got[k].Unresolved,
-			OldestBackup: got[k].OldestBackup, Unprotected: got[k].Unprotected}
+			OldestBackup: got[k].OldestBackup, NotBackedUp: got[k].NotBackedUp}
 		if brief(got[k].Workloads[WorkloadMailbox]) != brief(legacy) {
 			t.Errorf("job %s: the mailbox workload %s differs from the mailbox fields %s", j.ID,
 				brief(got[k].Workloads[WorkloadMailbox]), brief(legacy))
@@ -330,16 +330,16 @@ func (m *meetingAPI) OrganizationTeams(ctx context.Context, org string, n int, e
 
 // TestEntireOrganizationReadsListsSideBySide: the site and team lists of
 // an entire-organization job wait neither for the users nor for each
-// other (a refresh read one after the other would block for ever, which
+// other (a computation read one after the other would block for ever, which
 // the bubble reports as a deadlock), and the figures are those of a
-// refresh that reads them in turn.
+// computation that reads them in turn.
 func TestEntireOrganizationReadsListsSideBySide(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f, jobs := workTenant()
 		jobs = jobs[3:] // the entire-organization job alone
 		m := &meetingAPI{fakeAPI: f, sitesAsked: make(chan struct{}), teamsAsked: make(chan struct{})}
 		want := []*vboapi.Job{&jobs[0]}
-		got := Compute(context.Background(), m, jobs, want, Options{PageSize: 10, KeepUnprotected: 10, Workloads: AllWorkloads})
+		got := Compute(context.Background(), m, jobs, want, Options{PageSize: 10, KeepNotBackedUp: 10, Workloads: AllWorkloads})
 		f2, _ := workTenant()
 		serial := computeWork(f2, jobs, AllWorkloads)
 		for w := range NumWorkloads {

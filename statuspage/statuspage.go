@@ -76,7 +76,7 @@ type serverView struct {
 }
 
 type jobView struct {
-	Name, ID, Success, Mailboxes, BackedUp, Ratio, Unprotected, Workloads, LastError, LastErrorAt string
+	Name, ID, Success, Mailboxes, BackedUp, Ratio, NotBackedUp, Workloads, LastError, LastErrorAt string
 	Alarm                                                                                         bool
 }
 
@@ -94,12 +94,12 @@ func (h *Handler) view() []serverView {
 			sv.LastError, sv.LastErrorAt = r.LastError, ago(now, r.LastErrorAt)
 		}
 		for _, j := range r.Jobs {
-			jv := jobView{Name: j.Name, ID: j.ID, Success: yesNo(j.Success), Mailboxes: "–", BackedUp: "–", Ratio: "–", Unprotected: "–",
+			jv := jobView{Name: j.Name, ID: j.ID, Success: yesNo(j.Success), Mailboxes: "–", BackedUp: "–", Ratio: "–", NotBackedUp: "–",
 				Workloads: otherWorkloads(j)}
 			if j.Success {
 				c := &j.Figures
 				jv.Mailboxes, jv.BackedUp = fmt.Sprint(c.Mailboxes), fmt.Sprint(c.BackedUp)
-				jv.Unprotected = fmt.Sprint(c.Mailboxes - c.BackedUp)
+				jv.NotBackedUp = fmt.Sprint(c.Mailboxes - c.BackedUp)
 				jv.Ratio = "NaN (no mailboxes)"
 				if c.Mailboxes > 0 {
 					jv.Ratio = fmt.Sprintf("%.4f", math.Floor(float64(c.BackedUp)/float64(c.Mailboxes)*1e4)/1e4)

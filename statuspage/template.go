@@ -12,10 +12,10 @@ var tableTemplate = template.Must(template.New("status").Parse(`
 <table class="vbo-status" data-server="{{ .Name }}">
 <caption>Server <b>{{ .Name }}</b>: up <span class="up-{{ .Up }}">{{ .Up }}</span>, polled {{ .Polled }}, took {{ .Duration }}
 {{- if .LastError }}<br><span class="err">Last error ({{ .LastErrorAt }}): {{ .LastError }}</span>{{ end }}</caption>
-<thead><tr><th>job</th><th>job id</th><th>success</th><th>mailboxes</th><th>backed up</th><th>ratio</th><th>unprotected</th><th title="objects of other workloads not backed up, of those in scope">other workloads unprotected</th><th>last error</th></tr></thead>
+<thead><tr><th>job</th><th>job id</th><th>success</th><th>mailboxes</th><th>backed up</th><th>ratio</th><th>not backed up</th><th title="objects of other workloads not backed up, of those in scope">other workloads not backed up</th><th>last error</th></tr></thead>
 <tbody>
 {{- range .Jobs }}
-<tr{{ if .Alarm }} class="alarm"{{ end }} data-job-id="{{ .ID }}"><td>{{ .Name }}</td><td><code>{{ .ID }}</code></td><td>{{ .Success }}</td><td>{{ .Mailboxes }}</td><td>{{ .BackedUp }}</td><td>{{ .Ratio }}</td><td>{{ .Unprotected }}</td><td>{{ .Workloads }}</td><td>{{ if .LastError }}{{ .LastError }} <small>{{ .LastErrorAt }}</small>{{ end }}</td></tr>
+<tr{{ if .Alarm }} class="alarm"{{ end }} data-job-id="{{ .ID }}"><td>{{ .Name }}</td><td><code>{{ .ID }}</code></td><td>{{ .Success }}</td><td>{{ .Mailboxes }}</td><td>{{ .BackedUp }}</td><td>{{ .Ratio }}</td><td>{{ .NotBackedUp }}</td><td>{{ .Workloads }}</td><td>{{ if .LastError }}{{ .LastError }} <small>{{ .LastErrorAt }}</small>{{ end }}</td></tr>
 {{- end }}
 </tbody>
 </table>

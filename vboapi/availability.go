@@ -18,7 +18,7 @@ var ErrNotInVersion = errors.New("not in this REST API version")
 // that down. Call it after APIVersion, which settles the version.
 func (c *Client) versionHaving(resource string, has func(Version) bool) (Version, error) {
 	v := c.currentVersion()
-	if !v.Modern() || (has != nil && !has(v)) {
+	if !v.V6Plus() || (has != nil && !has(v)) {
 		return v, fmt.Errorf("%s on %s: %w", resource, v, ErrNotInVersion)
 	}
 	return v, nil

@@ -31,8 +31,8 @@ type Job struct {
 
 // Jobs returns every job the server knows, on the API version in use.
 func (c *Client) Jobs(ctx context.Context) ([]Job, error) {
-	if v := c.currentVersion(); v.Modern() {
-		jobs, err := c.modernJobs(ctx, v, vpath(v, "/Jobs"), vpath(v, "/Jobs"), 0)
+	if v := c.currentVersion(); v.V6Plus() {
+		jobs, err := c.v6PlusJobs(ctx, v, vpath(v, "/Jobs"), vpath(v, "/Jobs"), 0)
 		if err != nil || v == V8 {
 			return jobs, err
 		}
@@ -105,9 +105,9 @@ func DecodeJobs(r io.Reader) ([]Job, error) {
 	return jobs, nil
 }
 
-// modernJobs reads a job list of v6 and later: a plain array on v6 and v7,
+// v6PlusJobs reads a job list of v6 and later: a plain array on v6 and v7,
 // pages on v8 (pageSize 0 means the largest page the API allows).
-func (c *Client) modernJobs(ctx context.Context, v Version, endpoint, path string, pageSize int) ([]Job, error) {
+func (c *Client) v6PlusJobs(ctx context.Context, v Version, endpoint, path string, pageSize int) ([]Job, error) {
 	if pageSize == 0 {
 		pageSize = 10000
 	}

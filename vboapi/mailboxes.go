@@ -18,8 +18,8 @@ type Mailbox struct {
 	ID, Email, Name string
 }
 
-// MailboxCounts is what paging learned about a job's selected mailboxes.
-type MailboxCounts struct {
+// MailboxFigures is what paging learned about a job's selected mailboxes.
+type MailboxFigures struct {
 	Mailboxes int // distinct mailboxes selected by the job
 	BackedUp  int // of those, the ones whose isBackedUp is true
 	// Unrecognized mailboxes had an isBackedUp value that is neither true nor
@@ -28,7 +28,7 @@ type MailboxCounts struct {
 	UnrecognizedExample string
 	// Duplicates counts mailboxes served more than once; each counts once.
 	Duplicates  int
-	Unprotected []Mailbox // the first ones not backed up, in API order, as many as asked
+	NotBackedUp []Mailbox // the first ones not backed up, in API order, as many as asked
 	Pages       int       // responses read
 }
 
@@ -36,12 +36,12 @@ type MailboxCounts struct {
 // end and counts the mailboxes. It keeps up to MaxConcurrent pages in flight
 // (the API gives no total, so it reads ahead and ignores pages past the end)
 // and returns an error, never a partial count, if any page fails.
-// keepUnprotected asks for up to that many not-backed-up mailboxes by name.
+// keepNotBackedUp asks for up to that many not-backed-up mailboxes by name.
 // hint, if not nil, is what the job's last read left: it paces read-ahead
 // and lends its memory, and is updated for the next read.
-func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, keepUnprotected int, hint *MailboxHint) (MailboxCounts, error) {
+func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, keepNotBackedUp int, hint *MailboxHint) (MailboxFigures, error) {
 	if pageSize < 1 {
-		return MailboxCounts{}, fmt.Errorf("page size %d is not positive", pageSize)
+		return MailboxFigures{}, fmt.Errorf("page size %d is not positive", pageSize)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -59,7 +59,7 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 	// de-duplication set will be; it is only a hint, never trusted as the end.
 	expected, set := hint.take()
 	sched := newScheduler(int64(pageSize), expected)
-	acc := &accumulator{seen: set, keep: keepUnprotected}
+	acc := &accumulator{seen: set, keep: keepNotBackedUp}
 	defer func() { hint.put(int64(acc.counts.Mailboxes), acc.seen) }()
 	var firstErr error
 
@@ -86,7 +86,7 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 			if offset == verifyOffset {
 				limit = min(pageSize, verifyItems)
 			}
-			p, err = c.fetchPage(ctx, jobID, max(offset, 0), limit, keepUnprotected > 0)
+			p, err = c.fetchPage(ctx, jobID, max(offset, 0), limit, keepNotBackedUp > 0)
 		}()
 	}
 	fill := func() {
@@ -137,7 +137,7 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 		firstErr = acc.consistent(sched.limit())
 	}
 	if firstErr != nil {
-		return MailboxCounts{}, firstErr
+		return MailboxFigures{}, firstErr
 	}
 	return acc.result(sched.pages), nil
 }
@@ -211,7 +211,7 @@ func (c *Client) fetchPage(ctx context.Context, jobID string, offset int64, limi
 // de-duplication set plus at most keep listed mailboxes.
 type accumulator struct {
 	seen      *idSet
-	counts    MailboxCounts
+	counts    MailboxFigures
 	keep      int
 	listed    unprotectedHeap
 	firstPage pageSignature
@@ -289,10 +289,10 @@ func (a *accumulator) add(offset int64, p *page) int {
 	return a.counts.Mailboxes - before
 }
 
-func (a *accumulator) result(pages int) MailboxCounts {
+func (a *accumulator) result(pages int) MailboxFigures {
 	out := a.counts
 	out.Pages = pages
-	out.Unprotected = a.listed.sorted()
+	out.NotBackedUp = a.listed.sorted()
 	return out
 }
 

@@ -128,11 +128,11 @@ func TestSelectedMailboxesListsFirstUnprotected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Unprotected) != 3 {
-		t.Fatalf("listed %d, want 3", len(got.Unprotected))
+	if len(got.NotBackedUp) != 3 {
+		t.Fatalf("listed %d, want 3", len(got.NotBackedUp))
 	}
 	for i, want := range []int{0, 3, 6} {
-		m := got.Unprotected[i]
+		m := got.NotBackedUp[i]
 		if m.ID != guid(want) || m.Email != fmt.Sprintf("user%s@example.onmicrosoft.com", guid(want)[:8]) || m.Name != "User "+guid(want)[:8] {
 			t.Errorf("listed[%d] = %+v, want mailbox %d", i, m, want)
 		}

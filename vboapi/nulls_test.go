@@ -88,7 +88,7 @@ var nullDecoders = []nullDecoder{
 		call: sliceCount(func(ctx context.Context, c *Client) ([]JobItem, error) { return c.SelectedItems(ctx, fxJob1) })},
 	{fixture: "jobs", path: "/Jobs", versions: all3, paged: v8Paged,
 		call: func(ctx context.Context, c *Client, v Version) (int, error) {
-			jobs, err := c.modernJobs(ctx, v, vpath(v, "/Jobs"), vpath(v, "/Jobs"), 0)
+			jobs, err := c.v6PlusJobs(ctx, v, vpath(v, "/Jobs"), vpath(v, "/Jobs"), 0)
 			return len(jobs), err
 		}},
 	{fixture: "organizations", path: "/Organizations", versions: all3, paged: v8Paged, idless: true,

@@ -78,5 +78,5 @@ func (c *Client) organizations(ctx context.Context, extended bool) ([]Organizati
 // has organizationId on every job instead).
 func (c *Client) OrganizationJobs(ctx context.Context, orgID string) ([]Job, error) {
 	v := c.currentVersion()
-	return c.modernJobs(ctx, v, vpath(v, "/Organizations/{id}/Jobs"), vpath(v, "/Organizations/"+url.PathEscape(orgID)+"/Jobs"), 0)
+	return c.v6PlusJobs(ctx, v, vpath(v, "/Organizations/{id}/Jobs"), vpath(v, "/Organizations/"+url.PathEscape(orgID)+"/Jobs"), 0)
 }

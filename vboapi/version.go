@@ -49,9 +49,9 @@ func (v Version) Paged() bool { return v == V8 }
 // dataSource parameter (v7 and later).
 func (v Version) HasDataSource() bool { return v == V7 || v == V8 }
 
-// Modern reports whether the version has job items and repository data
+// V6Plus reports whether the version has job items and repository data
 // (v6 and later) rather than v1's SelectedMailboxes.
-func (v Version) Modern() bool { return v == V6 || v == V7 || v == V8 }
+func (v Version) V6Plus() bool { return v == V6 || v == V7 || v == V8 }
 
 // ErrNoVersion is wrapped by the error Detect returns when the server
 // serves none of the versions the client speaks.

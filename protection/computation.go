@@ -9,9 +9,9 @@ import (
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
-// refresh is one computation. Every list it reads is read once, whatever
+// computation is one run of Compute. Every list it reads is read once, whatever
 // the number of jobs that need it.
-type refresh struct {
+type computation struct {
 	ctx  context.Context
 	api  API
 	opts Options
@@ -46,12 +46,12 @@ type jobItems struct{ selected, excluded []vboapi.JobItem }
 
 type groupKey struct{ org, group string }
 
-func newRefresh(ctx context.Context, api API, all []vboapi.Job, opts Options) *refresh {
+func newComputation(ctx context.Context, api API, all []vboapi.Job, opts Options) *computation {
 	if opts.PageSize < 1 {
 		opts.PageSize = 1000
 	}
-	names := opts.KeepUnprotected > 0
-	r := &refresh{ctx: ctx, api: api, opts: opts, want: opts.Workloads.With(WorkloadMailbox),
+	names := opts.KeepNotBackedUp > 0
+	r := &computation{ctx: ctx, api: api, opts: opts, want: opts.Workloads.With(WorkloadMailbox),
 		t: newTable(names), sites: newTable(names), teams: newTable(names),
 		byOrg: map[string][]*vboapi.Job{}, active: map[string]WorkloadSet{}, wide: map[string]bool{}}
 	for i := range all {
@@ -61,7 +61,7 @@ func newRefresh(ctx context.Context, api API, all []vboapi.Job, opts Options) *r
 	return r
 }
 
-func (r *refresh) run(want []*vboapi.Job) []Result {
+func (r *computation) run(want []*vboapi.Job) []Result {
 	out := make([]Result, len(want))
 	scopes := make([]scope, len(want))
 	var wg sync.WaitGroup
@@ -81,7 +81,7 @@ func (r *refresh) run(want []*vboapi.Job) []Result {
 
 // readRepositories starts reading what each wanted job's repository holds
 // of the workloads active there.
-func (r *refresh) readRepositories(want []*vboapi.Job, wg *sync.WaitGroup) {
+func (r *computation) readRepositories(want []*vboapi.Job, wg *sync.WaitGroup) {
 	for _, j := range want {
 		if j.RepositoryID == "" {
 			continue
@@ -98,7 +98,7 @@ func (r *refresh) readRepositories(want []*vboapi.Job, wg *sync.WaitGroup) {
 // results counts each job whose scope is known against its repository.
 // The tables are complete now: the rest of the repository data can be
 // matched to them, once per repository.
-func (r *refresh) results(want []*vboapi.Job, scopes []scope, out []Result) {
+func (r *computation) results(want []*vboapi.Job, scopes []scope, out []Result) {
 	matched := map[*repoState]bool{}
 	for k, j := range want {
 		if out[k].Err != nil {
@@ -123,7 +123,7 @@ func (r *refresh) results(want []*vboapi.Job, scopes []scope, out []Result) {
 }
 
 // nullFlagItems counts the items of j with a null flag.
-func (r *refresh) nullFlagItems(j *vboapi.Job) int {
+func (r *computation) nullFlagItems(j *vboapi.Job) int {
 	items, err := r.itemsOf(j) // read already: the scope needed them
 	if err != nil {
 		return 0
@@ -143,7 +143,7 @@ func (r *refresh) nullFlagItems(j *vboapi.Job) int {
 // the items of the wanted jobs writing there can add) and how. With the
 // mailbox alone there is nothing to decide, nothing is read first, and
 // every repository's data is kept by table number.
-func (r *refresh) activate(want []*vboapi.Job) {
+func (r *computation) activate(want []*vboapi.Job) {
 	if r.want == WorkloadsOf(WorkloadMailbox) {
 		for _, j := range want {
 			r.active[j.RepositoryID], r.wide[j.RepositoryID] = r.want, true
@@ -167,7 +167,7 @@ func (r *refresh) activate(want []*vboapi.Job) {
 // entire-organization job, else what its selected items add; wide is
 // whether that takes every user of the organization. A job whose items
 // cannot be read adds every workload: it fails anyway.
-func (r *refresh) jobAdds(j *vboapi.Job) (adds WorkloadSet, wide bool) {
+func (r *computation) jobAdds(j *vboapi.Job) (adds WorkloadSet, wide bool) {
 	if j.BackupType == "EntireOrganization" {
 		return r.want, true
 	}
@@ -187,7 +187,7 @@ func (r *refresh) jobAdds(j *vboapi.Job) (adds WorkloadSet, wide bool) {
 }
 
 // scopeOf is the job's scope by the rule of docs/protection-v6-v8.md.
-func (r *refresh) scopeOf(j *vboapi.Job) (scope, error) {
+func (r *computation) scopeOf(j *vboapi.Job) (scope, error) {
 	return r.scopes.get(j.ID, func() (scope, error) {
 		items, err := r.itemsOf(j)
 		if err != nil {
@@ -213,7 +213,7 @@ func (r *refresh) scopeOf(j *vboapi.Job) (scope, error) {
 
 // entireOrganization is every object of the organization, for every wanted
 // workload, less what the organization's other jobs hold of it.
-func (r *refresh) entireOrganization(j *vboapi.Job) (scope, error) {
+func (r *computation) entireOrganization(j *vboapi.Job) (scope, error) {
 	var sc scope
 	// The site and team lists do not wait for the users, nor for each
 	// other; the loop below takes what these read.
@@ -248,7 +248,7 @@ func (r *refresh) entireOrganization(j *vboapi.Job) (scope, error) {
 	return sc, nil
 }
 
-func (r *refresh) itemsOf(j *vboapi.Job) (jobItems, error) {
+func (r *computation) itemsOf(j *vboapi.Job) (jobItems, error) {
 	return r.items.get(j.ID, func() (jobItems, error) {
 		var it jobItems
 		if err := unclearJob(j); err != nil {

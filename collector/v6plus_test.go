@@ -19,9 +19,9 @@ import (
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
-// modernVersions are the API versions whose protection comes from job
+// v6PlusVersions are the API versions whose protection comes from job
 // items and repository data.
-var modernVersions = []string{"v6", "v7", "v8"}
+var v6PlusVersions = []string{"v6", "v7", "v8"}
 
 // versionRun is a server the truth tests run against: an API version and,
 // for v8, the minor release whose shapes it serves ("" for the others).
@@ -35,12 +35,12 @@ func (r versionRun) String() string {
 	return r.version + "@" + r.release
 }
 
-// versionRuns are modernVersions with v8 once per minor release: 8.4
+// versionRuns are v6PlusVersions with v8 once per minor release: 8.4
 // dropped fields of 8.0 and added others (the two v8 schemas), and a
 // server of either answers on /v8, so the exporter must be exact on both.
 func versionRuns() []versionRun {
 	var out []versionRun
-	for _, v := range modernVersions {
+	for _, v := range v6PlusVersions {
 		if v != "v8" {
 			out = append(out, versionRun{version: v})
 			continue
@@ -52,32 +52,32 @@ func versionRuns() []versionRun {
 	return out
 }
 
-// modernServer starts a simulator serving the versions a real server of
+// v6PlusServer starts a simulator serving the versions a real server of
 // the newest one serves (8.x: v6, v7 and v8) and a config for it on auto.
 // Every request the exporter sends and every answer the simulator gives is
 // checked against Veeam's schema of its version when the test ends.
-func modernServer(t *testing.T, newest string, seed int64, tenant simulator.TenantOptions) (config.Server, *simulator.Simulator) {
+func v6PlusServer(t *testing.T, newest string, seed int64, tenant simulator.TenantOptions) (config.Server, *simulator.Simulator) {
 	t.Helper()
-	return modernServerRun(t, versionRun{version: newest}, seed, tenant)
+	return v6PlusServerRun(t, versionRun{version: newest}, seed, tenant)
 }
 
-// modernServerWith is modernServer with the simulator's options edited
+// v6PlusServerWith is v6PlusServer with the simulator's options edited
 // before it starts.
-func modernServerWith(t *testing.T, newest string, seed int64, tenant simulator.TenantOptions, edit func(*simulator.Options)) (config.Server, *simulator.Simulator) {
+func v6PlusServerWith(t *testing.T, newest string, seed int64, tenant simulator.TenantOptions, edit func(*simulator.Options)) (config.Server, *simulator.Simulator) {
 	t.Helper()
-	return newModernServer(t, versionRun{version: newest}, seed, tenant, edit)
+	return newV6PlusServer(t, versionRun{version: newest}, seed, tenant, edit)
 }
 
-// modernServerRun is modernServer on run's release, whose v8 schema the
+// v6PlusServerRun is v6PlusServer on run's release, whose v8 schema the
 // check of undeclared properties uses.
-func modernServerRun(t *testing.T, run versionRun, seed int64, tenant simulator.TenantOptions) (config.Server, *simulator.Simulator) {
+func v6PlusServerRun(t *testing.T, run versionRun, seed int64, tenant simulator.TenantOptions) (config.Server, *simulator.Simulator) {
 	t.Helper()
-	return newModernServer(t, run, seed, tenant, nil)
+	return newV6PlusServer(t, run, seed, tenant, nil)
 }
 
-func newModernServer(t *testing.T, run versionRun, seed int64, tenant simulator.TenantOptions, edit func(*simulator.Options)) (config.Server, *simulator.Simulator) {
+func newV6PlusServer(t *testing.T, run versionRun, seed int64, tenant simulator.TenantOptions, edit func(*simulator.Options)) (config.Server, *simulator.Simulator) {
 	t.Helper()
-	versions := modernVersions[:slices.Index(modernVersions, run.version)+1]
+	versions := v6PlusVersions[:slices.Index(v6PlusVersions, run.version)+1]
 	opts := simulator.Options{Username: "svc-monitor", Password: "sim-password-1", Versions: versions, Seed: seed, Tenant: tenant,
 		V8Release: run.release}
 	if edit != nil {
@@ -119,7 +119,7 @@ func checkTruth(t *testing.T, res *poll.ServerResult, sim *simulator.Simulator) 
 			t.Fatalf("job %d: %s success=%v err=%v, want %s read", i, j.ID, j.Success, j.Err, tr.JobID)
 		}
 		var notBackedUp []string
-		for _, m := range j.Figures.Unprotected {
+		for _, m := range j.Figures.NotBackedUp {
 			notBackedUp = append(notBackedUp, m.Address)
 		}
 		got := fmt.Sprintf("%d mailboxes, %d backed up, %d unresolved, oldest %v, not backed up %v",
@@ -136,10 +136,10 @@ func checkTruth(t *testing.T, res *poll.ServerResult, sim *simulator.Simulator) 
 	}
 }
 
-// TestModernMatchesTruth compares every job's figures with the simulator's
+// TestV6PlusMatchesTruth compares every job's figures with the simulator's
 // truth over randomized tenants, on each version (v8 of both minor
 // releases), at one request in flight and at sixteen.
-func TestModernMatchesTruth(t *testing.T) {
+func TestV6PlusMatchesTruth(t *testing.T) {
 	tenants := []simulator.TenantOptions{
 		{},
 		{Organizations: 2, Users: 150, Repositories: 3},
@@ -152,7 +152,7 @@ func TestModernMatchesTruth(t *testing.T) {
 			for _, conc := range []int{1, 16} {
 				seed := int64(100*k + conc)
 				t.Run(fmt.Sprintf("%s/tenant=%d/seed=%d/concurrency=%d", run, k, seed, conc), func(t *testing.T) {
-					s, sim := modernServerRun(t, run, seed, tenant)
+					s, sim := v6PlusServerRun(t, run, seed, tenant)
 					s.MaxConcurrentRequests = conc
 					res := newTestExporter(t, s).Poll(context.Background())[0]
 					if res.APIVersion != vboapi.Version(run.version) {
@@ -165,10 +165,10 @@ func TestModernMatchesTruth(t *testing.T) {
 	}
 }
 
-// TestModernHardCases names each hard case of the default tenant, so that a
+// TestV6PlusHardCases names each hard case of the default tenant, so that a
 // regression says which rule broke.
-func TestModernHardCases(t *testing.T) {
-	s, sim := modernServer(t, "v8", 1, simulator.TenantOptions{})
+func TestV6PlusHardCases(t *testing.T) {
+	s, sim := v6PlusServer(t, "v8", 1, simulator.TenantOptions{})
 	res := newTestExporter(t, s).Poll(context.Background())[0]
 	checkTruth(t, res, sim)
 	hc := sim.HardCases()
@@ -205,11 +205,11 @@ func TestModernHardCases(t *testing.T) {
 	}
 }
 
-// TestModernReadsEachListOnce: a refresh reads the organization's users, each
+// TestV6PlusReadsEachListOnce: a refresh reads the organization's users, each
 // repository's data and each group's members once, whatever the number of
 // jobs that need them.
-func TestModernReadsEachListOnce(t *testing.T) {
-	s, sim := modernServer(t, "v8", 7, simulator.TenantOptions{Users: 120})
+func TestV6PlusReadsEachListOnce(t *testing.T) {
+	s, sim := v6PlusServer(t, "v8", 7, simulator.TenantOptions{Users: 120})
 	s.PageSize = 1000 // one page per list
 	e := newTestExporter(t, s)
 	checkTruth(t, e.Poll(context.Background())[0], sim)

@@ -18,20 +18,20 @@ import (
 	"github.com/vbo365-exporter/vbo365_exporter/simulator"
 )
 
-// modernFault is one row of the v6–v8 fault matrix: a fault on one
+// v6PlusFault is one row of the v6–v8 fault matrix: a fault on one
 // endpoint, and what it may lead to.
-type modernFault struct {
+type v6PlusFault struct {
 	name  string
 	fault simulator.Fault
 	want  outcome
 }
 
-// modernFaults spoils each endpoint a v6–v8 poll reads in every way the
+// v6PlusFaults spoils each endpoint a v6–v8 poll reads in every way the
 // simulator can: retried faults must leave every job exact, the others fail
 // the jobs that need the endpoint (or the server, for the job list and the
 // login), and nothing may ever be a wrong count.
-func modernFaults() []modernFault {
-	var out []modernFault
+func v6PlusFaults() []v6PlusFault {
+	var out []v6PlusFault
 	for _, ep := range []string{
 		simulator.EndpointJobs, simulator.EndpointServiceInstance, simulator.EndpointOrganizations,
 		simulator.EndpointOrganizationJobs, simulator.EndpointSelectedItems, simulator.EndpointExcludedItems,
@@ -53,7 +53,7 @@ func modernFaults() []modernFault {
 			{"huge body", simulator.Fault{Kind: simulator.HugeBody, Size: 3 << 20}, exactOrFails},
 		} {
 			f.fault.Endpoint = ep
-			out = append(out, modernFault{name: ep + "/" + f.name, fault: f.fault, want: f.want})
+			out = append(out, v6PlusFault{name: ep + "/" + f.name, fault: f.fault, want: f.want})
 		}
 	}
 	// Paging faults, on every paged list a poll reads: a server that
@@ -63,24 +63,24 @@ func modernFaults() []modernFault {
 	// counts as not backed up, the safe side; docs/fault-matrix.md.)
 	for _, ep := range []string{simulator.EndpointUsers, simulator.EndpointGroupMembers, simulator.EndpointUserData,
 		simulator.EndpointJobs, simulator.EndpointSelectedItems, simulator.EndpointExcludedItems, simulator.EndpointOrganizations} {
-		out = append(out, modernFault{ep + "/ignore offset", simulator.Fault{Endpoint: ep, Kind: simulator.IgnoreOffset}, exactOrFails})
+		out = append(out, v6PlusFault{ep + "/ignore offset", simulator.Fault{Endpoint: ep, Kind: simulator.IgnoreOffset}, exactOrFails})
 	}
 	for _, ep := range []string{simulator.EndpointUsers, simulator.EndpointGroupMembers} {
-		out = append(out, modernFault{ep + "/duplicate ids", simulator.Fault{Endpoint: ep, Kind: simulator.DuplicateIDs}, exactOrFails})
+		out = append(out, v6PlusFault{ep + "/duplicate ids", simulator.Fault{Endpoint: ep, Kind: simulator.DuplicateIDs}, exactOrFails})
 	}
 	out = append(out,
-		modernFault{"token/503 once", simulator.Fault{Endpoint: simulator.EndpointToken, Kind: simulator.StatusError, Status: 503, Requests: []int{1}}, allExact},
-		modernFault{"token/refused", simulator.Fault{Endpoint: simulator.EndpointToken, Kind: simulator.StatusError, Status: 400}, serverDown},
+		v6PlusFault{"token/503 once", simulator.Fault{Endpoint: simulator.EndpointToken, Kind: simulator.StatusError, Status: 503, Requests: []int{1}}, allExact},
+		v6PlusFault{"token/refused", simulator.Fault{Endpoint: simulator.EndpointToken, Kind: simulator.StatusError, Status: 400}, serverDown},
 	)
 	return out
 }
 
-// TestModernFaultMatrix: under every fault, each job's figures are exact or
+// TestV6PlusFaultMatrix: under every fault, each job's figures are exact or
 // the job is flagged (success 0, no counts), on v6, v7 and v8, at one
 // request in flight and at sixteen.
-func TestModernFaultMatrix(t *testing.T) {
-	for _, v := range modernVersions {
-		for _, fc := range modernFaults() {
+func TestV6PlusFaultMatrix(t *testing.T) {
+	for _, v := range v6PlusVersions {
+		for _, fc := range v6PlusFaults() {
 			if fc.fault.Endpoint == simulator.EndpointOrganizationJobs && v == "v8" {
 				continue // v8 has no such path
 			}
@@ -91,7 +91,7 @@ func TestModernFaultMatrix(t *testing.T) {
 					// fake clock, over an in-memory network.
 					synctest.Test(t, func(t *testing.T) {
 						res, sim := pollUnderFault(t, v, simulator.TenantOptions{Users: 80, Organizations: 2}, fc.fault, conc, nil)
-						checkModernNeverWrong(t, res, sim, fc.want)
+						checkV6PlusNeverWrong(t, res, sim, fc.want)
 					})
 				})
 			}
@@ -105,7 +105,7 @@ func TestModernFaultMatrix(t *testing.T) {
 func pollUnderFault(t *testing.T, v string, tenant simulator.TenantOptions, f simulator.Fault, conc int,
 	prepare func(*config.Server)) (*poll.ServerResult, *simulator.Simulator) {
 	t.Helper()
-	s, sim, n := memModernServer(t, v, 3, tenant)
+	s, sim, n := memV6PlusServer(t, v, 3, tenant)
 	s.MaxConcurrentRequests = conc
 	s.MaxResponseBytes = 1 << 20
 	s.RequestTimeout = model.Duration(2 * time.Second)
@@ -119,11 +119,11 @@ func pollUnderFault(t *testing.T, v string, tenant simulator.TenantOptions, f si
 	return e.Poll(ctx)[0], sim
 }
 
-// memModernServer is modernServer on a memNet, without the schema check
+// memV6PlusServer is v6PlusServer on a memNet, without the schema check
 // (faults break the contract on purpose); call it inside a synctest bubble.
-func memModernServer(t *testing.T, newest string, seed int64, tenant simulator.TenantOptions) (config.Server, *simulator.Simulator, *memnet.Listener) {
+func memV6PlusServer(t *testing.T, newest string, seed int64, tenant simulator.TenantOptions) (config.Server, *simulator.Simulator, *memnet.Listener) {
 	t.Helper()
-	versions := modernVersions[:slices.Index(modernVersions, newest)+1]
+	versions := v6PlusVersions[:slices.Index(v6PlusVersions, newest)+1]
 	opts := simulator.Options{Username: "svc-monitor", Password: "sim-password-1", Versions: versions, Seed: seed, Tenant: tenant}
 	sim := simulator.New(opts)
 	n := memnet.Serve(t, sim)
@@ -134,9 +134,9 @@ func memModernServer(t *testing.T, newest string, seed int64, tenant simulator.T
 	}, sim, n
 }
 
-// checkModernNeverWrong fails t for a wrong count, a job that succeeded
+// checkV6PlusNeverWrong fails t for a wrong count, a job that succeeded
 // with an error or failed without one, and an outcome other than want.
-func checkModernNeverWrong(t *testing.T, res *poll.ServerResult, sim *simulator.Simulator, want outcome) {
+func checkV6PlusNeverWrong(t *testing.T, res *poll.ServerResult, sim *simulator.Simulator, want outcome) {
 	t.Helper()
 	if want == serverDown {
 		if res.Up || res.Err == nil {
