@@ -45,101 +45,125 @@ func (c *Client) SelectedMailboxes(ctx context.Context, jobID string, pageSize, 
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-
-	type result struct {
-		offset int64
-		page   *page
-		err    error
-	}
-	results := make(chan result)
 	if hint == nil {
 		hint = &MailboxHint{}
 	}
 	// The last read's count tells how far to read ahead and how large the
 	// de-duplication set will be; it is only a hint, never trusted as the end.
 	expected, set := hint.take()
-	sched := newScheduler(int64(pageSize), expected)
-	acc := &accumulator{seen: set, keep: keepNotBackedUp}
-	defer func() { hint.put(int64(acc.counts.Mailboxes), acc.seen) }()
-	var firstErr error
+	r := &mailboxRead{c: c, ctx: ctx, cancel: cancel, jobID: jobID, pageSize: pageSize, details: keepNotBackedUp > 0,
+		results: make(chan pageRead), sched: newScheduler(int64(pageSize), expected),
+		acc: &accumulator{seen: set, keep: keepNotBackedUp}}
+	defer func() { hint.put(int64(r.acc.counts.Mailboxes), r.acc.seen) }()
 
-	// verifyOffset marks the second read of the first page, sent once the
-	// end is known: if the front of the list changed while it was read,
-	// positions shifted and a mailbox may have been read twice or not at all.
-	const verifyOffset = -1
-	verifying, verified := false, false
-	launch := func(offset int64) {
-		go func() {
-			var (
-				p   *page
-				err error
-			)
-			defer func() {
-				// A bug in decoding must cost this job its count, not the
-				// process: the other jobs and servers are still exported.
-				if v := recover(); v != nil {
-					err = fmt.Errorf("page at offset %d: internal error: %v", max(offset, 0), v)
-				}
-				results <- result{offset, p, err}
-			}()
-			limit := pageSize
-			if offset == verifyOffset {
-				limit = min(pageSize, verifyItems)
+	r.fill()
+	for r.outstanding() > 0 {
+		r.receive(<-r.results)
+		r.fill()
+	}
+	if r.err == nil {
+		r.err = r.acc.consistent(r.sched.limit())
+	}
+	if r.err != nil {
+		return MailboxFigures{}, r.err
+	}
+	return r.acc.result(r.sched.pages), nil
+}
+
+// verifyOffset marks the second read of the first page, sent once the end
+// is known: if the front of the list changed while it was read, positions
+// shifted and a mailbox may have been read twice or not at all.
+const verifyOffset = -1
+
+// mailboxRead is the state of one SelectedMailboxes.
+type mailboxRead struct {
+	c        *Client
+	ctx      context.Context
+	cancel   context.CancelFunc
+	jobID    string
+	pageSize int
+	details  bool
+	results  chan pageRead
+	sched    *scheduler
+	acc      *accumulator
+	err      error // the first error; the count cannot be exact any more
+
+	verifying, verified bool
+}
+
+type pageRead struct {
+	offset int64
+	page   *page
+	err    error
+}
+
+// launch reads the page at offset in the background.
+func (r *mailboxRead) launch(offset int64) {
+	go func() {
+		var (
+			p   *page
+			err error
+		)
+		defer func() {
+			// A bug in decoding must cost this job its count, not the
+			// process: the other jobs and servers are still exported.
+			if v := recover(); v != nil {
+				err = fmt.Errorf("page at offset %d: internal error: %v", max(offset, 0), v)
 			}
-			p, err = c.fetchPage(ctx, jobID, max(offset, 0), limit, keepNotBackedUp > 0)
+			r.results <- pageRead{offset, p, err}
 		}()
-	}
-	fill := func() {
-		for firstErr == nil && len(sched.inflight) < c.opts.MaxConcurrent {
-			off, ok := sched.next()
-			if !ok {
-				break
-			}
-			launch(off)
+		limit := r.pageSize
+		if offset == verifyOffset {
+			limit = min(r.pageSize, verifyItems)
 		}
-		if firstErr == nil && !verifying && !verified && acc.firstPage.n > 0 && sched.limit() > int64(acc.firstPage.n) {
-			verifying = true
-			launch(verifyOffset)
-		}
-	}
-	outstanding := func() int {
-		if verifying {
-			return len(sched.inflight) + 1
-		}
-		return len(sched.inflight)
-	}
+		p, err = r.c.fetchPage(r.ctx, r.jobID, max(offset, 0), limit, r.details)
+	}()
+}
 
-	fill()
-	for outstanding() > 0 {
-		r := <-results
-		switch {
-		case r.offset == verifyOffset:
-			verifying, verified = false, true
-			if r.err == nil && !acc.firstPage.matches(r.page) {
-				r.err = fmt.Errorf("%w: its first page differs when read again", errListChanged)
-			}
-		case firstErr == nil && r.err == nil:
-			newIDs := acc.add(r.offset, r.page)
-			r.err = sched.done(r.offset, r.page, newIDs, acc.counts.Mailboxes, c.opts.MaxConcurrent)
-		default:
-			sched.forget(r.offset)
+// fill asks for pages while there is room, and for the second read of the
+// first page once the end is known.
+func (r *mailboxRead) fill() {
+	for r.err == nil && len(r.sched.inflight) < r.c.opts.MaxConcurrent {
+		off, ok := r.sched.next()
+		if !ok {
+			break
 		}
-		if r.page != nil {
-			pagePool.Put(r.page)
+		r.launch(off)
+	}
+	if r.err == nil && !r.verifying && !r.verified && r.acc.firstPage.n > 0 && r.sched.limit() > int64(r.acc.firstPage.n) {
+		r.verifying = true
+		r.launch(verifyOffset)
+	}
+}
+
+func (r *mailboxRead) outstanding() int {
+	if r.verifying {
+		return len(r.sched.inflight) + 1
+	}
+	return len(r.sched.inflight)
+}
+
+// receive merges a page, or records why the count cannot be exact.
+func (r *mailboxRead) receive(res pageRead) {
+	switch {
+	case res.offset == verifyOffset:
+		r.verifying, r.verified = false, true
+		if res.err == nil && !r.acc.firstPage.matches(res.page) {
+			res.err = fmt.Errorf("%w: its first page differs when read again", errListChanged)
 		}
-		if r.err != nil && firstErr == nil {
-			firstErr = r.err
-			cancel() // the count cannot be exact any more: stop the other pages
-		}
-		fill()
+	case r.err == nil && res.err == nil:
+		newIDs := r.acc.add(res.offset, res.page)
+		res.err = r.sched.done(res.offset, res.page, newIDs, r.acc.counts.Mailboxes, r.c.opts.MaxConcurrent)
+	default:
+		r.sched.forget(res.offset)
 	}
-	if firstErr == nil {
-		firstErr = acc.consistent(sched.limit())
+	if res.page != nil {
+		pagePool.Put(res.page)
 	}
-	if firstErr != nil {
-		return MailboxFigures{}, firstErr
+	if res.err != nil && r.err == nil {
+		r.err = res.err
+		r.cancel() // stop the other pages
 	}
-	return acc.result(sched.pages), nil
 }
 
 // verifyItems is how much of the first page is read again: enough to see a
