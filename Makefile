@@ -41,7 +41,8 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-## lint: staticcheck and golangci-lint (.golangci.yml) over the root module, at pinned versions.
+## lint: staticcheck and golangci-lint (.golangci.yml) over the root module and the tools module,
+## at pinned versions.
 ## Each is built once into TOOLBIN under a versioned name; a file that exists is not rebuilt.
 GOLANGCI_LINT_VERSION := v2.15.0
 STATICCHECK_VERSION   := v0.8.2
@@ -52,6 +53,8 @@ STATICCHECK   := $(TOOLBIN)/staticcheck-$(STATICCHECK_VERSION)
 lint: $(STATICCHECK) $(GOLANGCI_LINT)
 	$(STATICCHECK) ./...
 	$(GOLANGCI_LINT) run ./...
+	cd tools && $(STATICCHECK) ./...
+	cd tools && $(GOLANGCI_LINT) run --config ../.golangci.yml ./...
 
 $(GOLANGCI_LINT):
 	GOBIN=$(TOOLBIN)/.install $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)

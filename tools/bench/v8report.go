@@ -348,11 +348,10 @@ func endpointsOf(maps ...map[string]int) []string {
 
 // warmLog and coldLog are the simulator log's counts of endpoint e (all
 // endpoints for ""), per warm scrape of every run, or per cold scrape;
-// warmCounter and coldCounter the exporter's counter's.
+// warmCounter the exporter's counter's.
 func warmLog(g *v8Runs, e string) []int     { return scrapeCounts(g, e, true, true) }
 func coldLog(g *v8Runs, e string) []int     { return scrapeCounts(g, e, true, false) }
 func warmCounter(g *v8Runs, e string) []int { return scrapeCounts(g, e, false, true) }
-func coldCounter(g *v8Runs, e string) []int { return scrapeCounts(g, e, false, false) }
 
 func scrapeCounts(g *v8Runs, e string, log, warm bool) []int {
 	var out []int

@@ -51,7 +51,7 @@ func startFleet(o *options) (*fleet, error) {
 		}
 		s.url = "http://" + ln.Addr().String()
 		s.srv = &http.Server{Handler: s.sim, ErrorLog: log.New(io.Discard, "", 0), ReadHeaderTimeout: 10 * time.Second}
-		go s.srv.Serve(ln)
+		go func() { _ = s.srv.Serve(ln) }() // ends with ErrServerClosed when the fleet stops
 		f.servers = append(f.servers, s)
 	}
 	return f, nil

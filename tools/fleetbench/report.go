@@ -67,7 +67,7 @@ func renderReport(o *options, f *fleet, res *fleetResult) string {
 		return b.String()
 	}
 	renderPerServer(&b, n, res, w)
-	renderLatency(&b, o, w)
+	renderLatency(&b, w)
 	renderBursts(&b, n, res)
 	renderSamples(&b, res)
 	renderOutcome(&b, res, w)
@@ -170,7 +170,7 @@ func slope(in []sample, v func(sample) float64) float64 {
 	return (k*sxy - sx*sy) / d
 }
 
-func renderLatency(b *strings.Builder, o *options, w window) {
+func renderLatency(b *strings.Builder, w window) {
 	b.WriteString("## Time to answer a probe, steady state\n\n")
 	b.WriteString("From sending the request to the last byte of the answer, as Prometheus' `scrape_duration_seconds` counts it.\n\n")
 	b.WriteString("| servers | probes | median | p90 | p99 | max |\n| --- | --- | --- | --- | --- | --- |\n")

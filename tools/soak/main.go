@@ -184,7 +184,7 @@ func startSimulator(cfg config, faults []simulator.Fault) (sim *simulator.Simula
 		return nil, "", nil, err
 	}
 	srv := &http.Server{Handler: sim, ErrorLog: log.New(io.Discard, "", 0), ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
+	go func() { _ = srv.Serve(ln) }() // ends with ErrServerClosed at the end
 	return sim, ln.Addr().String(), func() { srv.Close() }, nil
 }
 

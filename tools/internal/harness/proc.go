@@ -52,7 +52,11 @@ func FDs(pid int) (int, error) {
 // the measured processes' own time it tells how much the rest of a shared
 // machine disturbed a run.
 func MachineBusy() (float64, error) {
-	st, err := procfs.NewStat()
+	fs, err := procfs.NewDefaultFS()
+	if err != nil {
+		return 0, err
+	}
+	st, err := fs.Stat()
 	if err != nil {
 		return 0, err
 	}
