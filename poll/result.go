@@ -1,14 +1,3 @@
-// Package poll reads each server: its REST API version, its job list, the
-// jobs selected by the configuration and their protection figures, with
-// min_interval and the background refresh of protection_interval. Each
-// poll leaves a ServerResult, the snapshot that the collectors turn into
-// series and the status page shows.
-//
-// What a poll does with a real server (min_interval, polls shared by
-// concurrent scrapes, the background refresh, faults, the truth of every
-// job's figures) is tested through the whole exporter against the
-// simulator, in collector's tests (refresh_test.go, faults_test.go,
-// v6plus_test.go...); poller_test.go holds the unit tests.
 package poll
 
 import (

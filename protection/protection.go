@@ -1,11 +1,3 @@
-// Package protection works out, for each backup job, which mailboxes the
-// job should protect and how many of them are backed up, and on REST API v6
-// and later the same for the other workloads: archive mailboxes, OneDrives,
-// personal sites, sites and teams. Every API version gives the same Result:
-// v1 from the job's selected mailboxes (v1.go), v6 and later from the job's
-// items, the organization's users and groups and the repository's data, by
-// the rule of docs/protection-v6-v8.md, which the simulator's truth follows
-// too.
 package protection
 
 import (

@@ -1,4 +1,4 @@
-// Package intern keeps the strings of a refresh's tables (user ids,
+// Package intern keeps the strings of a computation's tables (user ids,
 // addresses, URLs, names) and the numbers they are interned as, in
 // containers without pointers: a tenant of a million users is a few hundred
 // chunks and slices for the garbage collector, not millions of objects.
@@ -6,3 +6,6 @@
 // of numbers and Positions numbers a few of them densely. None of them
 // knows what a mailbox or a job is: those rules stay in protection.
 package intern
+//
+// Tests: strtab_test.go covers Strings and Index (index.go), set_test.go
+// Set, positions_test.go Positions.
