@@ -6,6 +6,7 @@
 // of numbers and Positions numbers a few of them densely. None of them
 // knows what a mailbox or a job is: those rules stay in protection.
 package intern
+
 //
 // Tests: strtab_test.go covers Strings and Index (index.go), set_test.go
 // Set, positions_test.go Positions.
