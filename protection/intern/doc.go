@@ -5,8 +5,7 @@
 // Strings holds the bytes, Index finds a number by its key, Set is a set
 // of numbers and Positions numbers a few of them densely. None of them
 // knows what a mailbox or a job is: those rules stay in protection.
-package intern
-
 //
 // Tests: strtab_test.go covers Strings and Index (index.go), set_test.go
 // Set, positions_test.go Positions.
+package intern
