@@ -2,6 +2,10 @@
 // VBO365 server to scrape. Loading is strict (unknown keys are errors) and
 // every error names the file, line and key path, because a typo in a
 // monitoring config otherwise shows up only as silently missing metrics.
+//
+// Tests: load_test.go (config.go, decode.go, errors.go, url.go: every key,
+// default and error), reload_test.go, secret_test.go, example_test.go (the
+// shipped config.yml) and fuzz_test.go.
 package config
 
 import (

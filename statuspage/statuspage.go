@@ -2,6 +2,9 @@
 // last poll of every server and job, and of each server's licence,
 // repositories and proxies, for people checking on the exporter without a
 // Prometheus query at hand.
+//
+// Tests: statuspage_test.go (statuspage.go, template.go) and ops_test.go
+// (ops.go, syncstate.go).
 package statuspage
 
 import (
