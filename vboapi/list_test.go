@@ -339,3 +339,51 @@ func TestListLengthsOfListsNoLongerReadAreForgotten(t *testing.T) {
 		}
 	})
 }
+
+// TestListOpensItsWindowGradually: on a list whose length is not known, a
+// list of two pages costs at most one page past its end, one of three at
+// most two, and a long one still gets to the client's limit of pages in
+// flight (#21).
+func TestListOpensItsWindowGradually(t *testing.T) {
+	for _, tc := range []struct{ n, maxExtra, wantInFlight int }{
+		{n: 15, maxExtra: 1, wantInFlight: 2},
+		{n: 25, maxExtra: 2, wantInFlight: 3},
+		{n: 600, maxExtra: 7, wantInFlight: 8},
+	} {
+		s := &pageServer{n: tc.n}
+		var mu sync.Mutex
+		inFlight, most := 0, 0
+		slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			inFlight++
+			most = max(most, inFlight)
+			mu.Unlock()
+			if r.URL.Path != "/v8/token" {
+				time.Sleep(40 * time.Millisecond) // long enough for the reader to fill its window
+			}
+			s.ServeHTTP(w, r)
+			mu.Lock()
+			inFlight--
+			mu.Unlock()
+		})
+		srv := httptest.NewServer(slow)
+		u, _ := url.Parse(srv.URL)
+		c, err := New(Options{BaseURL: u, Username: "svc", Password: "pw", APIVersion: V8, MaxConcurrent: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids, err := readUsersWith(t, c, 10)
+		c.Close()
+		srv.Close()
+		if err != nil || len(ids) != tc.n {
+			t.Fatalf("n=%d: %d users, %v", tc.n, len(ids), err)
+		}
+		needed := tc.n/10 + 1
+		if extra := s.requests() - needed; extra < 0 || extra > tc.maxExtra {
+			t.Errorf("n=%d: %d requests for %d pages, want at most %d past the end", tc.n, s.requests(), needed, tc.maxExtra)
+		}
+		if tc.wantInFlight < 8 && most > tc.wantInFlight || tc.wantInFlight == 8 && most != 8 {
+			t.Errorf("n=%d: at most %d requests in flight, want %d", tc.n, most, tc.wantInFlight)
+		}
+	}
+}

@@ -9,7 +9,11 @@ import (
 // flight: the API gives no total (v8 never, v6 and v7 not always), so it
 // reads ahead. Up to the length the list had last time, pages go out
 // together; past it, one at a time, so that a list that did not grow costs
-// no request past its end. Pages are handed to each in order; a page that
+// no request past its end. A list whose length is not known opens its
+// window as TCP's slow start does: two pages after the first, one more for
+// each full page back, so that a list of two pages costs at most one page
+// past its end (three pages two), and a long one has MaxConcurrent pages in
+// flight within a few round trips. Pages are handed to each in order; a page that
 // comes back early waits in memory. It returns the number of items.
 func readRest[T any](ctx context.Context, c *Client, l list, pageSize int, first listPage[T], each func(*T) error) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
@@ -18,7 +22,7 @@ func readRest[T any](ctx context.Context, c *Client, l list, pageSize int, first
 		ctx: ctx, cancel: cancel, c: c, l: l, each: each,
 		pageSize: pageSize, step: first.limit, setID: first.setID,
 		results: make(chan pageResult[T]),
-		next:    1, end: -1, handed: 1, count: len(first.items),
+		next:    1, end: -1, handed: 1, count: len(first.items), window: 2,
 		ready: map[int]listPage[T]{}, starts: map[string]int{},
 	}
 	r.expected, r.known = c.lengths.last(l.path)
@@ -47,6 +51,9 @@ type readAhead[T any] struct {
 	setID    string
 	expected int  // the list's length at the last read, or its totalCount
 	known    bool // whether expected is known
+	// window is how many pages may be in flight while the length is not
+	// known; it grows by one for each full page back.
+	window int
 	results  chan pageResult[T]
 
 	next     int // the next page to ask for; the first page is 0
@@ -81,7 +88,11 @@ func (r *readAhead[T]) fail(err error) {
 // a slow page must not let the others pile up in memory.
 func (r *readAhead[T]) launch() {
 	limit := r.c.opts.MaxConcurrent
-	for r.err == nil && r.end < 0 && r.inflight < limit && r.next < maxPages(r.step) && r.next-r.handed < 2*limit {
+	inFlight := limit
+	if !r.known {
+		inFlight = min(limit, r.window)
+	}
+	for r.err == nil && r.end < 0 && r.inflight < inFlight && r.next < maxPages(r.step) && r.next-r.handed < 2*limit {
 		if r.known && r.inflight > 0 && r.next*r.step >= r.expected {
 			return // past the expected end only one page at a time
 		}
@@ -108,6 +119,9 @@ func (r *readAhead[T]) receive(res pageResult[T]) {
 	default:
 		if len(res.page.items) < r.step && (r.end < 0 || res.k < r.end) {
 			r.end = res.k
+		}
+		if len(res.page.items) == r.step {
+			r.window++
 		}
 		r.ready[res.k] = res.page
 	}
