@@ -25,11 +25,12 @@ import (
 
 // Ids the recorded fixtures of vboapi/testdata use (see its README).
 const (
-	fxOrg1  = "2c6d0f1a-8e4b-4c7d-9a35-6b1e0d9f4a21" // contoso
-	fxOrg2  = "7e9a3b52-1d4c-4f8e-a6b0-3c5d2e1f0a94" // fabrikam
-	fxRepo1 = "b4f1e6c2-3a9d-4e7b-8c05-9d2a1f6e3b48"
-	fxJob1  = "5a8e2c14-7b3f-4d96-a1e0-2f4c6b8d0e13"
-	fxSales = "a2c4e6f8-0b1d-4f3a-9c5e-7a9b1d3f5e77"
+	fxOrg1    = "2c6d0f1a-8e4b-4c7d-9a35-6b1e0d9f4a21" // contoso
+	fxOrg2    = "7e9a3b52-1d4c-4f8e-a6b0-3c5d2e1f0a94" // fabrikam
+	fxRepo1   = "b4f1e6c2-3a9d-4e7b-8c05-9d2a1f6e3b48"
+	fxJob1    = "5a8e2c14-7b3f-4d96-a1e0-2f4c6b8d0e13"
+	fxSales   = "a2c4e6f8-0b1d-4f3a-9c5e-7a9b1d3f5e77" // a Microsoft 365 group
+	fxSalesDL = "c4e6a8b0-2d3f-4b5c-8e7a-9b1d3f5a7c88" // a distribution group
 
 	fxSessOK    = "11a3c5e7-9b1d-4f3a-8c5e-7a9b1d3f5a79" // Mailboxes daily's last finished session
 	fxSessWarn  = "22b4d6f8-0c2e-4a4b-9d6f-8b0c2e4a6b8a" // Entire organization's
