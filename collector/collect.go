@@ -53,7 +53,7 @@ func emitServer(ch chan<- prometheus.Metric, r *poll.ServerResult) {
 	if r.APIVersion != "" {
 		gauge(ch, serverInfoDesc, 1, r.Server, string(r.APIVersion), r.Service.Version, r.Service.InstallationID)
 	}
-	gauge(ch, lastPollDesc, float64(r.Start.UnixNano())/1e9, r.Server)
+	gauge(ch, lastPollDesc, unixSeconds(r.Start), r.Server)
 	if r.Up {
 		gauge(ch, unidentifiedJobsDesc, float64(r.UnidentifiedJobs), r.Server)
 	}

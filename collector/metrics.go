@@ -53,8 +53,14 @@ func (l *metricList) gauge(d *prometheus.Desc, v float64, labels ...string) {
 // timestamp adds t in Unix seconds, unless it is zero (unknown).
 func (l *metricList) timestamp(d *prometheus.Desc, t time.Time, labels ...string) {
 	if !t.IsZero() {
-		l.gauge(d, float64(t.UnixNano())/1e9, labels...)
+		l.gauge(d, unixSeconds(t), labels...)
 	}
+}
+
+// unixSeconds is t in Unix seconds, as exact as a float64 holds it:
+// UnixNano()/1e9 would turn .25 s into .2499998.
+func unixSeconds(t time.Time) float64 {
+	return float64(t.Unix()) + float64(t.Nanosecond())/1e9
 }
 
 // flag adds 1 or 0, unless b is nil (unknown).

@@ -29,7 +29,7 @@ var (
 	jobOldestBackupDesc = newDesc("job_oldest_backup_timestamp_seconds",
 		"v6 and later: Unix time of the oldest backup (mailboxBackedUpTime) among the job's backed-up mailboxes; absent when none is backed up or one has no time.", jobLabels)
 	mailboxNotBackedUpDesc = newDesc("mailbox_not_backed_up",
-		"1 for each listed mailbox of the job that is not backed up; at most unprotected_mailbox_series per job, the first in API order on v1 and in address order on v6 and later (where mailbox_id is the user id, empty for a group member that matches no user).", jobLabels, "mailbox_id", "email", "name")
+		"1 for each listed mailbox of the job that is not backed up; at most unprotected_mailbox_series per job, the first in API order on v1 and in address order on v6 and later (where mailbox_id is the user id, empty for a group member that matches no user, and email is lower-cased).", jobLabels, "mailbox_id", "email", "name")
 )
 
 // protectionScraper reports each job's protection. The poller computes the
@@ -99,7 +99,7 @@ func (l *metricList) figures(j *poll.JobResult, v6Plus bool, labels ...string) {
 		ratio = float64(c.BackedUp) / float64(c.Mailboxes)
 	}
 	l.gauge(jobRatioDesc, ratio, labels...)
-	l.gauge(jobFiguresTimeDesc, float64(j.FiguresAt.UnixNano())/1e9, labels...)
+	l.gauge(jobFiguresTimeDesc, unixSeconds(j.FiguresAt), labels...)
 	if v6Plus {
 		l.gauge(jobUnresolvedDesc, float64(c.Unresolved), labels...)
 		l.timestamp(jobOldestBackupDesc, c.OldestBackup, labels...)

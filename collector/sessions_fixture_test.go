@@ -30,7 +30,7 @@ vbo365_job_last_session_duration_seconds{job_id="d3f6a9c2-8e1b-4c57-9a0d-6b2e4f8
 # HELP vbo365_job_last_session_end_timestamp_seconds v6 and later: Unix time at which the job's last finished session ended (endTime).
 # TYPE vbo365_job_last_session_end_timestamp_seconds gauge
 vbo365_job_last_session_end_timestamp_seconds{job_id="5a8e2c14-7b3f-4d96-a1e0-2f4c6b8d0e13",job_name="Mailboxes daily",server="east"} 1.7146016811234567e+09
-vbo365_job_last_session_end_timestamp_seconds{job_id="9c1d7e3a-2f5b-4a80-b6d4-1e3f5a7c9b25",job_name="Entire organization",server="east"} 1.7145954672499998e+09
+vbo365_job_last_session_end_timestamp_seconds{job_id="9c1d7e3a-2f5b-4a80-b6d4-1e3f5a7c9b25",job_name="Entire organization",server="east"} 1.71459546725e+09
 vbo365_job_last_session_end_timestamp_seconds{job_id="d3f6a9c2-8e1b-4c57-9a0d-6b2e4f8a1c37",job_name="OneDrive hourly",server="east"} 1.71454431e+09
 # HELP vbo365_job_last_session_processed_items v6 and later: items (mails, files, ...) the job's last finished session processed (statistics.processedObjects).
 # TYPE vbo365_job_last_session_processed_items gauge
@@ -117,7 +117,7 @@ vbo365_job_last_session_duration_seconds{job_id="d3f6a9c2-8e1b-4c57-9a0d-6b2e4f8
 # HELP vbo365_job_last_session_end_timestamp_seconds v6 and later: Unix time at which the job's last finished session ended (endTime).
 # TYPE vbo365_job_last_session_end_timestamp_seconds gauge
 vbo365_job_last_session_end_timestamp_seconds{job_id="5a8e2c14-7b3f-4d96-a1e0-2f4c6b8d0e13",job_name="Mailboxes daily",server="east"} 1.7146016811234567e+09
-vbo365_job_last_session_end_timestamp_seconds{job_id="9c1d7e3a-2f5b-4a80-b6d4-1e3f5a7c9b25",job_name="Entire organization",server="east"} 1.7145954672499998e+09
+vbo365_job_last_session_end_timestamp_seconds{job_id="9c1d7e3a-2f5b-4a80-b6d4-1e3f5a7c9b25",job_name="Entire organization",server="east"} 1.71459546725e+09
 vbo365_job_last_session_end_timestamp_seconds{job_id="d3f6a9c2-8e1b-4c57-9a0d-6b2e4f8a1c37",job_name="OneDrive hourly",server="east"} 1.71454431e+09
 # HELP vbo365_job_last_session_failed_object v7 and later, with --collector.sessions.failed-objects: 1 for each object that failed in the job's last finished session, at most that many per job, in API order; object_id is the id of the user, group, site or team.
 # TYPE vbo365_job_last_session_failed_object gauge
@@ -219,7 +219,7 @@ vbo365_job_last_session_duration_seconds{job_id="d3f6a9c2-8e1b-4c57-9a0d-6b2e4f8
 # HELP vbo365_job_last_session_end_timestamp_seconds v6 and later: Unix time at which the job's last finished session ended (endTime).
 # TYPE vbo365_job_last_session_end_timestamp_seconds gauge
 vbo365_job_last_session_end_timestamp_seconds{job_id="5a8e2c14-7b3f-4d96-a1e0-2f4c6b8d0e13",job_name="Mailboxes daily",server="east"} 1.7146016811234567e+09
-vbo365_job_last_session_end_timestamp_seconds{job_id="9c1d7e3a-2f5b-4a80-b6d4-1e3f5a7c9b25",job_name="Entire organization",server="east"} 1.7145954672499998e+09
+vbo365_job_last_session_end_timestamp_seconds{job_id="9c1d7e3a-2f5b-4a80-b6d4-1e3f5a7c9b25",job_name="Entire organization",server="east"} 1.71459546725e+09
 vbo365_job_last_session_end_timestamp_seconds{job_id="d3f6a9c2-8e1b-4c57-9a0d-6b2e4f8a1c37",job_name="OneDrive hourly",server="east"} 1.71454431e+09
 # HELP vbo365_job_last_session_failed_object v7 and later, with --collector.sessions.failed-objects: 1 for each object that failed in the job's last finished session, at most that many per job, in API order; object_id is the id of the user, group, site or team.
 # TYPE vbo365_job_last_session_failed_object gauge

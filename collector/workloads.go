@@ -19,7 +19,7 @@ var (
 	objectsFiguresTimeDesc = newDesc("job_objects_figures_timestamp_seconds",
 		"v6 and later: Unix time at which the reading behind the workload's figures started; with protection_interval, a site or team list that fails keeps the workload's earlier figures, and this their time.", jobLabels, "workload")
 	objectNotBackedUpDesc = newDesc("object_not_backed_up",
-		"v6 and later: 1 for each listed object of the workload (archive, onedrive, personal_site, site, team; mailboxes are vbo365_mailbox_not_backed_up) of the job that is not backed up, at most unprotected_object_series per job and workload, in address order; object_id is the user, site or team id, address the user's address, the site's URL or the team's address.", jobLabels, "workload", "object_id", "address", "name")
+		"v6 and later: 1 for each listed object of the workload (archive, onedrive, personal_site, site, team; mailboxes are vbo365_mailbox_not_backed_up) of the job that is not backed up, at most unprotected_object_series per job and workload, in address order; object_id is the user, site or team id, address the user's address, the site's URL or the team's address, lower-cased.", jobLabels, "workload", "object_id", "address", "name")
 )
 
 // workloads adds the job's figures per workload; a job without figures
@@ -39,7 +39,7 @@ func (l *metricList) workloads(labels []string, j *poll.JobResult) {
 		l.gauge(objectsDesc, float64(f.InScope), wl...)
 		l.gauge(objectsBackedUpDesc, float64(f.BackedUp), wl...)
 		l.gauge(objectsUnresolvedDesc, float64(f.Unresolved), wl...)
-		l.gauge(objectsFiguresTimeDesc, float64(j.WorkloadsAt[w].UnixNano())/1e9, wl...)
+		l.gauge(objectsFiguresTimeDesc, unixSeconds(j.WorkloadsAt[w]), wl...)
 		l.timestamp(objectsOldestBackupDesc, f.OldestBackup, wl...)
 		if w == protection.WorkloadMailbox {
 			continue // listed by vbo365_mailbox_not_backed_up
