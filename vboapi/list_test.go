@@ -22,6 +22,7 @@ import (
 type pageServer struct {
 	n        int
 	maxLimit int                     // the server's cap on limit; 0 = none
+	noSetID  bool                    // pages carry no setId: no snapshot
 	spoil    func(offset int) string // a body to send instead, "" = none
 
 	mu    sync.Mutex
@@ -68,11 +69,11 @@ func (s *pageServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for i := offset; i < min(offset+limit, s.n); i++ {
 		users = append(users, User{ID: fmt.Sprintf("u%d", i), Name: fmt.Sprintf("U%d@example.com", i)})
 	}
-	setID := q.Get("setId")
-	if setID == "" {
-		setID = "0b0d6ac6-3c2e-4bd0-8a7e-3a1d4c1e9f00"
+	page := map[string]any{"offset": offset, "limit": limit, "results": users, "_links": map[string]any{}}
+	if !s.noSetID {
+		page["setId"] = "0b0d6ac6-3c2e-4bd0-8a7e-3a1d4c1e9f00"
 	}
-	b, _ := json.Marshal(map[string]any{"offset": offset, "limit": limit, "setId": setID, "results": users, "_links": map[string]any{}})
+	b, _ := json.Marshal(page)
 	w.Write(b)
 }
 
@@ -144,17 +145,21 @@ func TestListReadsAheadInOrder(t *testing.T) {
 }
 
 // TestListThatChangesWhileReadFails: a short page followed by a page with
-// items means the list moved under the reader; it must not be taken whole.
+// items means the list moved under the reader; it must not be taken whole,
+// whatever the number of pages in flight, on a list the server does not
+// page through one snapshot.
 func TestListThatChangesWhileReadFails(t *testing.T) {
-	s := &pageServer{n: 100, spoil: func(offset int) string {
-		if offset == 30 {
-			return `{"offset":30,"limit":10,"results":[{"id":"x"}]}`
+	for _, conc := range []int{1, 8} {
+		s := &pageServer{n: 100, noSetID: true, spoil: func(offset int) string {
+			if offset == 30 {
+				return `{"offset":30,"limit":10,"results":[{"id":"x"}]}`
+			}
+			return ""
+		}}
+		c := pageClient(t, s, conc)
+		if ids, err := readUsersWith(t, c, 10); err == nil {
+			t.Fatalf("concurrency %d: read %d users and no error", conc, len(ids))
 		}
-		return ""
-	}}
-	c := pageClient(t, s, 8)
-	if ids, err := readUsersWith(t, c, 10); err == nil {
-		t.Fatalf("read %d users and no error", len(ids))
 	}
 }
 
@@ -341,16 +346,21 @@ func TestListLengthsOfListsNoLongerReadAreForgotten(t *testing.T) {
 }
 
 // TestListOpensItsWindowGradually: on a list whose length is not known, a
-// list of two pages costs at most one page past its end, one of three at
-// most two, and a long one still gets to the client's limit of pages in
-// flight (#21).
+// list of two or three pages costs at most one page past its end (none for
+// two pages of a snapshot), and a long one still gets to the client's
+// limit of pages in flight (#21).
 func TestListOpensItsWindowGradually(t *testing.T) {
-	for _, tc := range []struct{ n, maxExtra, wantInFlight int }{
-		{n: 15, maxExtra: 1, wantInFlight: 2},
-		{n: 25, maxExtra: 2, wantInFlight: 3},
-		{n: 600, maxExtra: 7, wantInFlight: 8},
+	for _, tc := range []struct {
+		n, maxExtra, wantInFlight int
+		snapshot                  bool
+	}{
+		{n: 15, maxExtra: 0, wantInFlight: 1, snapshot: true},
+		{n: 15, maxExtra: 1, wantInFlight: 1},
+		{n: 25, maxExtra: 1, wantInFlight: 2, snapshot: true},
+		{n: 25, maxExtra: 1, wantInFlight: 2},
+		{n: 600, maxExtra: 7, wantInFlight: 8, snapshot: true},
 	} {
-		s := &pageServer{n: tc.n}
+		s := &pageServer{n: tc.n, noSetID: !tc.snapshot}
 		var mu sync.Mutex
 		inFlight, most := 0, 0
 		slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

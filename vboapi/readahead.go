@@ -10,10 +10,10 @@ import (
 // reads ahead. Up to the length the list had last time, pages go out
 // together; past it, one at a time, so that a list that did not grow costs
 // no request past its end. A list whose length is not known opens its
-// window as TCP's slow start does: two pages after the first, one more for
-// each full page back, so that a list of two pages costs at most one page
-// past its end (three pages two), and a long one has MaxConcurrent pages in
-// flight within a few round trips. Pages are handed to each in order; a page that
+// window as TCP's slow start does: one page after the first, one more for
+// each full page back (1, 2, 4 … pages in flight), so that a list of two
+// pages costs at most one request past its end (the check in launch), and
+// a long one has MaxConcurrent pages in flight within a few round trips. Pages are handed to each in order; a page that
 // comes back early waits in memory. It returns the number of items.
 func readRest[T any](ctx context.Context, c *Client, l list, pageSize int, first listPage[T], each func(*T) error) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
@@ -22,7 +22,7 @@ func readRest[T any](ctx context.Context, c *Client, l list, pageSize int, first
 		ctx: ctx, cancel: cancel, c: c, l: l, each: each,
 		pageSize: pageSize, step: first.limit, setID: first.setID,
 		results: make(chan pageResult[T]),
-		next:    1, end: -1, handed: 1, count: len(first.items), window: 2,
+		next:    1, end: -1, handed: 1, count: len(first.items), window: 1,
 		ready: map[int]listPage[T]{}, starts: map[string]int{},
 	}
 	r.expected, r.known = c.lengths.last(l.path)
@@ -96,14 +96,29 @@ func (r *readAhead[T]) launch() {
 		if r.known && r.inflight > 0 && r.next*r.step >= r.expected {
 			return // past the expected end only one page at a time
 		}
-		k := r.next
-		r.next++
-		r.inflight++
-		go func() {
-			p, err := readPage[T](r.ctx, r.c, r.l, k*r.step, r.pageSize, r.setID)
-			r.results <- pageResult[T]{k, p, err}
-		}()
+		r.ask()
 	}
+	// A list read without a length to go by has one page past its end
+	// read, if read-ahead did not ask for it: one with items means that
+	// the list changed while it was read, which the window opened slowly
+	// would otherwise miss. It waits for the pages in flight, which may
+	// still move the end. A list paged through one snapshot (setId)
+	// cannot change while it is read.
+	snapshot := r.l.setID && r.setID != ""
+	if r.err == nil && !r.known && !snapshot && r.end >= 0 && r.inflight == 0 && r.next == r.end+1 && r.next < maxPages(r.step) {
+		r.ask()
+	}
+}
+
+// ask reads page r.next in the background.
+func (r *readAhead[T]) ask() {
+	k := r.next
+	r.next++
+	r.inflight++
+	go func() {
+		p, err := readPage[T](r.ctx, r.c, r.l, k*r.step, r.pageSize, r.setID)
+		r.results <- pageResult[T]{k, p, err}
+	}()
 }
 
 // receive takes one page back.
