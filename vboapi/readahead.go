@@ -53,8 +53,8 @@ type readAhead[T any] struct {
 	known    bool // whether expected is known
 	// window is how many pages may be in flight while the length is not
 	// known; it grows by one for each full page back.
-	window int
-	results  chan pageResult[T]
+	window  int
+	results chan pageResult[T]
 
 	next     int // the next page to ask for; the first page is 0
 	end      int // the position of the short page once seen, else -1
