@@ -1,0 +1,255 @@
+package collector
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	promconfig "github.com/prometheus/common/config"
+	"github.com/prometheus/common/model"
+
+	"github.com/vbo365-exporter/vbo365_exporter/config"
+	"github.com/vbo365-exporter/vbo365_exporter/internal/memnet"
+	"github.com/vbo365-exporter/vbo365_exporter/simulator"
+	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
+)
+
+// restoreTenant has two organizations, a history of finished restore
+// sessions (which ended before any exporter started, so none may be
+// counted) and the Restore Portal on.
+var restoreTenant = simulator.TenantOptions{Organizations: 2, Users: 40,
+	Ops: simulator.OpsOptions{Restores: simulator.RestoreOptions{Sessions: 8, Events: 20, PortalEnabled: true}}}
+
+// restoreRig is a simulator and the server entry of exporters on it, so
+// that a test can start a second exporter (a restart) on the same data.
+type restoreRig struct {
+	sim *simulator.Simulator
+	n   *memnet.Listener
+	s   config.Server
+	c   Collectors
+}
+
+// newRestoreRig starts, inside a synctest bubble, a simulator of run
+// serving restoreTenant; with checked, every exchange is validated against
+// the schema of its version when the test ends.
+func newRestoreRig(t *testing.T, run versionRun, conc int, c Collectors, checked bool) *restoreRig {
+	t.Helper()
+	versions := modernVersions[:slices.Index(modernVersions, run.version)+1]
+	opts := simulator.Options{Username: "svc-monitor", Password: "sim-password-1", Versions: versions, Seed: 5,
+		Tenant: restoreTenant, V8Release: run.release}
+	r := &restoreRig{sim: simulator.New(opts), c: c}
+	if checked {
+		v := newReleaseValidator(t, run.release)
+		t.Cleanup(func() { v.Check(t) })
+		r.n = memnet.Serve(t, v.Handler(r.sim))
+	} else {
+		r.n = memnet.Serve(t, r.sim)
+	}
+	r.s = config.Server{
+		Name: "east", URL: config.URL{URL: memnet.URL}, Username: opts.Username, Password: promconfig.Secret(opts.Password),
+		RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: conc, PageSize: 50,
+		MaxResponseBytes: 64 << 20, APIVersion: "auto",
+	}
+	return r
+}
+
+// exporter starts an exporter on the rig; its start is now.
+func (r *restoreRig) exporter(t *testing.T) *Exporter {
+	t.Helper()
+	return memExporter(t, r.n, nil, r.s, WithCollectors(r.c))
+}
+
+// restoreWant computes, from the simulator's truth, what an exporter that
+// started at start exports: the sessions that ended at or after start,
+// the first maxInit initiators in the order their sessions ended keeping
+// their name; the sessions working that it can see (created at or after
+// its start less the overlap), with 0 for the organizations and types of
+// runKeys, which it adds to.
+type restoreWant struct {
+	start   time.Time
+	overlap time.Duration
+	maxInit int
+	runKeys map[[2]string]bool
+}
+
+func (w *restoreWant) metrics(sim *simulator.Simulator, server string) metricList {
+	tr := sim.RestoreTruth()
+	var ended []simulator.RestoreSessionTruth
+	running := map[[2]string]float64{}
+	for _, s := range tr.Sessions {
+		switch {
+		case s.Ended.IsZero():
+			if !s.Created.Before(w.start.Add(-w.overlap)) {
+				running[[2]string{s.Organization, s.Type}]++
+				w.runKeys[[2]string{s.Organization, s.Type}] = true
+			}
+		case !s.Ended.Before(w.start):
+			ended = append(ended, s)
+		}
+	}
+	slices.SortFunc(ended, func(a, b simulator.RestoreSessionTruth) int {
+		return cmp.Or(a.Ended.Compare(b.Ended), cmp.Compare(strings.ToLower(a.ID), strings.ToLower(b.ID)))
+	})
+	named := map[string]bool{}
+	folded := 0.0
+	sessions := map[[5]string]float64{}
+	items, bytes := map[[5]string]float64{}, map[[5]string]float64{}
+	for _, s := range ended {
+		who := s.InitiatedBy
+		if !named[who] && len(named) < w.maxInit {
+			named[who] = true
+		}
+		if !named[who] {
+			who, folded = "other", folded+1
+		}
+		portal := strconv.FormatBool(s.Portal)
+		sessions[[5]string{s.Organization, s.Type, s.Result, who, portal}]++
+		for _, e := range s.Events {
+			if e.Type != "None" {
+				k := [5]string{s.Organization, e.Type, e.Status, who, portal}
+				items[k]++
+				bytes[k] += float64(e.SizeBytes)
+			}
+		}
+	}
+	out := metricList{prometheus.MustNewConstMetric(restoreFoldedDesc, prometheus.CounterValue, folded, server)}
+	for k, n := range sessions {
+		out = append(out, prometheus.MustNewConstMetric(restoreSessionsDesc, prometheus.CounterValue, n, server, k[0], k[1], k[2], k[3], k[4]))
+	}
+	for k, n := range items {
+		out = append(out, prometheus.MustNewConstMetric(restoreItemsDesc, prometheus.CounterValue, n, server, k[0], k[1], k[2], k[3], k[4]),
+			prometheus.MustNewConstMetric(restoreBytesDesc, prometheus.CounterValue, bytes[k], server, k[0], k[1], k[2], k[3], k[4]))
+	}
+	for k := range w.runKeys {
+		out.gauge(restoreRunningDesc, running[k], server, k[0], k[1])
+	}
+	out.gauge(restorePortalDesc, b2f(tr.PortalEnabled), server)
+	for _, r := range tr.Roles {
+		out.gauge(rbacRoleInfoDesc, 1, server, r.ID, r.Name, r.Type, r.OrganizationID)
+		out.gauge(rbacRoleOperatorsDesc, float64(r.Operators), server, r.ID)
+	}
+	return out
+}
+
+func newRestoreWant(c Collectors) *restoreWant {
+	return &restoreWant{start: time.Now(), overlap: c.RestoreOverlap, maxInit: c.RestoreInitiators, runKeys: map[[2]string]bool{}}
+}
+
+// TestRestoresMatchTruth follows restore sessions on every version at one
+// request in flight and at sixteen: sessions that end between polls, one
+// that works across several polls and leaves the reading window before it
+// ends (v6 and v7 then read it by id), events over several pages,
+// initiators beyond the cap, the portal switched off, and a restart: a
+// new exporter counts from zero what ends after its start, while the old
+// one goes on.
+func TestRestoresMatchTruth(t *testing.T) {
+	for _, run := range versionRuns() {
+		for _, conc := range []int{1, 16} {
+			t.Run(fmt.Sprintf("%s/concurrency=%d", run, conc), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) { restoreScenario(t, run, conc) })
+			})
+		}
+	}
+}
+
+func restoreScenario(t *testing.T, run versionRun, conc int) {
+	c := DefaultCollectors().Only("restores")
+	c.RestoreInitiators = 3
+	rig := newRestoreRig(t, run, conc, c, true)
+	sim := rig.sim
+	e, want := rig.exporter(t), newRestoreWant(c)
+	check := func(step string, e *Exporter, w *restoreWant) {
+		t.Helper()
+		got := textOf(t, w.metrics(sim, "east"))
+		if err := testutil.CollectAndCompare(e.Collector(context.Background()), strings.NewReader(got),
+			names((&restoresScraper{}).Descs()...)...); err != nil {
+			t.Errorf("%s: %v", step, err)
+		}
+		if r := e.LastResults()[0].collector("restores"); r == nil || r.Err != nil {
+			t.Errorf("%s: collector %+v", step, r)
+		}
+	}
+	long := sim.AddRestoreSession(simulator.RestoreSpec{Type: "Vex", InitiatedBy: `CORP\alice`, Events: 120, Working: true})
+	sim.AddRestoreSession(simulator.RestoreSpec{Organization: 1, Type: "Veod", InitiatedBy: `CORP\bob`, Events: 7, Result: "Failed"})
+	portal := sim.AddRestoreSession(simulator.RestoreSpec{Organization: 1, Type: "Vesp", Portal: true, Events: 3, Working: true})
+	check("first poll", e, want)
+	time.Sleep(time.Minute)
+	check("nothing new", e, want)
+	time.Sleep(time.Minute)
+	sim.EndRestoreSession(portal)
+	sim.AddRestoreSession(simulator.RestoreSpec{Type: "Vet", InitiatedBy: `CORP\carol`, Events: 55, Result: "Warning"})
+	check("ended between polls", e, want)
+	time.Sleep(25 * time.Minute)
+	sim.AddRestoreSession(simulator.RestoreSpec{Type: "Vex", InitiatedBy: `CORP\dave`, Events: 2})
+	check("the long session out of the window", e, want)
+	time.Sleep(time.Minute)
+	sim.EndRestoreSession(long)
+	sim.AddRestoreSession(simulator.RestoreSpec{Organization: 1, InitiatedBy: `CORP\erin`, Events: 1})
+	sim.SetRestorePortal(false)
+	check("the long session ended", e, want)
+	check("read again", e, want)
+
+	time.Sleep(time.Minute)
+	e2, want2 := rig.exporter(t), newRestoreWant(c)
+	check("restart: nothing ended since", e2, want2)
+	time.Sleep(time.Minute)
+	sim.AddRestoreSession(simulator.RestoreSpec{Type: "Veod", InitiatedBy: `CORP\frank`, Events: 4})
+	check("restart: one ended since", e2, want2)
+	check("the first exporter goes on", e, want)
+	if err := lintRestores(e); err != nil {
+		t.Error(err)
+	}
+}
+
+// lintRestores reports what promlint finds in the restores series.
+func lintRestores(e *Exporter) error {
+	problems, err := testutil.CollectAndLint(e.Collector(context.Background()), names((&restoresScraper{}).Descs()...)...)
+	if err != nil || len(problems) > 0 {
+		return fmt.Errorf("lint: %v %v", problems, err)
+	}
+	return nil
+}
+
+// TestRestoreCounting checks the series of a few sessions the scraper took
+// in: labels as the API spells them, the portal label, the items of each
+// event type and status with their bytes, and initiators past the cap
+// folded into "other" and counted.
+func TestRestoreCounting(t *testing.T) {
+	st := newRestoresScraper(Collectors{RestoreInitiators: 1}).(*restoresScraper).st
+	size := func(n int64) map[[2]string]float64 { return map[[2]string]float64{{"Export", "Success"}: float64(n)} }
+	st.count(&vboapi.RestoreSession{ID: "a", Organization: "contoso.onmicrosoft.com", Type: "Vex", Result: "Success",
+		InitiatedBy: `CORP\alice`}, sessionEvents{items: size(2), bytes: size(3000)}, 1)
+	st.count(&vboapi.RestoreSession{ID: "b", Organization: "contoso.onmicrosoft.com", Type: "Vex", Result: "Success",
+		InitiatedBy: "bob@contoso.com", ScopeName: "bob@contoso.com"}, sessionEvents{items: size(1), bytes: size(500)}, 1)
+	st.count(&vboapi.RestoreSession{ID: "c", Organization: "fabrikam.onmicrosoft.com", Type: "Paused", Result: "Failed",
+		InitiatedBy: "carol@fabrikam.com"}, sessionEvents{items: map[[2]string]float64{}, bytes: map[[2]string]float64{}}, 1)
+	want := `
+# HELP vbo365_restore_bytes_total v6 and later: itemSizeBytes of the items counted in vbo365_restore_items_total.
+# TYPE vbo365_restore_bytes_total counter
+vbo365_restore_bytes_total{event_type="Export",initiated_by="CORP\\alice",organization="contoso.onmicrosoft.com",portal="false",server="east",status="Success"} 3000
+vbo365_restore_bytes_total{event_type="Export",initiated_by="other",organization="contoso.onmicrosoft.com",portal="true",server="east",status="Success"} 500
+# HELP vbo365_restore_initiators_folded_total v6 and later: restore sessions counted with initiated_by="other" because --collector.restores.initiators distinct initiators had been seen.
+# TYPE vbo365_restore_initiators_folded_total counter
+vbo365_restore_initiators_folded_total{server="east"} 2
+# HELP vbo365_restore_items_total v6 and later: items the restore sessions counted in vbo365_restore_sessions_total saved, exported, sent, restored or viewed (their events other than None), by event type and status.
+# TYPE vbo365_restore_items_total counter
+vbo365_restore_items_total{event_type="Export",initiated_by="CORP\\alice",organization="contoso.onmicrosoft.com",portal="false",server="east",status="Success"} 2
+vbo365_restore_items_total{event_type="Export",initiated_by="other",organization="contoso.onmicrosoft.com",portal="true",server="east",status="Success"} 1
+# HELP vbo365_restore_sessions_total v6 and later: restore sessions that ended since the exporter started (sessions that ended before it are not counted, so a restart is a counter reset); portal is true for sessions made in the Restore Portal.
+# TYPE vbo365_restore_sessions_total counter
+vbo365_restore_sessions_total{initiated_by="CORP\\alice",organization="contoso.onmicrosoft.com",portal="false",result="Success",server="east",type="Vex"} 1
+vbo365_restore_sessions_total{initiated_by="other",organization="contoso.onmicrosoft.com",portal="true",result="Success",server="east",type="Vex"} 1
+vbo365_restore_sessions_total{initiated_by="other",organization="fabrikam.onmicrosoft.com",portal="false",result="Failed",server="east",type="Paused"} 1
+`
+	if err := testutil.CollectAndCompare(constMetrics(st.counters("east")), strings.NewReader(want)); err != nil {
+		t.Error(err)
+	}
+}
