@@ -147,9 +147,8 @@ func (s *restoresScraper) Scrape(ctx context.Context, t *Target) ([]prometheus.M
 }
 
 // poll reads what ended since the last poll into a copy of the state.
-// soft reports what the counters could not take in exactly although the
-// reading succeeded (sessions without an id, events without a type or a
-// size): they are flagged, not retried.
+// soft reports sessions listed without an id, which the counters can
+// never take in: they are flagged in this poll, not retried.
 func (s *restoresScraper) poll(ctx context.Context, t *Target) (next *restoreState, soft, err error) {
 	next = s.st.clone()
 	startFrom := s.windowStart(next.newestCreated)
@@ -158,22 +157,34 @@ func (s *restoresScraper) poll(ctx context.Context, t *Target) (next *restoreSta
 		return nil, nil, err
 	}
 	var toCount []vboapi.RestoreSession
+	incomplete := 0
 	for k, rs := range read {
 		next.newestCreated = later(next.newestCreated, rs.CreationTime)
 		next.newestEnded = later(next.newestEnded, rs.EndTime)
 		if _, done := next.seen[k]; done {
 			continue
 		}
+		_, wasRunning := next.running[k]
+		counted := rs.Ended() && s.endedSinceStart(&rs, wasRunning)
+		if (counted || !rs.Ended()) && (rs.Organization == "" || rs.InitiatedBy == "") {
+			// Its labels are unknown: a server that sends every member
+			// it need not as null. Counting it under empty labels would
+			// be wrong for good; it is read again next poll.
+			incomplete++
+			continue
+		}
 		if !rs.Ended() {
 			next.running[k] = rs
 			continue
 		}
-		_, wasRunning := next.running[k]
 		delete(next.running, k)
 		next.seen[k] = seenSession{rs.CreationTime, rs.EndTime}
-		if s.endedSinceStart(&rs, wasRunning) {
+		if counted {
 			toCount = append(toCount, rs)
 		}
+	}
+	if incomplete > 0 {
+		return nil, nil, fmt.Errorf("%d restore sessions were listed without their organization or initiator", incomplete)
 	}
 	// The order the initiators are met in decides which keep their name
 	// once the cap is reached: by end, then id, the same on every run.
@@ -184,15 +195,14 @@ func (s *restoresScraper) poll(ctx context.Context, t *Target) (next *restoreSta
 	if err != nil {
 		return nil, nil, err
 	}
-	var softErrs []error
 	for i := range toCount {
-		softErrs = append(softErrs, next.count(&toCount[i], events[i], s.maxInitiators))
+		next.count(&toCount[i], events[i], s.maxInitiators)
 	}
 	next.prune(s.windowStart(next.newestCreated), s.windowStart(next.newestEnded), t.Version == vboapi.V8)
 	if idless > 0 {
-		softErrs = append(softErrs, fmt.Errorf("%d restore sessions were listed without an id and are not counted", idless))
+		soft = fmt.Errorf("%d restore sessions were listed without an id and are not counted", idless)
 	}
-	return next, errors.Join(softErrs...), nil
+	return next, soft, nil
 }
 
 // windowStart is where a reading from newest starts: the overlap before
@@ -269,13 +279,14 @@ func (s *restoresScraper) readSessions(ctx context.Context, t *Target, st *resto
 // sessionEvents are one session's items by event type and status.
 type sessionEvents struct {
 	items, bytes map[[2]string]float64
-	// untyped events cannot be told from the session's own messages
-	// (type None); unsized ones have no itemSizeBytes.
-	untyped, unsized int
 }
 
 // readEvents reads the events of each session, a few sessions at once;
-// any failure fails them all, so that no session is counted in part.
+// any failure fails them all, so that no session is counted in part. An
+// event without a type cannot be told from the session's own messages
+// (type None), an item without itemSizeBytes has no bytes to count, and an
+// event listed twice stands in for one the pages skipped: they fail the
+// reading too, which the next poll does again.
 func readEvents(ctx context.Context, t *Target, sessions []vboapi.RestoreSession) ([]sessionEvents, error) {
 	out := make([]sessionEvents, len(sessions))
 	errs := make([]error, len(sessions))
@@ -286,21 +297,23 @@ func readEvents(ctx context.Context, t *Target, sessions []vboapi.RestoreSession
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			e := sessionEvents{items: map[[2]string]float64{}, bytes: map[[2]string]float64{}}
+			ids := map[string]bool{}
 			errs[i] = t.Client.RestoreSessionEvents(ctx, sessions[i].ID, t.PageSize, func(ev *vboapi.RestoreEvent) error {
-				switch ev.Type {
-				case "None":
+				if ev.ID != "" && ids[normalizeID(ev.ID)] {
+					return fmt.Errorf("event %s is listed twice", ev.ID)
+				}
+				ids[normalizeID(ev.ID)] = true
+				switch {
+				case ev.Type == "None":
 					return nil
-				case "":
-					e.untyped++
-					return nil
+				case ev.Type == "" || ev.Status == "":
+					return fmt.Errorf("event %s has no type or status", ev.ID)
+				case ev.ItemSizeBytes == nil:
+					return fmt.Errorf("event %s has no itemSizeBytes", ev.ID)
 				}
 				k := [2]string{ev.Type, ev.Status}
 				e.items[k]++
-				if ev.ItemSizeBytes == nil {
-					e.unsized++
-				} else {
-					e.bytes[k] += float64(*ev.ItemSizeBytes)
-				}
+				e.bytes[k] += float64(*ev.ItemSizeBytes)
 				return nil
 			})
 			if errs[i] != nil {
@@ -316,9 +329,8 @@ func readEvents(ctx context.Context, t *Target, sessions []vboapi.RestoreSession
 	return out, nil
 }
 
-// count adds a finished session and its events to the counters; the
-// error says what it could not count exactly.
-func (st *restoreState) count(rs *vboapi.RestoreSession, e sessionEvents, maxInitiators int) error {
+// count adds a finished session and its events to the counters.
+func (st *restoreState) count(rs *vboapi.RestoreSession, e sessionEvents, maxInitiators int) {
 	initiator := rs.InitiatedBy
 	if !st.initiators[initiator] {
 		if len(st.initiators) < maxInitiators {
@@ -335,11 +347,6 @@ func (st *restoreState) count(rs *vboapi.RestoreSession, e sessionEvents, maxIni
 		st.items[ik] += n
 		st.bytes[ik] += e.bytes[k]
 	}
-	if e.untyped > 0 || e.unsized > 0 {
-		return fmt.Errorf("restore session %s: %d events without a type are not counted, %d items without a size count no bytes",
-			rs.ID, e.untyped, e.unsized)
-	}
-	return nil
 }
 
 // prune forgets the finished sessions no reading can list again.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	dto "github.com/prometheus/client_model/go"
 	promconfig "github.com/prometheus/common/config"
 	"github.com/prometheus/common/model"
 
@@ -252,4 +254,141 @@ vbo365_restore_sessions_total{initiated_by="other",organization="fabrikam.onmicr
 	if err := testutil.CollectAndCompare(constMetrics(st.counters("east")), strings.NewReader(want)); err != nil {
 		t.Error(err)
 	}
+}
+
+// restoreFaults are the faults on the restore endpoints: each fails a
+// read, or spoils what it reads.
+func restoreFaults() []simulator.Fault {
+	var out []simulator.Fault
+	for _, ep := range []string{simulator.EndpointRestoreSessions, simulator.EndpointRestoreSession,
+		simulator.EndpointRestoreSessionEvents, simulator.EndpointRbacRoles, simulator.EndpointRbacRoleOperators,
+		simulator.EndpointRestorePortalSettings} {
+		for _, k := range []simulator.FaultKind{simulator.StatusError, simulator.TooManyRequests, simulator.MalformedJSON,
+			simulator.Truncated, simulator.HTMLError, simulator.NullStorm, simulator.IgnoreOffset, simulator.DuplicateIDs} {
+			out = append(out, simulator.Fault{Endpoint: ep, Kind: k})
+		}
+	}
+	return out
+}
+
+// restoreSeries flattens the restore and RBAC series of families, and the
+// counters alone, by name and labels.
+func restoreSeries(mfs []*dto.MetricFamily) (all, counters map[string]float64) {
+	all, counters = map[string]float64{}, map[string]float64{}
+	for _, mf := range mfs {
+		name := mf.GetName()
+		if !strings.HasPrefix(name, "vbo365_restore_") && !strings.HasPrefix(name, "vbo365_rbac_") {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			k := name + fmt.Sprint(m.GetLabel())
+			v := m.GetGauge().GetValue()
+			if mf.GetType() == dto.MetricType_COUNTER {
+				v = m.GetCounter().GetValue()
+				counters[k] = v
+			}
+			all[k] = v
+		}
+	}
+	return all, counters
+}
+
+// gatherWant gathers ms as a registry would.
+func gatherWant(t *testing.T, ms []prometheus.Metric) []*dto.MetricFamily {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(constMetrics(ms))
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mfs
+}
+
+// TestRestoresUnderFaults: under every fault on the restore endpoints, the
+// other collector (license) keeps its series and succeeds, and the restore
+// counters are either exact or flagged (success 0) and as they were before
+// the poll, never in between and never counted twice; once the fault is
+// gone, the next poll is exact.
+func TestRestoresUnderFaults(t *testing.T) {
+	for _, v := range modernVersions {
+		for _, f := range restoreFaults() {
+			for _, conc := range []int{1, 16} {
+				t.Run(fmt.Sprintf("%s/%s/%s/concurrency=%d", v, f.Endpoint, f.Kind, conc), func(t *testing.T) {
+					t.Parallel()
+					synctest.Test(t, func(t *testing.T) { restoreFaultCase(t, v, f, conc) })
+				})
+			}
+		}
+	}
+}
+
+func restoreFaultCase(t *testing.T, v string, f simulator.Fault, conc int) {
+	c := DefaultCollectors().Only("restores", "license")
+	rig := newRestoreRig(t, versionRun{version: v}, conc, c, false)
+	rig.s.RequestTimeout = model.Duration(2 * time.Second)
+	sim := rig.sim
+	e, want := rig.exporter(t), newRestoreWant(c)
+	long := sim.AddRestoreSession(simulator.RestoreSpec{InitiatedBy: `CORP\alice`, Events: 60, Working: true})
+	sim.AddRestoreSession(simulator.RestoreSpec{Organization: 1, InitiatedBy: `CORP\bob`, Events: 7})
+	gatherOnce(t, e)
+	// A newer session moves the window past the long one, which v6 and
+	// v7 then read by id.
+	time.Sleep(25 * time.Minute)
+	sim.AddRestoreSession(simulator.RestoreSpec{InitiatedBy: `CORP\dave`, Events: 2})
+	wantAll, _ := restoreSeries(gatherWant(t, want.metrics(sim, "east")))
+	got, before := restoreSeries(gatherOnce(t, e))
+	if !maps.Equal(got, wantAll) {
+		t.Fatalf("without a fault: got %v, want %v", got, wantAll)
+	}
+
+	// Under the fault the long session ends, and another with events
+	// over two pages.
+	time.Sleep(time.Minute)
+	sim.AddRestoreSession(simulator.RestoreSpec{Type: "Vet", InitiatedBy: `CORP\carol`, Events: 55})
+	sim.EndRestoreSession(long)
+	sim.AddFault(f)
+	mfs := gatherOnce(t, e)
+	wantAll, wantCounters := restoreSeries(gatherWant(t, want.metrics(sim, "east")))
+	got, gotCounters := restoreSeries(mfs)
+	ok := successOf(mfs)
+	if ok["license"] != 1 || !hasFamily(mfs, "vbo365_license_units") {
+		t.Errorf("the license collector suffered: success %v", ok["license"])
+	}
+	switch {
+	case ok["restores"] == 1 && !maps.Equal(got, wantAll):
+		t.Errorf("succeeded with wrong series:\n got %v\nwant %v", got, wantAll)
+	case ok["restores"] == 0 && !maps.Equal(gotCounters, wantCounters) && !maps.Equal(gotCounters, before):
+		t.Errorf("failed with counters neither as they were nor exact:\n got %v\nwas %v\nwant %v", gotCounters, before, wantCounters)
+	}
+
+	sim.ClearFaults()
+	time.Sleep(time.Minute)
+	mfs = gatherOnce(t, e)
+	wantAll, _ = restoreSeries(gatherWant(t, want.metrics(sim, "east")))
+	if got, _ := restoreSeries(mfs); successOf(mfs)["restores"] != 1 || !maps.Equal(got, wantAll) {
+		t.Errorf("after the fault: success %v\n got %v\nwant %v", successOf(mfs)["restores"], got, wantAll)
+	}
+}
+
+// successOf maps each collector to its vbo365_collector_success in mfs.
+func successOf(mfs []*dto.MetricFamily) map[string]float64 {
+	out := map[string]float64{}
+	for _, mf := range mfs {
+		if mf.GetName() != "vbo365_collector_success" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "collector" {
+					out[l.GetValue()] = m.GetGauge().GetValue()
+				}
+			}
+		}
+	}
+	return out
+}
+
+func hasFamily(mfs []*dto.MetricFamily, name string) bool {
+	return slices.ContainsFunc(mfs, func(mf *dto.MetricFamily) bool { return mf.GetName() == name && len(mf.GetMetric()) > 0 })
 }
