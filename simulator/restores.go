@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -353,4 +354,44 @@ func (d *restoreData) findRole(id string) *trole {
 		}
 	}
 	return nil
+}
+
+// RunRestores adds restore sessions at perMinute a minute until ctx ends,
+// for demonstrations: each works for one to three minutes, then ends; the
+// types, organizations, initiators, portal sessions, results and event
+// counts vary. It returns when ctx ends.
+func (s *Simulator) RunRestores(ctx context.Context, perMinute float64) {
+	if s.restores == nil || perMinute <= 0 {
+		return
+	}
+	tick := time.NewTicker(time.Duration(float64(time.Minute) / perMinute))
+	defer tick.Stop()
+	type pending struct {
+		id  string
+		end time.Time
+	}
+	var working []pending
+	for n := 0; ; n++ {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-tick.C:
+			keep := working[:0]
+			for _, p := range working {
+				if now.After(p.end) {
+					s.EndRestoreSession(p.id)
+				} else {
+					keep = append(keep, p)
+				}
+			}
+			working = keep
+			spec := RestoreSpec{Organization: n % len(s.tenant.orgs), Type: restoreTypes[n%len(restoreTypes)],
+				InitiatedBy: fmt.Sprintf(`CORP\helpdesk.%d`, n%5+1), Portal: n%4 == 3, Events: 1 + n*7%90,
+				Result: []string{"Success", "Success", "Success", "Warning", "Failed"}[n%5], Working: true}
+			if spec.Portal {
+				spec.InitiatedBy = ""
+			}
+			working = append(working, pending{s.AddRestoreSession(spec), now.Add(time.Duration(1+n%3) * time.Minute)})
+		}
+	}
 }
