@@ -392,3 +392,64 @@ func successOf(mfs []*dto.MetricFamily) map[string]float64 {
 func hasFamily(mfs []*dto.MetricFamily, name string) bool {
 	return slices.ContainsFunc(mfs, func(mf *dto.MetricFamily) bool { return mf.GetName() == name && len(mf.GetMetric()) > 0 })
 }
+
+// TestRestoreRequestsPerPoll counts the requests of the restores collector:
+// the first poll reads no session of the history (all ended more than the
+// overlap before the start) and no events; at steady state a poll sends
+// one list (v8: two, by start and by end), the portal settings, the roles
+// and each role's operators; a session that ended adds its events' pages;
+// on v6 and v7 a session working outside the window adds one read by id.
+func TestRestoreRequestsPerPoll(t *testing.T) {
+	for _, v := range modernVersions {
+		t.Run(v, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				rig := newRestoreRig(t, versionRun{version: v}, 4, DefaultCollectors().Only("restores"), true)
+				sim, e := rig.sim, rig.exporter(t)
+				lists, roles := int64(1), int64(len(sim.RestoreTruth().Roles))
+				if v == "v8" {
+					lists = 2
+				}
+				poll := func() map[string]int64 {
+					sim.ResetCounters()
+					gatherOnce(t, e)
+					out := map[string]int64{}
+					for _, ep := range []string{simulator.EndpointRestoreSessions, simulator.EndpointRestoreSession,
+						simulator.EndpointRestoreSessionEvents, simulator.EndpointRestorePortalSettings,
+						simulator.EndpointRbacRoles, simulator.EndpointRbacRoleOperators} {
+						out[ep] = sim.Requests(ep)
+					}
+					return out
+				}
+				want := func(perID, events int64) map[string]int64 {
+					return map[string]int64{simulator.EndpointRestoreSessions: lists, simulator.EndpointRestoreSession: perID,
+						simulator.EndpointRestoreSessionEvents: events, simulator.EndpointRestorePortalSettings: 1,
+						simulator.EndpointRbacRoles: 1, simulator.EndpointRbacRoleOperators: roles}
+				}
+				check := func(step string, got, want map[string]int64) {
+					t.Helper()
+					if !maps.Equal(got, want) {
+						t.Errorf("%s: requests %v, want %v", step, got, want)
+					}
+				}
+				check("first poll", poll(), want(0, 0))
+				long := sim.AddRestoreSession(simulator.RestoreSpec{Working: true, InitiatedBy: "a"})
+				check("a session working", poll(), want(0, 0))
+				time.Sleep(30 * time.Minute)
+				sim.AddRestoreSession(simulator.RestoreSpec{InitiatedBy: "b", Events: 120})
+				// Three pages of 50; v8's pages have no totalCount, and the
+				// reader asks for up to two pages past the end of a list
+				// it has not read before.
+				got := poll()
+				if v == "v8" && got[simulator.EndpointRestoreSessionEvents] <= 5 {
+					got[simulator.EndpointRestoreSessionEvents] = min(got[simulator.EndpointRestoreSessionEvents], 3)
+				}
+				check("a session ended with 121 events", got, want(0, 3))
+				perID := int64(b2i(v != "v8"))
+				check("steady, one working outside the window", poll(), want(perID, 0))
+				sim.EndRestoreSession(long)
+				check("it ended", poll(), want(perID, 1))
+				check("steady", poll(), want(0, 0))
+			})
+		})
+	}
+}
