@@ -453,3 +453,63 @@ func TestRestoreRequestsPerPoll(t *testing.T) {
 		})
 	}
 }
+
+// TestRestoreCostAtTenThousandADay measures the restores collector's
+// requests on a server with a history of 10,000 restore sessions, where 7
+// sessions of 20 items end every minute (10,080 a day) and the exporter
+// polls every minute: the first poll reads no session of the history, and
+// a steady poll reads two pages of the window per list (about 77 sessions
+// at page_size 50), each ended session's events once (one page each), the
+// portal settings, the roles and their operators. go test -v prints the
+// figures.
+func TestRestoreCostAtTenThousandADay(t *testing.T) {
+	for _, v := range modernVersions {
+		t.Run(v, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) { restoreCost(t, v) })
+		})
+	}
+}
+
+func restoreCost(t *testing.T, v string) {
+	versions := modernVersions[:slices.Index(modernVersions, v)+1]
+	tenant := restoreTenant
+	tenant.Ops.Restores = simulator.RestoreOptions{Sessions: 10000, Events: 20}
+	sim := simulator.New(simulator.Options{Username: "svc-monitor", Password: "sim-password-1", Versions: versions, Seed: 5, Tenant: tenant})
+	rig := &restoreRig{sim: sim, n: memnet.Serve(t, sim), c: DefaultCollectors().Only("restores")}
+	rig.s = config.Server{Name: "east", URL: config.URL{URL: memnet.URL}, Username: "svc-monitor", Password: "sim-password-1",
+		RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 4, PageSize: 50, MaxResponseBytes: 64 << 20, APIVersion: "auto"}
+	e := rig.exporter(t)
+	eps := []string{simulator.EndpointRestoreSessions, simulator.EndpointRestoreSession, simulator.EndpointRestoreSessionEvents,
+		simulator.EndpointRestorePortalSettings, simulator.EndpointRbacRoles, simulator.EndpointRbacRoleOperators}
+	poll := func() (map[string]int64, int64) {
+		sim.ResetCounters()
+		gatherOnce(t, e)
+		out, total := map[string]int64{}, int64(0)
+		for _, ep := range eps {
+			out[ep] = sim.Requests(ep)
+			total += out[ep]
+		}
+		return out, total
+	}
+	if first, _ := poll(); first[simulator.EndpointRestoreSessions] != int64(1+b2i(v == "v8")) || first[simulator.EndpointRestoreSessionEvents] != 0 {
+		t.Errorf("the first poll read %v", first)
+	}
+	var steady []int64
+	for minute := range 30 {
+		time.Sleep(time.Minute)
+		for k := range 7 {
+			sim.AddRestoreSession(simulator.RestoreSpec{Organization: k % 2, InitiatedBy: fmt.Sprintf(`CORP\op%d`, k), Events: 20})
+		}
+		got, total := poll()
+		if got[simulator.EndpointRestoreSessionEvents] != 7 {
+			t.Errorf("minute %d: events of %d sessions read, want the 7 that ended", minute, got[simulator.EndpointRestoreSessionEvents])
+		}
+		if minute >= 15 {
+			steady = append(steady, total)
+			if got[simulator.EndpointRestoreSessions] > int64(3*(1+b2i(v == "v8"))) {
+				t.Errorf("minute %d: %d session pages", minute, got[simulator.EndpointRestoreSessions])
+			}
+		}
+	}
+	t.Logf("%s: requests per steady poll %v (history 10,000 sessions, 7 ended a minute)", v, steady)
+}
