@@ -99,3 +99,26 @@ func TestRunRestores(t *testing.T) {
 		}
 	})
 }
+
+// TestRestoreFaultSpecs: the fault specs name the restore endpoints, and a
+// fault on one session's events spoils that session's only.
+func TestRestoreFaultSpecs(t *testing.T) {
+	for _, ep := range []string{EndpointRestoreSessions, EndpointRestoreSession, EndpointRestoreSessionEvents,
+		EndpointRbacRoles, EndpointRbacRoleOperators} {
+		if f, err := ParseFault(ep + ":status=503"); err != nil || f.Endpoint != ep || f.Status != 503 {
+			t.Errorf("%s: %+v, %v", ep, f, err)
+		}
+	}
+	sim := New(Options{Versions: []string{"v8"}, Tenant: TenantOptions{Now: tenantNow}})
+	srv := httptest.NewServer(sim)
+	defer srv.Close()
+	a, b := sim.AddRestoreSession(RestoreSpec{Events: 1}), sim.AddRestoreSession(RestoreSpec{Events: 1})
+	sim.AddFault(Fault{Endpoint: EndpointRestoreSessionEvents, JobID: a, Kind: StatusError, Status: 503})
+	c := newVClient(t, srv, "v8")
+	if status, _ := c.get("/v8/RestoreSessions/" + a + "/Events"); status != 503 {
+		t.Errorf("the session the fault names: %d, want 503", status)
+	}
+	if status, _ := c.get("/v8/RestoreSessions/" + b + "/Events"); status != 200 {
+		t.Errorf("another session: %d, want 200", status)
+	}
+}
