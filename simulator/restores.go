@@ -148,14 +148,14 @@ func (s *Simulator) buildRestores(t *tenant) *restoreData {
 		d.add(s.makeRestore(d, t, spec, now.Add(-2*time.Hour-time.Duration(k)*time.Minute), rng))
 	}
 	for _, org := range t.orgs {
-		d.roles = append(d.roles, s.makeRoles(t, org)...)
+		d.roles = append(d.roles, s.makeRoles(org)...)
 	}
 	return d
 }
 
 // makeRoles gives an organization a helpdesk role over all of it, with
 // two users, and a role over chosen objects with a user and a group.
-func (s *Simulator) makeRoles(t *tenant, org *torg) []*trole {
+func (s *Simulator) makeRoles(org *torg) []*trole {
 	key := uint64(org.index) << 8
 	all := &trole{id: s.tenantID(tkMisc | opsRole | key), orgID: org.id, name: "Helpdesk " + org.officeName,
 		description: "Restores for the whole organization", kind: "EntireOrganization"}
