@@ -44,9 +44,15 @@ type restoreRig struct {
 // the schema of its version when the test ends.
 func newRestoreRig(t *testing.T, run versionRun, conc int, c Collectors, checked bool) *restoreRig {
 	t.Helper()
+	return newRestoreRigOf(t, run, conc, c, checked, restoreTenant)
+}
+
+// newRestoreRigOf is newRestoreRig on a tenant of its own.
+func newRestoreRigOf(t *testing.T, run versionRun, conc int, c Collectors, checked bool, tenant simulator.TenantOptions) *restoreRig {
+	t.Helper()
 	versions := modernVersions[:slices.Index(modernVersions, run.version)+1]
 	opts := simulator.Options{Username: "svc-monitor", Password: "sim-password-1", Versions: versions, Seed: 5,
-		Tenant: restoreTenant, V8Release: run.release}
+		Tenant: tenant, V8Release: run.release}
 	r := &restoreRig{sim: simulator.New(opts), c: c}
 	if checked {
 		v := newReleaseValidator(t, run.release)
@@ -471,14 +477,10 @@ func TestRestoreCostAtTenThousandADay(t *testing.T) {
 }
 
 func restoreCost(t *testing.T, v string) {
-	versions := modernVersions[:slices.Index(modernVersions, v)+1]
 	tenant := restoreTenant
 	tenant.Ops.Restores = simulator.RestoreOptions{Sessions: 10000, Events: 20}
-	sim := simulator.New(simulator.Options{Username: "svc-monitor", Password: "sim-password-1", Versions: versions, Seed: 5, Tenant: tenant})
-	rig := &restoreRig{sim: sim, n: memnet.Serve(t, sim), c: DefaultCollectors().Only("restores")}
-	rig.s = config.Server{Name: "east", URL: config.URL{URL: memnet.URL}, Username: "svc-monitor", Password: "sim-password-1",
-		RequestTimeout: model.Duration(5 * time.Second), MaxConcurrentRequests: 4, PageSize: 50, MaxResponseBytes: 64 << 20, APIVersion: "auto"}
-	e := rig.exporter(t)
+	rig := newRestoreRigOf(t, versionRun{version: v}, 4, DefaultCollectors().Only("restores"), false, tenant)
+	sim, e := rig.sim, rig.exporter(t)
 	eps := []string{simulator.EndpointRestoreSessions, simulator.EndpointRestoreSession, simulator.EndpointRestoreSessionEvents,
 		simulator.EndpointRestorePortalSettings, simulator.EndpointRbacRoles, simulator.EndpointRbacRoleOperators}
 	poll := func() (map[string]int64, int64) {
@@ -512,4 +514,51 @@ func restoreCost(t *testing.T, v string) {
 		}
 	}
 	t.Logf("%s: requests per steady poll %v (history 10,000 sessions, 7 ended a minute)", v, steady)
+}
+
+// TestRestoreStartedBeforeTheExporter pins what README "Restores and
+// access" says of a session that started two hours before the exporter and
+// ends while it runs: v8 counts it when it ends (its list by end time
+// holds it), v6 and v7 never list it; no version shows it running.
+func TestRestoreStartedBeforeTheExporter(t *testing.T) {
+	for _, v := range modernVersions {
+		t.Run(v, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				tenant := restoreTenant
+				tenant.Ops.Restores.Working = 1
+				rig := newRestoreRigOf(t, versionRun{version: v}, 4, DefaultCollectors().Only("restores"), true, tenant)
+				sim, e := rig.sim, rig.exporter(t)
+				var old string
+				for _, s := range sim.RestoreTruth().Sessions {
+					if s.Ended.IsZero() {
+						old = s.ID
+					}
+				}
+				count := func() (sessions, running int) {
+					for _, mf := range gatherOnce(t, e) {
+						for _, m := range mf.GetMetric() {
+							switch mf.GetName() {
+							case "vbo365_restore_sessions_total":
+								sessions += int(m.GetCounter().GetValue())
+							case "vbo365_restore_sessions_running":
+								running += int(m.GetGauge().GetValue())
+							}
+						}
+					}
+					return sessions, running
+				}
+				if s, r := count(); s != 0 || r != 0 {
+					t.Errorf("before it ends: %d counted, %d running; want none", s, r)
+				}
+				time.Sleep(time.Minute)
+				if old == "" || !sim.EndRestoreSession(old) {
+					t.Fatal("the history has no working session")
+				}
+				want := b2i(v == "v8")
+				if s, r := count(); s != want || r != 0 {
+					t.Errorf("once it ended: %d counted, %d running; want %d and none", s, r, want)
+				}
+			})
+		})
+	}
 }
