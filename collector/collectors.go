@@ -33,6 +33,7 @@ var scrapers = []struct {
 	{true, func(Collectors) Scraper { return healthScraper{} }},
 	{true, newOrganizationsScraper},
 	{true, func(Collectors) Scraper { return copyJobsScraper{} }},
+	{true, newRestoresScraper},
 }
 
 // Collectors is the set of collectors an Exporter runs, with their
@@ -48,6 +49,13 @@ type Collectors struct {
 	// ProxyExtendedView asks v6 and v7 for the proxies' extended view,
 	// which adds their thread count but makes the server contact each one.
 	ProxyExtendedView bool
+	// RestoreOverlap is how far before the newest restore session seen
+	// (and, the first time, before the exporter's start) a reading of the
+	// restore sessions starts.
+	RestoreOverlap time.Duration
+	// RestoreInitiators caps the distinct initiated_by values of a
+	// server's restore series; later initiators count as "other".
+	RestoreInitiators int
 }
 
 // Defaults of the collector settings.
@@ -60,7 +68,8 @@ const (
 
 // DefaultCollectors is the set a default scrape runs.
 func DefaultCollectors() Collectors {
-	c := Collectors{enabled: map[string]bool{}, SessionLookback: DefaultSessionLookback}
+	c := Collectors{enabled: map[string]bool{}, SessionLookback: DefaultSessionLookback,
+		RestoreOverlap: DefaultRestoreOverlap, RestoreInitiators: DefaultRestoreInitiators}
 	for _, s := range scrapers {
 		c.enabled[s.new(c).Name()] = s.on
 	}
@@ -146,6 +155,7 @@ func RegisterFlags(app *kingpin.Application) *Collectors {
 		"On v6 and v7, read the proxies' extended view, which adds vbo365_proxy_threads but makes the server contact every proxy.").
 		Default("false").Bool()
 
+	overlap, initiators := restoreFlags(app)
 	out := &Collectors{}
 	app.Action(func(*kingpin.ParseContext) error {
 		if *lookback <= 0 {
@@ -154,11 +164,27 @@ func RegisterFlags(app *kingpin.Application) *Collectors {
 		if *failed < 0 || *failed > MaxFailedObjects {
 			return fmt.Errorf("--collector.sessions.failed-objects must be between 0 and %d, got %d", MaxFailedObjects, *failed)
 		}
-		*out = Collectors{enabled: map[string]bool{}, SessionLookback: *lookback, FailedObjects: *failed, ProxyExtendedView: *extended}
+		if *overlap <= 0 || *initiators < 0 {
+			return fmt.Errorf("--collector.restores.overlap must be positive and --collector.restores.initiators not negative, got %v and %d", *overlap, *initiators)
+		}
+		*out = Collectors{enabled: map[string]bool{}, SessionLookback: *lookback, FailedObjects: *failed, ProxyExtendedView: *extended,
+			RestoreOverlap: *overlap, RestoreInitiators: *initiators}
 		for name, v := range on {
 			out.enabled[name] = *v
 		}
 		return nil
 	})
 	return out
+}
+
+// restoreFlags adds the restores collector's settings to app.
+func restoreFlags(app *kingpin.Application) (overlap *time.Duration, initiators *int) {
+	overlap = app.Flag("collector.restores.overlap",
+		"How far before the exporter's start the first reading of the restore sessions goes, and how far before the newest session seen later readings go. "+
+			"Sessions that ended before the exporter started are never counted.").
+		Default(DefaultRestoreOverlap.String()).Duration()
+	initiators = app.Flag("collector.restores.initiators",
+		"Distinct initiated_by values of a server's restore series; sessions of later initiators count as initiated_by=\"other\" and in vbo365_restore_initiators_folded_total.").
+		Default(fmt.Sprint(DefaultRestoreInitiators)).Int()
+	return overlap, initiators
 }

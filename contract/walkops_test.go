@@ -17,6 +17,7 @@ func walkOperations(c *apiClient) {
 	walkSessions(c)
 	walkObjectStorage(c)
 	walkSyncStates(c)
+	walkRestores(c)
 	c.expect(http.StatusNotFound, http.MethodGet, "/JobSessions/"+absentID, nil, true)
 	c.expect(http.StatusNotFound, http.MethodGet, "/CopyJobs/"+absentID, nil, true)
 	c.expect(http.StatusNotFound, http.MethodGet, "/Proxies/"+absentID, nil, true)
@@ -152,6 +153,7 @@ func expectedOpsOps(ver string) []string {
 		p + "/JobSessions 200", p + "/JobSessions/{jobSessionsId} 200", p + "/JobSessions/{jobSessionsId} 404",
 	}
 	ops = append(ops, expectedSyncOps(ver)...)
+	ops = append(ops, expectedRestoreOps(ver)...)
 	if ver != "v8" {
 		ops = append(ops, p+"/objectstoragerepositories 200", p+"/objectstoragerepositories/{repositoryId} 200",
 			p+"/objectstoragerepositories/{repositoryId} 404")

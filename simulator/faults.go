@@ -90,7 +90,9 @@ type Fault struct {
 	// (job, mailboxes, selected-items, excluded-items), the organization id
 	// on organization, organization-jobs, users, groups and
 	// organization-sync-state, the group id on
-	// group-members and the repository id on repository and user-data.
+	// group-members, the repository id on repository and user-data, the
+	// restore session's id on restore-session and restore-session-events
+	// and the role's id on rbac-role-operators.
 	JobID string
 	// Kind is how the selected requests are spoiled.
 	Kind FaultKind

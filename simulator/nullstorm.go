@@ -57,6 +57,11 @@ var nullShapes = map[string]nullShape{
 	EndpointProxies:               pageOf("/Proxies", "RESTProxy"),
 	EndpointProxy:                 {"/Proxies/{proxyId}", "RESTProxy", ""},
 	EndpointObjectStorages:        {"/objectstoragerepositories", "[]RESTObjectStorageRepositoryComposed", ""},
+	EndpointRestoreSessions:       pageOf("/RestoreSessions", "RESTRestoreSession"),
+	EndpointRestoreSession:        {"/RestoreSessions/{restoreSessionId}", "RESTRestoreSession", ""},
+	EndpointRestoreSessionEvents:  pageOf("/RestoreSessions/{restoreSessionId}/Events", "RESTRestoreSessionEvent"),
+	EndpointRbacRoles:             {"/RbacRoles", "[]RESTRbacRole", ""},
+	EndpointRbacRoleOperators:     {"/RbacRoles/{roleId}/operators", "[]RESTRbacOperator", ""},
 }
 
 // nullShapeOf is the shape of endpoint's answer on version ver; ok is
@@ -65,6 +70,9 @@ func nullShapeOf(ver int, endpoint string) (nullShape, bool) {
 	sh, ok := nullShapes[endpoint]
 	if !ok || ver < 6 {
 		return nullShape{}, false
+	}
+	if ver <= 7 && endpoint == EndpointRbacRoleOperators {
+		sh.root = "[]RESTRbacItemComposed"
 	}
 	if ver <= 7 && sh.item != "" {
 		switch endpoint {
@@ -96,6 +104,12 @@ func nullRequired(ver int, schema string) []string {
 		deleted = []string{"isDeleted", "proxyId"}
 	}
 	switch schema {
+	case "RESTRestoreSession":
+		return []string{"id", "type", "creationTime", "state", "result"}
+	case "RESTRestoreSessionEvent":
+		return []string{"id", "status", "message", "startTime", "order"}
+	case "RESTRbacOperator":
+		return []string{"type"}
 	case "RESTSite":
 		return []string{"id", "url", "title", "isCloud", "isPersonal"}
 	case "RESTTeam":

@@ -45,11 +45,15 @@ type OpsOptions struct {
 	LicenseExpiresIn time.Duration
 	// Sync shapes the organizations' synchronization state (v7, v8).
 	Sync SyncOptions
+	// Restores shapes the restore sessions, the Restore Portal and the
+	// restore operator roles.
+	Restores RestoreOptions
 }
 
 func (o *OpsOptions) applyDefaults() {
 	o.Sessions = count(o.Sessions, 10)
 	o.ArchiveRepositories = max(o.ArchiveRepositories, 0)
+	o.Restores.applyDefaults()
 	if o.LicenseExpiresIn == 0 {
 		o.LicenseExpiresIn = 200 * 24 * time.Hour
 	}

@@ -43,6 +43,9 @@ func (v *vreq) lookupOps() *reply {
 
 // handleOps serves the operations endpoints; ok is false for the others.
 func (v *vreq) handleOps() (rep *reply, ok bool) {
+	if rep, ok := v.handleRestores(); ok {
+		return rep, true
+	}
 	o, id := v.s.ops, v.rt.jobID
 	switch v.rt.endpoint {
 	case EndpointHealth:

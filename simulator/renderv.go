@@ -16,17 +16,6 @@ func (v *vreq) serviceInstance(w *jw) {
 	w.close()
 }
 
-func (v *vreq) restorePortal(w *jw) {
-	w.open("")
-	w.str("applicationId", zeroGUID)
-	w.str("msalAuthorityUri", "https://login.microsoftonline.com/organizations")
-	if v.rt.ver >= 7 {
-		w.str("restorePortalUri", "")
-	}
-	w.boolean("isEnabled", false)
-	w.close()
-}
-
 func (v *vreq) renderJob(w *jw, j *tjob) {
 	p, t := v.prefix(), v.t
 	org, repo := t.orgs[j.org], t.repos[j.repo]

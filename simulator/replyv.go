@@ -93,8 +93,6 @@ func (v *vreq) handle() *reply {
 	switch v.rt.endpoint {
 	case EndpointServiceInstance:
 		return v.object(v.serviceInstance)
-	case EndpointRestorePortalSettings:
-		return v.object(v.restorePortal)
 	case EndpointJobs:
 		return v.jobs()
 	case EndpointJob:

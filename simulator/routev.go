@@ -59,6 +59,11 @@ var vroutes = splitRoutes([]vroute{
 	{path: "Proxies/{id}", endpoint: EndpointProxy, job: 1},
 	{path: "objectstoragerepositories", endpoint: EndpointObjectStorages, until: 7},
 	{path: "objectstoragerepositories/{id}", endpoint: EndpointObjectStorage, job: 1, until: 7},
+	{path: "RestoreSessions", endpoint: EndpointRestoreSessions},
+	{path: "RestoreSessions/{id}", endpoint: EndpointRestoreSession, job: 1},
+	{path: "RestoreSessions/{id}/Events", endpoint: EndpointRestoreSessionEvents, job: 1},
+	{path: "RbacRoles", endpoint: EndpointRbacRoles},
+	{path: "RbacRoles/{id}/operators", endpoint: EndpointRbacRoleOperators, job: 1},
 })
 
 func splitRoutes(routes []vroute) []vroute {

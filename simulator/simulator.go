@@ -91,6 +91,7 @@ type Simulator struct {
 	tenantMix uint64
 	tenant    *tenant // nil unless a v6+ prefix is served
 	ops       *ops    // beside the tenant, built with it
+	restores  *restoreData
 	installID string
 
 	mu       sync.Mutex
@@ -157,6 +158,15 @@ const (
 	// every organization's at once (v8).
 	EndpointOrganizationSyncState  = "organization-sync-state"
 	EndpointOrganizationsSyncState = "organizations-sync-state"
+
+	// The restore activity: restore sessions, one by id and its events
+	// (Fault.JobID selects the session), and the restore operator roles
+	// and one role's operators (Fault.JobID selects the role).
+	EndpointRestoreSessions      = "restore-sessions"
+	EndpointRestoreSession       = "restore-session"
+	EndpointRestoreSessionEvents = "restore-session-events"
+	EndpointRbacRoles            = "rbac-roles"
+	EndpointRbacRoleOperators    = "rbac-role-operators"
 )
 
 // Endpoints lists every endpoint name, for parsers and help texts.
@@ -169,7 +179,8 @@ var Endpoints = []string{EndpointToken, EndpointJobs, EndpointJob, EndpointMailb
 	EndpointLicense, EndpointLicensingInformation, EndpointJobSessions, EndpointJobSessionsByJob,
 	EndpointJobSession, EndpointProcessedObjects, EndpointCopyJobs, EndpointCopyJob,
 	EndpointProxies, EndpointProxy, EndpointObjectStorages, EndpointObjectStorage,
-	EndpointOrganizationSyncState, EndpointOrganizationsSyncState}
+	EndpointOrganizationSyncState, EndpointOrganizationsSyncState,
+	EndpointRestoreSessions, EndpointRestoreSession, EndpointRestoreSessionEvents, EndpointRbacRoles, EndpointRbacRoleOperators}
 
 // DefaultPublicURL is the host every _links href points at unless
 // Options.PublicURL says otherwise.
@@ -244,6 +255,7 @@ func New(opts Options) *Simulator {
 		s.opts.Tenant.applyDefaults(opts.BackedUpFraction, start)
 		s.tenant = s.buildTenant()
 		s.ops = s.buildOps(s.tenant)
+		s.restores = s.buildRestores(s.tenant)
 	}
 	return s
 }

@@ -36,6 +36,7 @@ type config struct {
 	mailboxes, logLevel, logFormat, apiVersions       string
 	faults                                            []string
 	syncFailed, syncNever, syncRunning, syncQueued    []int
+	restoresPerMinute                                 float64
 	opts                                              simulator.Options
 }
 
@@ -88,6 +89,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	app.Flag("tenant.backed-up-fraction", "v6+ tenant: share of in-scope mailboxes backed up, 0..1 (unset or 0: --backed-up-fraction; negative: none).").Float64Var(&t.BackedUpFraction)
 	opsFlags(app, &t.Ops)
 	c.addSyncFlags(app)
+	c.addRestoreFlags(app)
 	app.Flag("fault", "Fault spec, repeatable: [ENDPOINT:]KEY=VALUE[:KEY=VALUE...], e.g. mailboxes:status=503:requests=1,2 or mailboxes:kind=slow-drip:probability=0.1.").StringsVar(&c.faults)
 	app.Flag("log.level", "Log level; debug logs every request.").Default("info").EnumVar(&c.logLevel, "debug", "info", "warn", "error")
 	app.Flag("log.format", "Log format.").Default("logfmt").EnumVar(&c.logFormat, "logfmt", "json")
@@ -189,6 +191,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		level.Info(logger).Log("msg", "v6+ job", "id", j.JobID, "name", j.JobName, "type", j.BackupType, "mailboxes", j.Mailboxes,
 			"backed_up", j.BackedUp, "unresolved", j.Unresolved, "enabled", j.Enabled)
 	}
+	restores, stopRestores := context.WithCancel(context.Background())
+	defer stopRestores()
+	go sim.RunRestores(restores, c.restoresPerMinute)
 	if err := serve(c, sim, logger, stdout); err != nil {
 		level.Error(logger).Log("msg", "server failed", "err", err)
 		return 1
@@ -322,4 +327,12 @@ func (c *config) applySync() error {
 	sync.Failed, sync.Never = simulator.OrgsOf(c.syncFailed...), simulator.OrgsOf(c.syncNever...)
 	sync.Running, sync.Queued = simulator.OrgsOf(c.syncRunning...), simulator.OrgsOf(c.syncQueued...)
 	return nil
+}
+
+// addRestoreFlags adds the --ops.restore* flags.
+func (c *config) addRestoreFlags(app *kingpin.Application) {
+	r := &c.opts.Tenant.Ops.Restores
+	app.Flag("ops.restore-sessions", "v6+ operations: finished restore sessions in the history, ended an hour to three days before the simulator started (0 = 12, -1 = none).").Default("0").IntVar(&r.Sessions)
+	app.Flag("ops.restore-portal", "v6+ operations: the Restore Portal is enabled.").BoolVar(&r.PortalEnabled)
+	app.Flag("ops.restores-per-minute", "v6+ operations: restore sessions added a minute while the simulator runs, each working one to three minutes (0 = none).").Default("0").Float64Var(&c.restoresPerMinute)
 }
