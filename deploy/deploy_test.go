@@ -345,7 +345,12 @@ func TestRulesContent(t *testing.T) {
 		"Vbo365SitesNotBackedUp", "Vbo365TeamsNotBackedUp", "Vbo365WorkloadScrapeFailing",
 		"Vbo365ObjectBackupTooOld",
 	}
-	withRunbook := append(slices.Clone(operations), workloads...)
+	// So do the restore and access alerts (docs/alerts-audit.md).
+	restores := []string{
+		"Vbo365RestoreBulkExport", "Vbo365RestoreSessionsFailing", "Vbo365RestorePortalSwitched",
+		"Vbo365RbacRoleOperatorsChanged", "Vbo365RbacRoleChanged", "Vbo365RestoreInitiatorsFolded",
+	}
+	withRunbook := append(append(slices.Clone(operations), workloads...), restores...)
 	for _, name := range append(slices.Clone(required), withRunbook...) {
 		if _, ok := alerts[name]; !ok {
 			t.Errorf("alert %s is missing from %s", name, rulesFile)
