@@ -106,7 +106,7 @@ func sorted(s []string) []string {
 // served with a null storm under seed.
 func stormed(t *testing.T, ver string, seed int64, path string) []byte {
 	t.Helper()
-	srv, sim := NewServer(t, Options{Versions: allV, Seed: seed,
+	srv, sim := NewServer(t, Options{Versions: allV6Plus, Seed: seed,
 		Tenant: TenantOptions{Users: 40, Organizations: 1, Workloads: true, Sites: 4, Teams: 3}})
 	sim.AddFault(Fault{Kind: NullStorm})
 	c := newVClient(t, srv, ver)
@@ -122,9 +122,9 @@ func stormed(t *testing.T, ver string, seed int64, path string) []byte {
 // other member is null or absent, both forms occur, and the required
 // members named in stormNulled are null on some items and kept on others.
 func TestNullStormLeavesOnlyRequiredMembers(t *testing.T) {
-	for _, ver := range allV {
+	for _, ver := range allV6Plus {
 		n := int(ver[1] - '0')
-		srv, sim := NewServer(t, Options{Versions: allV, Seed: 3,
+		srv, sim := NewServer(t, Options{Versions: allV6Plus, Seed: 3,
 			Tenant: TenantOptions{Users: 40, Organizations: 1, Workloads: true, Sites: 16, Teams: 3}})
 		c := newVClient(t, srv, ver)
 		repo := sim.tenant.repos[0].id

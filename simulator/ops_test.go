@@ -23,7 +23,7 @@ type wSession struct {
 // drawn from a source of its own; the storage knobs only append archive
 // repositories and lower one repository's free space.
 func TestOpsLeaveTenantAlone(t *testing.T) {
-	base := Options{Versions: allV, Seed: 5, Tenant: TenantOptions{Organizations: 2, Now: tenantNow}}
+	base := Options{Versions: allV6Plus, Seed: 5, Tenant: TenantOptions{Organizations: 2, Now: tenantNow}}
 	other := base
 	other.Tenant.Ops = OpsOptions{Sessions: 3, OfflineProxy: true, Unhealthy: true, LicenseExpiresIn: -time.Hour}
 	storage := base
@@ -56,7 +56,7 @@ func TestOpsLeaveTenantAlone(t *testing.T) {
 // successful one is its last backup, none ends after Now, and the tenant
 // shows every status an alert needs.
 func TestSessionHistory(t *testing.T) {
-	srv, sim := NewServer(t, Options{Versions: allV, Tenant: TenantOptions{Now: tenantNow}})
+	srv, sim := NewServer(t, Options{Versions: allV6Plus, Tenant: TenantOptions{Now: tenantNow}})
 	c := newVClient(t, srv, "v8")
 	statuses := map[string]bool{}
 	var jobs []struct {
@@ -106,7 +106,7 @@ type vpageOf[T any] struct {
 // status filter takes "Succeeded" (and refuses "Success", which is not in
 // its enum), and v6's per-job list is the job's sessions.
 func TestSessionFilters(t *testing.T) {
-	srv, sim := NewServer(t, Options{Versions: allV, Tenant: TenantOptions{Now: tenantNow, Ops: OpsOptions{ArchiveRepositories: 1}}})
+	srv, sim := NewServer(t, Options{Versions: allV6Plus, Tenant: TenantOptions{Now: tenantNow, Ops: OpsOptions{ArchiveRepositories: 1}}})
 	truth := sim.OpsTruth().Sessions
 	bound := truth[len(truth)/2].Created
 	ids := func(keep func(SessionTruth) bool) []string {
@@ -168,7 +168,7 @@ func TestSessionFilters(t *testing.T) {
 // TestOpsPaths: each version serves the paths its schema has and answers
 // 404 for the others and for unknown ids.
 func TestOpsPaths(t *testing.T) {
-	srv, sim := NewServer(t, Options{Versions: allV, Tenant: TenantOptions{Now: tenantNow, Ops: OpsOptions{ArchiveRepositories: 1}}})
+	srv, sim := NewServer(t, Options{Versions: allV6Plus, Tenant: TenantOptions{Now: tenantNow, Ops: OpsOptions{ArchiveRepositories: 1}}})
 	ot := sim.OpsTruth()
 	session, job := ot.Sessions[0].ID, sim.ProtectionTruth()[0].JobID
 	c := newVClient(t, srv, "v8")
@@ -197,7 +197,7 @@ func TestOpsPaths(t *testing.T) {
 // TestProcessedObjectCounts: ProcessedObjects lists exactly Progress
 // objects, of which exactly Warned and Failed say so.
 func TestProcessedObjectCounts(t *testing.T) {
-	srv, sim := NewServer(t, Options{Versions: allV, Tenant: TenantOptions{Now: tenantNow}})
+	srv, sim := NewServer(t, Options{Versions: allV6Plus, Tenant: TenantOptions{Now: tenantNow}})
 	c := newVClient(t, srv, "v7")
 	seen := map[string]bool{}
 	for _, s := range sim.OpsTruth().Sessions {
@@ -219,7 +219,7 @@ func TestProcessedObjectCounts(t *testing.T) {
 // TestOpsFaultsAndLatency: faults select the new endpoints and their ids
 // like the others, and the latency model counts their items.
 func TestOpsFaultsAndLatency(t *testing.T) {
-	srv, sim := NewServer(t, Options{Versions: allV, Tenant: TenantOptions{Now: tenantNow, Ops: OpsOptions{ArchiveRepositories: 1}}})
+	srv, sim := NewServer(t, Options{Versions: allV6Plus, Tenant: TenantOptions{Now: tenantNow, Ops: OpsOptions{ArchiveRepositories: 1}}})
 	ot := sim.OpsTruth()
 	c := newVClient(t, srv, "v8")
 	sim.ResetCounters()
@@ -256,7 +256,7 @@ func TestOpsFaultsAndLatency(t *testing.T) {
 // values off the schemas' enums that the truths report, and the Paused
 // job's newest session is Paused too.
 func TestUnknownValues(t *testing.T) {
-	sim := New(Options{Versions: allV, Seed: 5, Tenant: TenantOptions{Now: tenantNow,
+	sim := New(Options{Versions: allV6Plus, Seed: 5, Tenant: TenantOptions{Now: tenantNow,
 		Ops: OpsOptions{UnknownValues: true, ArchiveRepositories: 1}}})
 	c := newVClient(t, newServerFor(t, sim), "v8")
 	inv, ot := sim.InventoryTruth(), sim.OpsTruth()

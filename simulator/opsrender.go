@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// The operations renderers follow the same rule as renderv.go: only
+// The operations renderers follow the same rule as v6plus_render.go: only
 // members the version's schema defines.
 
 // float writes a double (cpuUsagePercent and the like).

@@ -248,8 +248,8 @@ func TestProtectionTruthMatchesWire(t *testing.T) {
 	}
 	for name, to := range shapes {
 		to.Now = tenantNow
-		srv, sim := NewServer(t, Options{Versions: allV, Tenant: to, Seed: 7})
-		for _, ver := range allV {
+		srv, sim := NewServer(t, Options{Versions: allV6Plus, Tenant: to, Seed: 7})
+		for _, ver := range allV6Plus {
 			t.Run(name+"/"+ver, func(t *testing.T) {
 				w := readWire(t, newVClient(t, srv, ver))
 				compareTruth(t, w, sim.ProtectionTruth())
@@ -261,7 +261,7 @@ func TestProtectionTruthMatchesWire(t *testing.T) {
 // TestHardCases asserts each deliberate edge case of the default tenant on
 // the wire, independently of ProtectionTruth.
 func TestHardCases(t *testing.T) {
-	srv, sim := NewServer(t, Options{Versions: allV, Tenant: TenantOptions{Now: tenantNow}})
+	srv, sim := NewServer(t, Options{Versions: allV6Plus, Tenant: TenantOptions{Now: tenantNow}})
 	hc := sim.HardCases()
 	c := newVClient(t, srv, "v8")
 	w := readWire(t, c)
@@ -405,7 +405,7 @@ func TestHardCases(t *testing.T) {
 // TestTenantDeterministic builds the same tenant twice and a different
 // seed once.
 func TestTenantDeterministic(t *testing.T) {
-	opts := Options{Versions: allV, Seed: 3, Tenant: TenantOptions{Organizations: 2, Now: tenantNow}}
+	opts := Options{Versions: allV6Plus, Seed: 3, Tenant: TenantOptions{Organizations: 2, Now: tenantNow}}
 	a, b := New(opts), New(opts)
 	if !slices.EqualFunc(a.ProtectionTruth(), b.ProtectionTruth(), equalTruth) || a.HardCases() != b.HardCases() {
 		t.Fatal("same seed, different truth")

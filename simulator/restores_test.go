@@ -14,7 +14,7 @@ import (
 // working; a session added while the simulator runs is listed at once,
 // working, then ended.
 func TestRestoreSessionFilters(t *testing.T) {
-	sim := New(Options{Versions: allV, Tenant: TenantOptions{Now: tenantNow, Ops: OpsOptions{Restores: RestoreOptions{Sessions: 10, Working: 1}}}})
+	sim := New(Options{Versions: allV6Plus, Tenant: TenantOptions{Now: tenantNow, Ops: OpsOptions{Restores: RestoreOptions{Sessions: 10, Working: 1}}}})
 	srv := httptest.NewServer(sim)
 	defer srv.Close()
 	added := sim.AddRestoreSession(RestoreSpec{Working: true, Events: 3})
@@ -34,7 +34,7 @@ func TestRestoreSessionFilters(t *testing.T) {
 		return out
 	}
 	from := tenantNow.Add(-30 * time.Hour)
-	for _, ver := range allV {
+	for _, ver := range allV6Plus {
 		c := newVClient(t, srv, ver)
 		all := list(c, nil)
 		if len(all) != 12 {

@@ -33,7 +33,7 @@ func (s *Simulator) route(r *http.Request) routed {
 		return notFound(r)
 	}
 	if v := int(seg[0][1] - '0'); v >= 6 {
-		return routeV(r, v, seg[1:])
+		return routeV6Plus(r, v, seg[1:])
 	}
 	rt := routed{ver: 1}
 	method := http.MethodGet
@@ -79,7 +79,7 @@ func (s *Simulator) reply(r *http.Request, rt routed) *reply {
 		return rt.err
 	}
 	if rt.ver >= 6 {
-		return s.replyV(r, rt)
+		return s.replyV6Plus(r, rt)
 	}
 	if rt.endpoint == EndpointToken {
 		f := s.pickFault(rt)

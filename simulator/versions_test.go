@@ -34,11 +34,11 @@ func checkMembers(t *testing.T, what string, m map[string]json.RawMessage, want,
 }
 
 func TestVersionShapes(t *testing.T) {
-	srv, sim := NewServer(t, Options{Versions: allV, Tenant: TenantOptions{Now: tenantNow}})
+	srv, sim := NewServer(t, Options{Versions: allV6Plus, Tenant: TenantOptions{Now: tenantNow}})
 	hc := sim.HardCases()
 	truth := sim.ProtectionTruth()
 	repo := truth[0].RepositoryID
-	for _, ver := range allV {
+	for _, ver := range allV6Plus {
 		c := newVClient(t, srv, ver)
 		paged := ver == "v8"
 		// Array on v6/v7, page on v8; Users, Groups, Members and UserData
@@ -125,7 +125,7 @@ func TestServedVersions(t *testing.T) {
 	if status, _ := c.get("/v7/Organizations/" + org + "/Jobs"); status != http.StatusOK {
 		t.Errorf("v7 organization jobs: %d", status)
 	}
-	srv8, sim8 := NewServer(t, Options{Versions: allV, Tenant: TenantOptions{Now: tenantNow}})
+	srv8, sim8 := NewServer(t, Options{Versions: allV6Plus, Tenant: TenantOptions{Now: tenantNow}})
 	c8 := newVClient(t, srv8, "v8")
 	if status, b := c8.get("/v8/Organizations/" + sim8.HardCases().OrganizationID + "/Jobs"); status != http.StatusNotFound ||
 		!strings.Contains(string(b), "No HTTP resource was found") {
@@ -145,7 +145,7 @@ func TestServedVersions(t *testing.T) {
 }
 
 func TestVersionAuth(t *testing.T) {
-	srv, sim := NewServer(t, Options{Versions: allV, Tenant: TenantOptions{Now: tenantNow}})
+	srv, sim := NewServer(t, Options{Versions: allV6Plus, Tenant: TenantOptions{Now: tenantNow}})
 	anon := &vclient{client: &client{t: t, base: srv.URL, hc: srv.Client()}}
 	for _, path := range []string{"/v6/ServiceInstance", "/v7/Jobs", "/v8/Jobs", "/v8/Organizations/" + sim.HardCases().OrganizationID + "/Users",
 		"/v8/BackupRepositories/" + zeroGUID + "/UserData"} {
@@ -194,7 +194,7 @@ func TestVersionAuth(t *testing.T) {
 
 // TestQueryValidation covers the parameters a schema constrains.
 func TestQueryValidation(t *testing.T) {
-	srv, sim := NewServer(t, Options{Versions: allV, Tenant: TenantOptions{Now: tenantNow}})
+	srv, sim := NewServer(t, Options{Versions: allV6Plus, Tenant: TenantOptions{Now: tenantNow}})
 	hc := sim.HardCases()
 	users := "/Organizations/" + hc.OrganizationID + "/Users"
 	cases := []struct {
@@ -263,7 +263,7 @@ func readWireName(t *testing.T, c *vclient, users, id string) string {
 func TestV8ReleaseShapes(t *testing.T) {
 	for _, release := range []string{V8Release80, V8Release84} {
 		t.Run(release, func(t *testing.T) {
-			srv, sim := NewServer(t, Options{Versions: allV, V8Release: release,
+			srv, sim := NewServer(t, Options{Versions: allV6Plus, V8Release: release,
 				Tenant: TenantOptions{Now: tenantNow, Workloads: true, Users: 60}})
 			is80 := release == V8Release80
 			counts, location := []string{"totalObjects", "processedObjects"}, []string{"dataLocation"}

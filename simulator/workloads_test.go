@@ -34,7 +34,7 @@ func workloadTenant() TenantOptions { return TenantOptions{Workloads: true, Now:
 // are ProtectionTruth's, with and without the other workloads' data.
 func TestWorkloadTruthAgreesOnMailboxes(t *testing.T) {
 	for _, to := range []TenantOptions{{Now: tenantNow}, workloadTenant(), {Workloads: true, Organizations: 2, Users: 60, Repositories: 1, Now: tenantNow}} {
-		sim := New(Options{Versions: allV, Seed: 5, Tenant: to})
+		sim := New(Options{Versions: allV6Plus, Seed: 5, Tenant: to})
 		wt, pt := sim.WorkloadTruth(), sim.ProtectionTruth()
 		if len(wt) != len(pt)*int(numWorkloads) {
 			t.Fatalf("%d workload truths for %d jobs", len(wt), len(pt))
@@ -53,8 +53,8 @@ func TestWorkloadTruthAgreesOnMailboxes(t *testing.T) {
 // others and data, but the mailbox truth of the jobs there were, and the
 // hard cases, stay as they are.
 func TestWorkloadsLeaveTheRestAlone(t *testing.T) {
-	plain := New(Options{Versions: allV, Seed: 9, Tenant: TenantOptions{Now: tenantNow}})
-	with := New(Options{Versions: allV, Seed: 9, Tenant: workloadTenant()})
+	plain := New(Options{Versions: allV6Plus, Seed: 9, Tenant: TenantOptions{Now: tenantNow}})
+	with := New(Options{Versions: allV6Plus, Seed: 9, Tenant: workloadTenant()})
 	a, b := plain.ProtectionTruth(), with.ProtectionTruth()
 	if len(b) != len(a)+3 || !slices.EqualFunc(a, b[:len(a)], equalTruth) || plain.HardCases() != with.HardCases() {
 		t.Errorf("the workloads changed the mailbox truth or the hard cases:\n%+v\n%+v", a, b[:len(a)])
@@ -79,7 +79,7 @@ func truthOf(t *testing.T, sim *Simulator, job, workload string) WorkloadTruth {
 // TestWorkloadHardCases checks each workload edge case on the wire and in
 // the truth.
 func TestWorkloadHardCases(t *testing.T) {
-	sim := New(Options{Versions: allV, Seed: 1, Tenant: workloadTenant()})
+	sim := New(Options{Versions: allV6Plus, Seed: 1, Tenant: workloadTenant()})
 	wc := sim.WorkloadCases()
 	for name, v := range map[string]string{"two-job site": wc.TwoJobSite, "group site": wc.GroupSiteURL, "no archive": wc.NoArchiveUser,
 		"public": wc.PublicUser, "excluded site": wc.ExcludedSite, "group job": wc.GroupJob} {
@@ -183,9 +183,9 @@ func userIndex(t *testing.T, sim *Simulator, id string) int32 {
 // documented, answer 400 to a bad parameter, and are empty without
 // Workloads.
 func TestSiteAndTeamLists(t *testing.T) {
-	sim := New(Options{Versions: allV, Seed: 2, Tenant: workloadTenant()})
+	sim := New(Options{Versions: allV6Plus, Seed: 2, Tenant: workloadTenant()})
 	org := sim.HardCases().OrganizationID
-	for _, ver := range allV {
+	for _, ver := range allV6Plus {
 		c := newVClient(t, newServerFor(t, sim), ver)
 		all := decodeAll[wireSite](t, c.all("/Organizations/"+org+"/Sites", 4))
 		if len(all) < 12 || len(decodeAll[wireSite](t, c.all("/Organizations/"+org+"/Sites?parentId=root", 5))) != len(all) {
@@ -205,7 +205,7 @@ func TestSiteAndTeamLists(t *testing.T) {
 			t.Errorf("%s: includePersonalSites=maybe: %d", ver, st)
 		}
 	}
-	plain := New(Options{Versions: allV, Seed: 2, Tenant: TenantOptions{Now: tenantNow}})
+	plain := New(Options{Versions: allV6Plus, Seed: 2, Tenant: TenantOptions{Now: tenantNow}})
 	c := newVClient(t, newServerFor(t, plain), "v8")
 	repo := plain.ProtectionTruth()[0].RepositoryID
 	for _, path := range []string{"/Organizations/" + org + "/Sites", "/Organizations/" + org + "/Teams",

@@ -12,7 +12,7 @@ import (
 )
 
 func TestSetID(t *testing.T) {
-	srv, sim := NewServer(t, Options{Versions: allV, Tenant: TenantOptions{Now: tenantNow}})
+	srv, sim := NewServer(t, Options{Versions: allV6Plus, Tenant: TenantOptions{Now: tenantNow}})
 	hc := sim.HardCases()
 	c := newVClient(t, srv, "v7")
 	users := "/Organizations/" + hc.OrganizationID + "/Users"
@@ -50,8 +50,8 @@ func TestSetID(t *testing.T) {
 	}
 }
 
-func TestPagingEdgesV(t *testing.T) {
-	srv, sim := NewServer(t, Options{Versions: allV, Tenant: TenantOptions{Now: tenantNow}})
+func TestPagingEdgesV6Plus(t *testing.T) {
+	srv, sim := NewServer(t, Options{Versions: allV6Plus, Tenant: TenantOptions{Now: tenantNow}})
 	hc := sim.HardCases()
 	c := newVClient(t, srv, "v8")
 	users := "/Organizations/" + hc.OrganizationID + "/Users"
@@ -94,7 +94,7 @@ func TestPagingEdgesV(t *testing.T) {
 		t.Errorf("large group in %d pages", pages)
 	}
 	// Options.MaxPageSize clamps every v6+ page too.
-	srv2, sim2 := NewServer(t, Options{Versions: allV, MaxPageSize: 25, Tenant: TenantOptions{Now: tenantNow}})
+	srv2, sim2 := NewServer(t, Options{Versions: allV6Plus, MaxPageSize: 25, Tenant: TenantOptions{Now: tenantNow}})
 	c2 := newVClient(t, srv2, "v6")
 	c2.getJSON("/Organizations/"+sim2.HardCases().OrganizationID+"/Users?limit=100", &p)
 	if p.Limit != 25 || len(p.Results) != 25 || p.TotalCount == nil || *p.TotalCount != 200 {
@@ -106,7 +106,7 @@ func TestPagingEdgesV(t *testing.T) {
 }
 
 func TestFaultsOnV6Endpoints(t *testing.T) {
-	srv, sim := NewServer(t, Options{Versions: allV, Tenant: TenantOptions{Organizations: 2, Now: tenantNow}})
+	srv, sim := NewServer(t, Options{Versions: allV6Plus, Tenant: TenantOptions{Organizations: 2, Now: tenantNow}})
 	hc := sim.HardCases()
 	c := newVClient(t, srv, "v8")
 	org0 := hc.OrganizationID
@@ -200,7 +200,7 @@ func TestFaultsOnV6Endpoints(t *testing.T) {
 
 // TestLatencyOnV6Endpoints checks the per-item delay counts results.
 func TestLatencyOnV6Endpoints(t *testing.T) {
-	srv, sim := NewServer(t, Options{Versions: allV, PerItemDelay: time.Millisecond, Tenant: TenantOptions{Now: tenantNow}})
+	srv, sim := NewServer(t, Options{Versions: allV6Plus, PerItemDelay: time.Millisecond, Tenant: TenantOptions{Now: tenantNow}})
 	c := newVClient(t, srv, "v8")
 	start := time.Now()
 	c.get(c.p + "/Organizations/" + sim.HardCases().OrganizationID + "/Users?limit=100")

@@ -87,8 +87,8 @@ func (vr *vroute) matches(v int, seg []string) bool {
 	return true
 }
 
-// routeV matches the v6–v8 paths (seg is the path after the prefix).
-func routeV(r *http.Request, v int, seg []string) routed {
+// routeV6Plus matches the v6–v8 paths (seg is the path after the prefix).
+func routeV6Plus(r *http.Request, v int, seg []string) routed {
 	for k := range vroutes {
 		vr := &vroutes[k]
 		if !vr.matches(v, seg) {

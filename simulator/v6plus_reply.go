@@ -26,10 +26,10 @@ type vreq struct {
 	fault FaultKind
 }
 
-// replyV answers a v6+ request in the order v1 does: token, then
+// replyV6Plus answers a v6+ request in the order v1 does: token, then
 // authentication (except the anonymous operations), then the objects the
 // path names (404), then any fault, then the normal handler.
-func (s *Simulator) replyV(r *http.Request, rt routed) *reply {
+func (s *Simulator) replyV6Plus(r *http.Request, rt routed) *reply {
 	if rt.endpoint == EndpointToken {
 		f := s.pickFault(rt)
 		if rep := s.faultReply(f, r, "", rt, nil); rep != nil {

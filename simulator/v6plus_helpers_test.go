@@ -14,8 +14,8 @@ import (
 // tenantNow fixes every tenant time so outputs compare across runs.
 var tenantNow = time.Date(2025, 5, 1, 12, 0, 0, 0, time.UTC)
 
-// allV is what a real 8.x server serves.
-var allV = []string{"v6", "v7", "v8"}
+// allV6Plus is what a real 8.x server serves.
+var allV6Plus = []string{"v6", "v7", "v8"}
 
 // vclient talks to one v6+ prefix the way a plain client would.
 type vclient struct {
