@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -384,53 +383,6 @@ func FuzzTokenResponse(f *testing.F) {
 			if !tok.expires.After(sent) || tok.stale(sent) {
 				t.Fatalf("expires_in %v gives a token expiring at %v, sent at %v: %q", secs, tok.expires, sent, data)
 			}
-		}
-	})
-}
-
-// FuzzFastPathAgrees checks that the fast path for whole mailbox objects
-// decides exactly as the general path: same items, same names, same
-// acceptance, whatever the input.
-func FuzzFastPathAgrees(f *testing.F) {
-	for _, s := range []string{
-		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","email":"a@b","name":"A","isBackedUp":"true","_links":{"self":{"href":"https://h/x"}}}`,
-		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedup":false,"IsBackedUp":"FALSE"}`,
-		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":"true","isBackedup":false}`,
-		`{"id":"not-a-guid","isBackedUp":null,"x":[1,-2.5e3,{"y":true}]}`,
-		`{"id":"479AE6AA-610B-4652-8966-5DB06021903C","name":"M\u00fcller","isBackedUp":"yes"}`,
-		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":tru}`,
-		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":"true",}`,
-		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","n":01,"isBackedUp":"true"}`,
-		// The _links shape fastLinks matches, and others near it.
-		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":"false","_links":{"self":{"href":"https://h/v1/M/1"},"organization":{"href":"https://h/v1/O"}}}`,
-		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":"true","_links":{"self":{"href":"https:\/\/h"},"organization":{"href":"x"},"jobs":{"href":"y"}}}`,
-		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":true,"_links":{"self":{"href":"h\u0001"},"organization" :{"href":"x"}}}`,
-		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":"true","_links":{"self":{"href":"a` + "\x01" + `"},"organization":{"href":"x"}}}`,
-		// Runs of mailboxes: fastRun parses several per call.
-		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":"true"} , {"id":"d38fbc9f-e856-4bc2-8ded-3e92adde2360","isBackedUp":"false"}`,
-		`{"id":"479ae6aa-610b-4652-8966-5db06021903c","isBackedUp":"true"},{"id":"d38fbc9f-e856-4bc2-8ded-3e92adde2360","isBackedUp":"false",}`,
-		`{ "id" : "479ae6aa-610b-4652-8966-5db06021903c" , "isBackedUp" : "TRUE" }`,
-	} {
-		f.Add([]byte(s), true)
-	}
-	f.Fuzz(func(t *testing.T, mailbox []byte, details bool) {
-		body := append(append([]byte(`{"results":[`), mailbox...), `]}`...)
-		fast, slow := new(page), new(page)
-		errFast := decodePage(bytes.NewReader(body), details, fast)
-		fastPathEnabled = false
-		errSlow := decodePage(bytes.NewReader(body), details, slow)
-		fastPathEnabled = true
-		if (errFast == nil) != (errSlow == nil) {
-			t.Fatalf("fast path error %v, general path error %v, for %q", errFast, errSlow, body)
-		}
-		if errFast != nil {
-			return
-		}
-		if !reflect.DeepEqual(fast.items, slow.items) || !reflect.DeepEqual(fast.unprotected, slow.unprotected) {
-			t.Fatalf("fast %+v %+v, general %+v %+v, for %q", fast.items, fast.unprotected, slow.items, slow.unprotected, body)
-		}
-		if (fast.unrecognizedValue == "") != (slow.unrecognizedValue == "") {
-			t.Fatalf("odd value %q vs %q for %q", fast.unrecognizedValue, slow.unrecognizedValue, body)
 		}
 	})
 }

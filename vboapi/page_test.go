@@ -3,6 +3,7 @@ package vboapi
 import (
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -99,11 +100,11 @@ func slowParseGUID(s []byte, key *mailboxKey) bool {
 	}
 	pairs := [16]int{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
 	for j, i := range pairs {
-		hi, lo := hexValue(s[i]), hexValue(s[i+1])
-		if hi < 0 || lo < 0 {
+		b, err := strconv.ParseUint(string(s[i:i+2]), 16, 8)
+		if err != nil {
 			return false
 		}
-		key[j] = byte(hi<<4 | lo)
+		key[j] = byte(b)
 	}
 	return true
 }
