@@ -272,7 +272,7 @@ func (pd *pageDecoder) mailbox(details bool, p *page) error {
 		case details && member == memberName:
 			pd.name, err = pd.optionalString(pd.name)
 		default:
-			err = pd.dec.SkipValue()
+			_, err = pd.dec.ReadValue() // validated whole, in one call
 		}
 		if err != nil {
 			return err
