@@ -364,6 +364,8 @@ func FuzzDecodeJobs(f *testing.F) {
 			`"backupType":null,"repositoryId":null,"organizationId":null,"_links":null}],"offset":null,"limit":null}`,
 		`[{"id":"a","_links":{"organization":null}},{"id":"b","_links":{"organization":{"href":null}}}]`,
 		`{"results":[null]}`, `[null]`, `{"results":[{}],"setId":null}`,
+		// encoding/json's case-insensitive names: "re_sults" is not "results".
+		`{"results":[{"id":"a"}],"re_sults":[{"id":"b"}]}`, `[{"i_d":"a","ID":"b","is-enabled":false}]`,
 	} {
 		f.Add([]byte(s))
 	}

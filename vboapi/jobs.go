@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
 // Job is a backup job as GET /vN/Jobs describes it. Optional facts are
@@ -221,11 +222,13 @@ const jsonSpace = " \t\n\r"
 
 // lenientOptions read the bodies of v1 that are not pages (the token, the
 // job list) and error messages as encoding/json did before: names match in
-// any case, a member given twice is decoded twice, and invalid UTF-8 is
-// replaced rather than refused. v1 servers were read this way for years;
-// being stricter now would only turn their oddities into failed scrapes.
+// any case (but "is_enabled" is not "isEnabled"), a member given twice is
+// decoded twice, and invalid UTF-8 is replaced rather than refused. v1
+// servers were read this way for years; being stricter now would only turn
+// their oddities into failed scrapes.
 var lenientOptions = json.JoinOptions(
 	json.MatchCaseInsensitiveNames(true),
+	jsonv1.MatchCaseSensitiveDelimiter(true),
 	jsontext.AllowDuplicateNames(true),
 	jsontext.AllowInvalidUTF8(true),
 )
