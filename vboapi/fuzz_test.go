@@ -231,8 +231,9 @@ func referencePage(data []byte, details bool) (ref refPage, ok bool) {
 		}
 		if details && state != backedUp {
 			var email, name string
-			jsonv2.Unmarshal(members["email"], &email) // anything but a string leaves it empty
-			jsonv2.Unmarshal(members["name"], &name)
+			// Anything but a string leaves them empty.
+			_ = jsonv2.Unmarshal(members["email"], &email)
+			_ = jsonv2.Unmarshal(members["name"], &name)
 			ref.unprotected = append(ref.unprotected, indexedMailbox{i, Mailbox{text, email, name}})
 		}
 	}

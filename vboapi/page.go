@@ -81,7 +81,7 @@ func (s *sizedReader) Read(b []byte) (int, error) {
 	return s.r.Read(b)
 }
 
-// maxPooledBuffer bounds the buffer of a pooled decoder: one that grew for
+// maxPooledBuffer bounds the buffers of a pooled decoder: one that grew for
 // a huge string is let go rather than kept for every later page.
 const maxPooledBuffer = 1 << 20
 
@@ -99,7 +99,7 @@ func decodePage(r io.Reader, details bool, p *page) error {
 	pd.dec.Reset(&pd.src) // the defaults refuse duplicate names and invalid UTF-8
 	defer func() {
 		pd.src.r = nil // do not keep the body alive in the pool
-		if pd.src.largest <= maxPooledBuffer {
+		if pd.src.largest <= maxPooledBuffer && max(cap(pd.scratch), cap(pd.id), cap(pd.email), cap(pd.name)) <= maxPooledBuffer {
 			pageDecoders.Put(pd)
 		}
 	}()
