@@ -2,7 +2,6 @@ package vboapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/go-kit/log/level"
 )
 
@@ -259,10 +260,10 @@ func (ts *tokenSource) loginContext(ctx context.Context) (context.Context, conte
 // tokenResponse is the OWIN OAuth response; expires_in is a number in the
 // documentation but is read leniently, since nothing here depends on its type.
 type tokenResponse struct {
-	AccessToken  string          `json:"access_token"`
-	RefreshToken string          `json:"refresh_token"`
-	ExpiresIn    json.RawMessage `json:"expires_in"`
-	Expires      string          `json:".expires"`
+	AccessToken  string         `json:"access_token"`
+	RefreshToken string         `json:"refresh_token"`
+	ExpiresIn    jsontext.Value `json:"expires_in"`
+	Expires      string         `json:".expires"`
 }
 
 // requestToken sends one token request to version v, unless the server's
@@ -312,8 +313,10 @@ func tokenPath(v Version) string {
 }
 
 // decodeTokenResponse is separate from the request so that it can be fuzzed.
+// It reads the first JSON value of the body by lenientOptions and ignores
+// what follows, as the exporter always has.
 func decodeTokenResponse(r io.Reader, body *tokenResponse) error {
-	if err := json.NewDecoder(r).Decode(body); err != nil {
+	if err := json.UnmarshalDecode(jsontext.NewDecoder(r, lenientOptions), body); err != nil {
 		return err
 	}
 	if body.AccessToken == "" {

@@ -3,7 +3,6 @@ package vboapi
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +10,10 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
 // Job is a backup job as GET /vN/Jobs describes it. Optional facts are
@@ -85,9 +88,9 @@ func DecodeJobs(r io.Reader) ([]Job, error) {
 		// Results is decoded afresh below: decoding a repeated "results"
 		// into the same slice would merge the members of both arrays.
 		var page struct {
-			Results json.RawMessage `json:"results"`
+			Results jsontext.Value `json:"results"`
 		}
-		if err := json.Unmarshal(raw, &page); err != nil {
+		if err := json.Unmarshal(raw, &page, lenientOptions); err != nil {
 			return nil, err
 		}
 		if page.Results == nil || string(page.Results) == "null" {
@@ -95,7 +98,7 @@ func DecodeJobs(r io.Reader) ([]Job, error) {
 		}
 		raw = page.Results
 	}
-	if err := json.Unmarshal(raw, &wire); err != nil {
+	if err := json.Unmarshal(raw, &wire, lenientOptions); err != nil {
 		return nil, err
 	}
 	jobs := make([]Job, 0, len(wire))
@@ -217,11 +220,25 @@ func parseAPITime(s *string) time.Time {
 // would also strip \v, \f and U+0085, which JSON rejects.
 const jsonSpace = " \t\n\r"
 
+// lenientOptions read the bodies of v1 that are not pages (the token, the
+// job list) and error messages as encoding/json did before: names match in
+// any case (but "is_enabled" is not "isEnabled"), a member given twice is
+// decoded twice, and invalid UTF-8 is replaced rather than refused. v1
+// servers were read this way for years; being stricter now would only turn
+// their oddities into failed scrapes.
+var lenientOptions = json.JoinOptions(
+	json.MatchCaseInsensitiveNames(true),
+	jsonv1.MatchCaseSensitiveDelimiter(true),
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true),
+)
+
 // flexBool accepts true/false and the strings "true"/"false" in any case.
-// Anything else leaves it unknown rather than guessing. encoding/json matches
-// member names case-insensitively and calls UnmarshalJSON once per repeat, so
-// "isEnabled" and "IsEnabled" in one object both land here: values that
-// disagree make it unknown for good, as the page decoder does for isBackedUp.
+// Anything else leaves it unknown rather than guessing. The v1 job list is
+// read by lenientOptions, which match member names case-insensitively and
+// call UnmarshalJSON once per repeat, so "isEnabled" and "IsEnabled" in one
+// object both land here: values that disagree make it unknown for good, as
+// the page decoder does for isBackedUp.
 type flexBool struct {
 	seen, set, value bool
 }
@@ -250,11 +267,11 @@ func parseFlexBool(raw []byte) (ok, value bool) {
 	if len(raw) > 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') >= 0 {
 		// "\u0074rue" is still the string true (found by FuzzDecodePage):
 		// compare the unescaped text. Only escaped strings pay for this.
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
+		s, err := jsontext.AppendUnquote([]byte{'"'}, raw)
+		if err != nil {
 			return false, false
 		}
-		raw = append(append([]byte{'"'}, s...), '"')
+		raw = append(s, '"')
 	}
 	switch {
 	case bytes.Equal(raw, []byte("true")):

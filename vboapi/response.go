@@ -2,7 +2,6 @@ package vboapi
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json"
 )
 
 // bodyReader enforces the body size limit and remembers read errors, so that
@@ -122,7 +123,7 @@ func messageOf(raw []byte) string {
 		Error            string `json:"error"`
 		ErrorDescription string `json:"error_description"`
 	}
-	if json.Unmarshal(raw, &fields) == nil {
+	if json.Unmarshal(raw, &fields, lenientOptions) == nil {
 		switch {
 		case fields.Message != "":
 			return truncate(fields.Message, 300)

@@ -1,9 +1,9 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
 
+	"github.com/go-json-experiment/json"
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 
@@ -32,7 +32,8 @@ type sdGroup struct {
 // listed: no username, password, password_file or token.
 func sdHandler(current func() *config.Config, logger log.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		body, err := json.Marshal(sdGroups(current()))
+		// Deterministic: labels in the same order on every request.
+		body, err := json.Marshal(sdGroups(current()), json.Deterministic(true))
 		if err != nil {
 			level.Error(logger).Log("msg", "cannot encode the service discovery list", "err", err)
 			http.Error(w, "internal error: cannot encode the target list", http.StatusInternalServerError)
