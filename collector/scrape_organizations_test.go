@@ -339,7 +339,7 @@ func truthValues(v string, truth []simulator.SyncTruth) map[string]float64 {
 	for _, st := range truth {
 		if st.Finished {
 			out["vbo365_organization_last_sync_success "+st.OrganizationID] = b2f(st.Result == "Success")
-			out["vbo365_organization_last_sync_end_timestamp_seconds "+st.OrganizationID] = float64(st.End.UnixNano()) / 1e9
+			out["vbo365_organization_last_sync_end_timestamp_seconds "+st.OrganizationID] = float64(st.End.Unix()) + float64(st.End.Nanosecond())/1e9
 		}
 		if v == "v8" {
 			out["vbo365_organization_sync_running "+st.OrganizationID] = b2f(st.Current != "")

@@ -735,7 +735,7 @@ func TestPrometheusV8(t *testing.T) {
 		if tm == nil || tm.IsZero() {
 			return ""
 		}
-		return strconv.FormatFloat(float64(tm.UnixNano())/1e9, 'f', -1, 64)
+		return strconv.FormatFloat(float64(tm.Unix())+float64(tm.Nanosecond())/1e9, 'f', -1, 64)
 	}
 	for _, j := range truth {
 		// want "" means no series; values are compared as numbers, NaN
@@ -1037,7 +1037,7 @@ func TestPrometheusV8Workloads(t *testing.T) {
 		if tm.IsZero() {
 			return ""
 		}
-		return strconv.FormatFloat(float64(tm.UnixNano())/1e9, 'f', -1, 64)
+		return strconv.FormatFloat(float64(tm.Unix())+float64(tm.Nanosecond())/1e9, 'f', -1, 64)
 	}
 	for _, w := range truth {
 		k := w.JobID + "/" + w.Workload

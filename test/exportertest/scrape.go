@@ -143,7 +143,7 @@ func CheckJobs(t testing.TB, s Scrape, server string, truth []simulator.JobTruth
 		expect("vbo365_job_backed_up_ratio", ratio)
 		expect("vbo365_job_enabled", Bool(j.Enabled))
 		if !j.LastRun.IsZero() {
-			expect("vbo365_job_last_run_timestamp_seconds", float64(j.LastRun.UnixNano())/1e9)
+			expect("vbo365_job_last_run_timestamp_seconds", float64(j.LastRun.Unix())+float64(j.LastRun.Nanosecond())/1e9)
 		}
 		if j.LastStatus != "" {
 			st := map[string]string{"status": j.LastStatus}
