@@ -413,7 +413,9 @@ func (s *Simulator) RunRestores(ctx context.Context, perMinute float64) {
 
 // RestoreRunSpec is the n-th session (from 0) RunRestores adds: the types,
 // organizations, initiators, portal sessions, results and event counts
-// vary with n. RunRestores adds it working; AddRestoreSession of the same
+// vary with n. Type, initiator and result repeat every five sessions, so
+// that the same series grows while a client watches, as a restore
+// operator's work does, and not only new series appear. RunRestores adds it working; AddRestoreSession of the same
 // specs, in the same order, on a simulator with the same options makes the
 // same sessions (ids, labels and events), which is how a test knows what a
 // simulator process served.
@@ -422,8 +424,8 @@ func (s *Simulator) RestoreRunSpec(n int) RestoreSpec {
 	if s.tenant != nil {
 		orgs = max(len(s.tenant.orgs), 1)
 	}
-	spec := RestoreSpec{Organization: n % orgs, Type: restoreTypes[n%len(restoreTypes)],
-		InitiatedBy: fmt.Sprintf(`CORP\helpdesk.%d`, n%5+1), Portal: n%4 == 3, Events: 1 + n*7%90,
+	spec := RestoreSpec{Organization: n % orgs, Type: restoreTypes[n%5%len(restoreTypes)],
+		InitiatedBy: fmt.Sprintf(`CORP\helpdesk.%d`, n%5+1), Portal: n%5 == 3, Events: 1 + n*7%90,
 		Result: []string{"Success", "Success", "Success", "Warning", "Failed"}[n%5]}
 	if spec.Portal {
 		spec.InitiatedBy = ""
