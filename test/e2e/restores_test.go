@@ -121,21 +121,16 @@ func TestPrometheusRestores(t *testing.T) {
 		}
 		return out
 	}
-	for metric, want := range map[string]map[string]float64{
-		"vbo365_restore_sessions_total": sessions,
-		"vbo365_restore_items_total":    items,
-		"vbo365_restore_bytes_total":    bytes,
+	for _, c := range []struct {
+		metric, kind, outcome string
+		want                  map[string]float64
+	}{
+		{"vbo365_restore_sessions_total", "type", "result", sessions},
+		{"vbo365_restore_items_total", "event_type", "status", items},
+		{"vbo365_restore_bytes_total", "event_type", "status", bytes},
 	} {
-		kind := "event_type"
-		if metric == "vbo365_restore_sessions_total" {
-			kind = "type"
-		}
-		second := "status"
-		if kind == "type" {
-			second = "result"
-		}
-		if g := got(metric, "organization", kind, second, "initiated_by", "portal"); !maps.Equal(g, want) {
-			t.Errorf("%s on Prometheus:\n%v\nthe simulator's truth:\n%v", metric, g, want)
+		if g := got(c.metric, "organization", c.kind, c.outcome, "initiated_by", "portal"); !maps.Equal(g, c.want) {
+			t.Errorf("%s on Prometheus:\n%v\nthe simulator's truth:\n%v", c.metric, g, c.want)
 		}
 	}
 	if g := got("vbo365_restore_sessions_running", "organization", "type"); len(g) == 0 || slices.ContainsFunc(slices.Collect(maps.Values(g)), func(v float64) bool { return v != 0 }) {
