@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/vbo365-exporter/vbo365_exporter/poll"
 	"github.com/vbo365-exporter/vbo365_exporter/vboapi"
 )
 
@@ -73,6 +74,9 @@ type restoreState struct {
 	sessions                   map[sessionKey]float64
 	items, bytes               map[itemKey]float64
 	folded                     float64
+	// recent are the last sessions counted, latest ended first, for the
+	// status page.
+	recent []poll.RestoreSessionSummary
 }
 
 func (st *restoreState) clone() *restoreState {
@@ -80,6 +84,7 @@ func (st *restoreState) clone() *restoreState {
 	c.seen, c.running, c.runKeys = maps.Clone(st.seen), maps.Clone(st.running), maps.Clone(st.runKeys)
 	c.initiators, c.sessions = maps.Clone(st.initiators), maps.Clone(st.sessions)
 	c.items, c.bytes = maps.Clone(st.items), maps.Clone(st.bytes)
+	c.recent = slices.Clone(st.recent)
 	return &c
 }
 
@@ -135,10 +140,15 @@ func (s *restoresScraper) Scrape(ctx context.Context, t *Target) ([]prometheus.M
 	if err == nil {
 		out = append(out, s.st.runningGauges(t.Server)...)
 	}
+	activity := &poll.RestoreActivity{Sessions: s.st.recent}
+	if t.res != nil {
+		t.res.Restores = activity
+	}
 	if p, err := t.Client.RestorePortalSettings(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("restore portal settings: %w", err))
 	} else if p.Enabled != nil {
 		out.gauge(restorePortalDesc, boolValue(*p.Enabled), t.Server)
+		activity.PortalEnabled = p.Enabled
 	} else {
 		errs = append(errs, errors.New("the restore portal settings do not say whether it is enabled"))
 	}
@@ -342,11 +352,26 @@ func (st *restoreState) count(rs *vboapi.RestoreSession, e sessionEvents, maxIni
 	}
 	portal := strconv.FormatBool(rs.Portal())
 	st.sessions[sessionKey{rs.Organization, rs.Type, rs.Result, initiator, portal}]++
+	sum := poll.RestoreSessionSummary{RestoreSession: *rs}
 	for k, n := range e.items {
 		ik := itemKey{rs.Organization, k[0], k[1], initiator, portal}
 		st.items[ik] += n
 		st.bytes[ik] += e.bytes[k]
+		sum.Items += int(n)
+		sum.Bytes += int64(e.bytes[k])
 	}
+	st.remember(sum)
+}
+
+// remember keeps sum among the recent sessions if it is one of the
+// latest ended: a session followed by id on v6 and v7 can be counted after
+// one that ended later.
+func (st *restoreState) remember(sum poll.RestoreSessionSummary) {
+	i, _ := slices.BinarySearchFunc(st.recent, sum.EndTime, func(r poll.RestoreSessionSummary, end time.Time) int {
+		return end.Compare(r.EndTime) // latest first
+	})
+	st.recent = slices.Insert(st.recent, i, sum)
+	st.recent = st.recent[:min(len(st.recent), poll.RecentRestoreSessions)]
 }
 
 // prune forgets the finished sessions no reading can list again.

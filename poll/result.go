@@ -44,6 +44,9 @@ type ServerResult struct {
 	// later), in list order: those whose state it could read. Nil on v6,
 	// or when the collector is off or could not read the list.
 	OrganizationSync []OrganizationSync
+	// Restores is what the restores collector (v6 and later) knows of the
+	// restore activity; nil when it is off or was skipped.
+	Restores *RestoreActivity
 	// UnidentifiedJobs counts the jobs the job list gave without an id,
 	// which are not in Jobs.
 	UnidentifiedJobs int
@@ -104,6 +107,32 @@ type JobResult struct {
 type OrganizationSync struct {
 	ID, Name string
 	State    vboapi.OrganizationSyncState
+}
+
+// RestoreActivity is the restores collector's account of a server, for
+// the status page.
+type RestoreActivity struct {
+	// Sessions are the last restore sessions the counters took in (those
+	// that ended since the exporter started), at most
+	// RecentRestoreSessions, the latest ended first. A failed poll leaves
+	// those of the last poll that read everything.
+	Sessions []RestoreSessionSummary
+	// PortalEnabled is the Restore Portal's state, nil when this poll
+	// could not read it.
+	PortalEnabled *bool
+}
+
+// RecentRestoreSessions is how many finished restore sessions
+// RestoreActivity keeps.
+const RecentRestoreSessions = 10
+
+// RestoreSessionSummary is a finished restore session with the items its
+// events saved, exported, sent, restored or viewed (those other than None)
+// and their bytes.
+type RestoreSessionSummary struct {
+	vboapi.RestoreSession
+	Items int
+	Bytes int64
 }
 
 // carryErrors records this poll's errors and keeps earlier ones where this

@@ -22,7 +22,12 @@
 # The tenant also has SharePoint sites, teams, and jobs that select them and
 # users' archives and OneDrives (--tenant.workloads): the table's other
 # workloads, and vbo365_job_objects{workload=...} and
-# vbo365_object_not_backed_up in the full output.
+# vbo365_object_not_backed_up in the full output. Its Restore Portal is on,
+# and it runs a restore session every 10 s, each ending 30 s after it
+# started: the exporter counts the sessions that end while it runs, so the
+# one scrape below has the portal and RBAC series only; left running, the
+# status page lists the sessions and /metrics has vbo365_restore_* from
+# about a minute in.
 #
 #   DEMO_API=v1 make demo   # an old VBO server instead: REST API v1, 4 jobs
 #
@@ -34,7 +39,8 @@ sim_port=${SIM_PORT:-18443}
 exporter_port=${EXPORTER_PORT:-19924}
 demo_api=${DEMO_API:-v8}
 case "$demo_api" in
-v8) sim_args=(--api-versions v6,v7,v8 --tenant.users 300 --tenant.workloads --backed-up-fraction 0.92) ;;
+v8) sim_args=(--api-versions v6,v7,v8 --tenant.users 300 --tenant.workloads --backed-up-fraction 0.92
+	--ops.restore-portal --ops.restores-per-minute 6 --ops.restore-duration 20s) ;;
 v1) sim_args=(--api-versions v1 --jobs 4 --mailboxes-per-job 2500,120,0,40 --backed-up-fraction 0.92) ;;
 *)
 	echo "demo: DEMO_API must be v8 (the default) or v1, got '$demo_api'" >&2
@@ -118,6 +124,9 @@ warnings=$(grep -c '^level=warn' "$log_file" || true)
 echo
 echo "The rest:"
 echo "  status page   $exporter/"
+if [ "$demo_api" = v8 ]; then
+	echo "                (a restore session ends every 10 s from about 40 s in: the page lists them)"
+fi
 echo "  all series    $exporter/metrics   (DEMO_FULL=1 make demo prints them here)"
 echo "  exporter log  $log_file   ($warnings warnings)"
 echo

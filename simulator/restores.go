@@ -28,6 +28,12 @@ type RestoreOptions struct {
 	// PortalEnabled is the Restore Portal's isEnabled (see
 	// SetRestorePortal).
 	PortalEnabled bool
+	// RunFor is how long each session RunRestores adds works before it
+	// ends (0: one to three minutes). RunLimit, when positive, is how many
+	// sessions it adds in all: a client then sees a known set of sessions
+	// end, the first RunLimit of RestoreRunSpec.
+	RunFor   time.Duration
+	RunLimit int
 }
 
 func (o *RestoreOptions) applyDefaults() {
@@ -357,13 +363,15 @@ func (d *restoreData) findRole(id string) *trole {
 }
 
 // RunRestores adds restore sessions at perMinute a minute until ctx ends,
-// for demonstrations: each works for one to three minutes, then ends; the
-// types, organizations, initiators, portal sessions, results and event
-// counts vary. It returns when ctx ends.
+// for demonstrations and end-to-end tests: session n is RestoreRunSpec(n),
+// works for RestoreOptions.RunFor (default one to three minutes), then
+// ends at the first tick after. With RestoreOptions.RunLimit it stops adding
+// sessions after that many and returns once the last has ended.
 func (s *Simulator) RunRestores(ctx context.Context, perMinute float64) {
 	if s.restores == nil || perMinute <= 0 {
 		return
 	}
+	o := s.opts.Tenant.Ops.Restores
 	tick := time.NewTicker(time.Duration(float64(time.Minute) / perMinute))
 	defer tick.Stop()
 	type pending struct {
@@ -371,7 +379,7 @@ func (s *Simulator) RunRestores(ctx context.Context, perMinute float64) {
 		end time.Time
 	}
 	var working []pending
-	for n := 0; ; n++ {
+	for n := 0; ; {
 		select {
 		case <-ctx.Done():
 			return
@@ -385,13 +393,42 @@ func (s *Simulator) RunRestores(ctx context.Context, perMinute float64) {
 				}
 			}
 			working = keep
-			spec := RestoreSpec{Organization: n % len(s.tenant.orgs), Type: restoreTypes[n%len(restoreTypes)],
-				InitiatedBy: fmt.Sprintf(`CORP\helpdesk.%d`, n%5+1), Portal: n%4 == 3, Events: 1 + n*7%90,
-				Result: []string{"Success", "Success", "Success", "Warning", "Failed"}[n%5], Working: true}
-			if spec.Portal {
-				spec.InitiatedBy = ""
+			if o.RunLimit > 0 && n >= o.RunLimit {
+				if len(working) == 0 {
+					return
+				}
+				continue
 			}
-			working = append(working, pending{s.AddRestoreSession(spec), now.Add(time.Duration(1+n%3) * time.Minute)})
+			d := o.RunFor
+			if d <= 0 {
+				d = time.Duration(1+n%3) * time.Minute
+			}
+			spec := s.RestoreRunSpec(n)
+			spec.Working = true
+			working = append(working, pending{s.AddRestoreSession(spec), now.Add(d)})
+			n++
 		}
 	}
+}
+
+// RestoreRunSpec is the n-th session (from 0) RunRestores adds: the types,
+// organizations, initiators, portal sessions, results and event counts
+// vary with n. Type, initiator and result repeat every five sessions, so
+// that the same series grows while a client watches, as a restore
+// operator's work does, and not only new series appear. RunRestores adds it working; AddRestoreSession of the same
+// specs, in the same order, on a simulator with the same options makes the
+// same sessions (ids, labels and events), which is how a test knows what a
+// simulator process served.
+func (s *Simulator) RestoreRunSpec(n int) RestoreSpec {
+	orgs := 1
+	if s.tenant != nil {
+		orgs = max(len(s.tenant.orgs), 1)
+	}
+	spec := RestoreSpec{Organization: n % orgs, Type: restoreTypes[n%5%len(restoreTypes)],
+		InitiatedBy: fmt.Sprintf(`CORP\helpdesk.%d`, n%5+1), Portal: n%5 == 3, Events: 1 + n*7%90,
+		Result: []string{"Success", "Success", "Success", "Warning", "Failed"}[n%5]}
+	if spec.Portal {
+		spec.InitiatedBy = ""
+	}
+	return spec
 }

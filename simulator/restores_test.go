@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -95,6 +96,42 @@ func TestRunRestores(t *testing.T) {
 		for _, s := range tr.Sessions {
 			if s.Ended.IsZero() && time.Since(s.Created) > 4*time.Minute {
 				t.Errorf("session %s started %v ago still works", s.ID, time.Since(s.Created))
+			}
+		}
+	})
+}
+
+// TestRunRestoresLimit: with RunFor and RunLimit, RunRestores adds that
+// many sessions, each ends a tick after RunFor, it returns by itself, and a
+// simulator with the same options given the same specs holds the same
+// sessions, but for their times.
+func TestRunRestoresLimit(t *testing.T) {
+	opts := Options{Versions: []string{"v8"}, Seed: 5, Tenant: TenantOptions{Now: tenantNow,
+		Ops: OpsOptions{Restores: RestoreOptions{Sessions: 3, RunFor: time.Second, RunLimit: 5}}}}
+	synctest.Test(t, func(t *testing.T) {
+		sim := New(opts)
+		start := time.Now()
+		sim.RunRestores(context.Background(), 30)
+		if took := time.Since(start); took != 12*time.Second {
+			t.Errorf("RunRestores returned after %v, want 12s (5 sessions 2s apart, the last ended 2s later)", took)
+		}
+		got := sim.RestoreTruth().Sessions
+		twin := New(opts)
+		for n := range 5 {
+			twin.AddRestoreSession(twin.RestoreRunSpec(n))
+		}
+		want := twin.RestoreTruth().Sessions
+		if len(got) != 8 || len(want) != 8 {
+			t.Fatalf("%d and %d sessions, want 3 of history and 5 added", len(got), len(want))
+		}
+		for i, s := range got[3:] {
+			if s.State != "Stopped" || s.Ended.Sub(s.Created) != 2*time.Second {
+				t.Errorf("session %d: %s, ended %v after it started, want Stopped after 2s", i, s.State, s.Ended.Sub(s.Created))
+			}
+			w := want[3+i]
+			s.Created, s.Ended, w.Created, w.Ended = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+			if !reflect.DeepEqual(s, w) {
+				t.Errorf("session %d:\n got %+v\nwant %+v", i, s, w)
 			}
 		}
 	})

@@ -29,9 +29,9 @@ type opsRow struct {
 	Alarm bool
 }
 
-// opsViews are the licence, proxies, repositories and organization sync
-// tables of r, from
-// what the last poll kept: none of them calls the API.
+// opsViews are the licence, proxies, repositories, organization sync and
+// restore session tables of r, from what the last poll kept: none of them
+// calls the API.
 func opsViews(now time.Time, r *poll.ServerResult) []opsView {
 	lic := opsView{Collector: "license", Title: "licence", Columns: []string{"status", "type", "expires", "units used"}}
 	if outcome(&lic, r, "licence") && r.License != nil {
@@ -50,8 +50,8 @@ func opsViews(now time.Time, r *poll.ServerResult) []opsView {
 			proxies.Rows = append(proxies.Rows, proxyRow(p))
 		}
 	}
-	sync := syncView(now, r)
-	for _, v := range []*opsView{&lic, &repos, &proxies, &sync} {
+	sync, restores := syncView(now, r), restoresView(now, r)
+	for _, v := range []*opsView{&lic, &repos, &proxies, &sync, &restores} {
 		if len(v.Rows) == 0 && v.Note == "" {
 			v.Note = "none"
 			if v.Err != "" {
@@ -60,7 +60,7 @@ func opsViews(now time.Time, r *poll.ServerResult) []opsView {
 		}
 	}
 	// The two small tables first, so that they fit side by side.
-	return []opsView{lic, proxies, repos, sync}
+	return []opsView{lic, proxies, repos, sync, restores}
 }
 
 // outcome fills v's note or error from the outcome of its collector in r,

@@ -75,7 +75,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type serverView struct {
 	Name, Up, Polled, Duration, LastError, LastErrorAt string
 	Jobs                                               []jobView
-	Ops                                                []opsView // licence, proxies, repositories, organization sync
+	Ops                                                []opsView // licence, proxies, repositories, organization sync, restores
 }
 
 type jobView struct {

@@ -47,7 +47,8 @@ type fixture struct {
 // show.
 var v8Tenant = simulator.TenantOptions{Users: 30, GroupJobs: 1, UserJobs: 1, Workloads: true,
 	Ops: simulator.OpsOptions{ArchiveRepositories: 1, NearFullRepository: true, OfflineProxy: true,
-		Sync: simulator.SyncOptions{Failed: simulator.OrgsOf(0)}}}
+		Sync:     simulator.SyncOptions{Failed: simulator.OrgsOf(0)},
+		Restores: simulator.RestoreOptions{PortalEnabled: true}}}
 
 func pageUnderTest(t *testing.T) *fixture {
 	t.Helper()
@@ -172,6 +173,7 @@ func TestStatusPageNeverPolls(t *testing.T) {
 
 func TestStatusPageTable(t *testing.T) {
 	f := pageUnderTest(t)
+	f.runRestores(t)
 	f.e.Poll(context.Background())
 	before := apiRequests(t, f.reg)
 	if before == 0 {
@@ -184,6 +186,7 @@ func TestStatusPageTable(t *testing.T) {
 	checkTable(t, body, f.v1.Truth())
 	checkWorkloads(t, body, f.v8)
 	checkOps(t, body, f.v8)
+	checkRestores(t, body, f.v8)
 }
 
 // checkWorkloads checks that each of west's job rows ends with the
@@ -250,6 +253,7 @@ func TestStatusPageInChromium(t *testing.T) {
 		t.Skip("chromium not installed")
 	}
 	f := pageUnderTest(t)
+	f.runRestores(t)
 	f.e.Poll(context.Background())
 	dir := t.TempDir()
 	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -264,6 +268,7 @@ func TestStatusPageInChromium(t *testing.T) {
 	checkTable(t, string(dom), f.v1.Truth())
 	checkWorkloads(t, string(dom), f.v8)
 	checkOps(t, string(dom), f.v8)
+	checkRestores(t, string(dom), f.v8)
 
 	if os.Getenv("UPDATE_SCREENSHOT") == "1" {
 		shot, _ := filepath.Abs("../docs/status-page.png")

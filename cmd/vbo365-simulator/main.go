@@ -335,4 +335,6 @@ func (c *config) addRestoreFlags(app *kingpin.Application) {
 	app.Flag("ops.restore-sessions", "v6+ operations: finished restore sessions in the history, ended an hour to three days before the simulator started (0 = 12, -1 = none).").Default("0").IntVar(&r.Sessions)
 	app.Flag("ops.restore-portal", "v6+ operations: the Restore Portal is enabled.").BoolVar(&r.PortalEnabled)
 	app.Flag("ops.restores-per-minute", "v6+ operations: restore sessions added a minute while the simulator runs, each working one to three minutes (0 = none).").Default("0").Float64Var(&c.restoresPerMinute)
+	app.Flag("ops.restore-duration", "v6+ operations with --ops.restores-per-minute: how long each added session works before it ends, at the next addition after (0 = one to three minutes).").Default("0s").DurationVar(&r.RunFor)
+	app.Flag("ops.restores-max", "v6+ operations with --ops.restores-per-minute: restore sessions added in all (0 = no limit).").Default("0").IntVar(&r.RunLimit)
 }

@@ -460,6 +460,20 @@ type tenantSpec struct {
 	// faults are --fault specs for the process alone: the twin serves
 	// without them, so its truth is what a fault-free server reports.
 	faults []string
+	// restores has the process add restore sessions while it runs
+	// (--ops.restores-per-minute and friends), and restorePortal switches
+	// its Restore Portal on. The twin adds none: replayRestores makes the
+	// same sessions in it.
+	restores      restoreRun
+	restorePortal bool
+}
+
+// restoreRun is how many restore sessions a simulator process adds, how
+// often and how long each works.
+type restoreRun struct {
+	perMinute float64
+	runFor    time.Duration
+	max       int
 }
 
 // v8Versions is what a real VB365 8.x server serves.
@@ -493,6 +507,13 @@ func (s tenantSpec) args() []string {
 	for _, f := range s.faults {
 		args = append(args, "--fault="+f)
 	}
+	if s.restorePortal {
+		args = append(args, "--ops.restore-portal")
+	}
+	if r := s.restores; r.perMinute > 0 {
+		args = append(args, "--ops.restores-per-minute="+strconv.FormatFloat(r.perMinute, 'g', -1, 64),
+			"--ops.restore-duration="+r.runFor.String(), "--ops.restores-max="+n(r.max))
+	}
 	return args
 }
 
@@ -507,7 +528,8 @@ func (s tenantSpec) options(username, password string) simulator.Options {
 			LargeGroupSize: s.largeGroupSize, Repositories: s.repositories,
 			GroupJobs: s.groupJobs, UserJobs: s.userJobs, UsersPerJob: s.perJob,
 			Workloads: s.workloads, Sites: s.sites, Teams: s.teams,
-			Ops: simulator.OpsOptions{Sync: simulator.SyncOptions{Failed: orgsIf(s.syncFailed)}},
+			Ops: simulator.OpsOptions{Sync: simulator.SyncOptions{Failed: orgsIf(s.syncFailed)},
+				Restores: simulator.RestoreOptions{PortalEnabled: s.restorePortal, RunFor: s.restores.runFor, RunLimit: s.restores.max}},
 		},
 	}
 }
@@ -530,6 +552,9 @@ type simProcess struct {
 	// launchSimulator), so it serves the same bytes.
 	twin  *simulator.Simulator
 	truth []simulator.ProtectionTruth
+	// started is when the process that serves was started: the restore
+	// sessions it adds (tenantSpec.restores) end after it.
+	started time.Time
 }
 
 // launchSimulator starts the simulator command over TLS and waits for
@@ -551,6 +576,7 @@ func launchSimulator(t testing.TB, dir, username, passwordFile string, spec tena
 	for range 4 {
 		addr := freeAddr(t)
 		before := simulator.New(opts)
+		started := time.Now()
 		args := append([]string{
 			"--listen-address=" + addr, "--tls.cert-out=" + caFile,
 			"--username=" + username, "--password-file=" + passwordFile,
@@ -574,7 +600,7 @@ func launchSimulator(t testing.TB, dir, username, passwordFile string, spec tena
 			lastErr = fmt.Errorf("the minute turned while the simulator started (%s, then %s), every time", a, b)
 			continue
 		}
-		s := &simProcess{proc: p, url: "https://" + addr, caFile: caFile, twin: after, truth: after.ProtectionTruth()}
+		s := &simProcess{proc: p, url: "https://" + addr, caFile: caFile, twin: after, truth: after.ProtectionTruth(), started: started}
 		if err := comparePrintedTruth(p.Output(), s.truth); err != nil {
 			p.Stop()
 			return nil, fmt.Errorf("the simulator process and its in-process twin differ (flags in tenantSpec.args and options out of step?): %v\nprocess output:\n%s", err, p.Output())

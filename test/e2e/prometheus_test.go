@@ -69,6 +69,12 @@ type promHarness struct {
 	v8Workloads   []simulator.WorkloadTruth
 	v8FailedRepo  string
 	v8SiteFailing map[string]bool
+	// v8Restores are the restore sessions the 8.x server adds while it
+	// runs (harnessTenant.restores), as its twin replays them, and
+	// exporterReady when the exporter answered ready: its restores
+	// collector started before, so it counts the sessions that end after.
+	v8Restores    []simulator.RestoreSessionTruth
+	exporterReady time.Time
 }
 
 // Server names in the harness: one healthy v1 server, one that cannot log
@@ -94,6 +100,7 @@ var harnessTenant = tenantSpec{
 	seed: 29, users: 150, groups: 0, groupSize: 20, largeGroupSize: 100,
 	repositories: 2, groupJobs: 3, userJobs: 4, perJob: 5, backedUp: 0.9,
 	workloads: true, sites: 12, teams: 6, syncFailed: true,
+	restores: harnessRestores, restorePortal: true,
 }
 
 // harnessUnprotectedSeries is unprotected_mailbox_series of the
@@ -256,6 +263,7 @@ func startPromHarness(t *testing.T) (h *promHarness, err error) {
 	if err != nil {
 		return h, err
 	}
+	h.exporterReady = time.Now()
 	atShutdown(h.exporter.Stop)
 
 	for _, f := range ruleFiles(deployDir) {
@@ -304,7 +312,7 @@ func startPromHarness(t *testing.T) (h *promHarness, err error) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	return h, nil
+	return h, h.waitRestores()
 }
 
 // launchPrometheus starts a Prometheus server with the config file and
@@ -379,6 +387,7 @@ func (h *promHarness) startV8(t *testing.T) error {
 	}
 	h.v8Workloads = h.v8.twin.WorkloadTruth()
 	h.v8SiteFailing = siteFailing(h.v8Truth, h.v8Workloads, h.v8FailedRepo)
+	h.v8Restores = replayRestores(h.v8.twin, harnessRestores.max)
 	if len(h.v8SiteFailing) == 0 {
 		return fmt.Errorf("no job of the v8 simulator has sites in repository %s, whose site data fails: do repository ids depend on more than the seed?", h.v8FailedRepo)
 	}
