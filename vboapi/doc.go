@@ -9,8 +9,10 @@
 // through one reader for pages and plain arrays (list.go, readahead.go,
 // lengths.go) and are decoded with json v2. v1's selected mailboxes have a
 // file set of their own (v1mailboxes.go, v1scheduler.go, v1idset.go,
-// v1page.go): their pages are decoded token by token with jsontext as they
-// arrive, into 17 bytes per mailbox, and de-duplicated across pages.
+// v1page.go, v1scan.go, v1fastpath.go): their pages are decoded by a
+// streaming scanner as they arrive, into 17 bytes per mailbox, and
+// de-duplicated across pages; a jsontext decoder costs twice its CPU
+// (BENCHMARKS.md).
 //
 // Tests: the resources' wire types are decoded from recorded fixtures
 // (testdata/<resource>/<version>.json) in fixtures_test.go,

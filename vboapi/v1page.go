@@ -10,8 +10,6 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
-
-	"github.com/go-json-experiment/json/jsontext"
 )
 
 // backupState is what a mailbox's isBackedUp value says.
@@ -59,92 +57,58 @@ func (p *page) reset() {
 	p.unrecognizedValue = ""
 }
 
-// pageDecoder is a jsontext decoder and the buffers decodePage reuses from
-// page to page, so that decoding allocates nothing per mailbox.
-type pageDecoder struct {
-	dec jsontext.Decoder
-	src sizedReader
-	// scratch holds an unescaped string; id, email and name the texts of the
-	// mailbox being read, when details are kept.
-	scratch, id, email, name []byte
-}
+// fastPathEnabled is switched off only by the test that checks the fast
+// path against the general one.
+var fastPathEnabled = true
 
-// sizedReader remembers the largest read asked of it, which tells how big
-// the decoder's buffer has grown.
-type sizedReader struct {
-	r       io.Reader
-	largest int
-}
+var scannerPool = sync.Pool{New: func() any { return newScanner() }}
 
-func (s *sizedReader) Read(b []byte) (int, error) {
-	s.largest = max(s.largest, len(b))
-	return s.r.Read(b)
-}
-
-// maxPooledBuffer bounds the buffers of a pooled decoder: one that grew for
-// a huge string is let go rather than kept for every later page.
-const maxPooledBuffer = 1 << 20
-
-var pageDecoders = sync.Pool{New: func() any { return new(pageDecoder) }}
-
-// decodePage reads one page as it streams in, token by token. It keeps, per
-// mailbox, only the key and the backup state (plus names when details is
-// set), so its memory depends on the page size alone. Any syntax error,
-// truncation, member name given twice, invalid UTF-8 or trailing data is an
-// error: a partial page must never be counted.
+// decodePage reads one page as it streams in. It keeps, per mailbox, only the
+// key and the backup state (plus names when details is set), so its memory
+// depends on the page size alone. Any syntax error, truncation or trailing
+// data is an error: a partial page must never be counted.
 func decodePage(r io.Reader, details bool, p *page) error {
 	p.reset()
-	pd := pageDecoders.Get().(*pageDecoder)
-	pd.src = sizedReader{r: r}
-	pd.dec.Reset(&pd.src) // the defaults refuse duplicate names and invalid UTF-8
+	sc := scannerPool.Get().(*scanner)
+	sc.reset(r)
 	defer func() {
-		pd.src.r = nil // do not keep the body alive in the pool
-		if pd.src.largest <= maxPooledBuffer && max(cap(pd.scratch), cap(pd.id), cap(pd.email), cap(pd.name)) <= maxPooledBuffer {
-			pageDecoders.Put(pd)
+		sc.r = nil // do not keep the body alive in the pool
+		if len(sc.buf) <= 1<<20 {
+			scannerPool.Put(sc)
 		}
 	}()
-	return pd.page(details, p)
-}
 
-func (pd *pageDecoder) page(details bool, p *page) error {
-	if err := pd.open(jsontext.KindBeginObject, "the page", "an object"); err != nil {
-		if err == io.EOF {
-			return errors.New("the body is empty")
-		}
-		return err
-	}
+	more, err := sc.open('{', '}')
 	sawResults := false
-	for pd.dec.PeekKind() != jsontext.KindEndObject {
-		name, err := pd.memberName()
-		if err != nil {
+	for ; more && err == nil; more, err = sc.next('}') {
+		var name []byte
+		if name, err = sc.member(); err != nil {
 			return err
 		}
 		switch string(name) {
 		case "offset":
-			p.offset, err = pd.readInt("offset")
+			p.offset, err = readInt(sc, "offset")
 		case "limit":
-			p.limit, err = pd.readInt("limit")
-		case "results": // only once: the decoder refuses a name given twice
+			p.limit, err = readInt(sc, "limit")
+		case "results":
+			if sawResults {
+				return errors.New(`the page has two "results"`)
+			}
 			sawResults = true
-			err = pd.results(details, p)
+			err = decodeResults(sc, details, p)
 		case "_links":
-			err = pd.pageLinks(p)
+			err = decodePageLinks(sc, p)
 		default:
-			err = pd.dec.SkipValue()
+			err = sc.skipValue()
 		}
 		if err != nil {
 			return err
 		}
 	}
-	if _, err := pd.dec.ReadToken(); err != nil {
+	if err != nil {
 		return err
 	}
-	// The decoder reads a stream of values: a second one is data after the
-	// page, which the page must not have.
-	switch _, err := pd.dec.ReadToken(); {
-	case err == nil:
-		return errors.New("data after the page object")
-	case err != io.EOF:
+	if err := sc.atEnd(); err != nil {
 		return err
 	}
 	if !sawResults {
@@ -153,60 +117,24 @@ func (pd *pageDecoder) page(details bool, p *page) error {
 	return nil
 }
 
-// open reads the '{' or '[' that starts the value described by what.
-func (pd *pageDecoder) open(kind jsontext.Kind, what, want string) error {
-	if k := pd.dec.PeekKind(); k != kind {
-		return pd.kindError(k, what, want)
-	}
-	_, err := pd.dec.ReadToken()
-	return err
-}
-
-// kindError reports a value of kind k where another was expected; when the
-// decoder could not tell the kind, its own error is the cause.
-func (pd *pageDecoder) kindError(k jsontext.Kind, what, want string) error {
-	if _, err := pd.dec.ReadValue(); err != nil && k == jsontext.KindInvalid {
+func decodeResults(sc *scanner, details bool, p *page) error {
+	if c, _ := sc.peek(); c == 'n' { // "results": null is an empty page
+		_, err := sc.literal()
 		return err
 	}
-	return fmt.Errorf("%s is a JSON %v, not %s", what, k, want)
-}
-
-// memberName reads the name of an object's next member, unescaped; it is
-// valid until the next read.
-func (pd *pageDecoder) memberName() ([]byte, error) {
-	raw, err := pd.dec.ReadValue()
-	if err != nil {
-		return nil, err
-	}
-	return pd.unquote(raw)
-}
-
-// unquote returns the text of the string raw, which the decoder has already
-// validated: a part of raw itself unless it has escapes, which are rare.
-func (pd *pageDecoder) unquote(raw jsontext.Value) ([]byte, error) {
-	if len(raw) >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
-		return raw[1 : len(raw)-1], nil
-	}
-	var err error
-	pd.scratch, err = jsontext.AppendUnquote(pd.scratch[:0], raw)
-	return pd.scratch, err
-}
-
-// results reads the mailboxes; "results": null is an empty page.
-func (pd *pageDecoder) results(details bool, p *page) error {
-	if pd.dec.PeekKind() == jsontext.KindNull {
-		_, err := pd.dec.ReadValue()
-		return err
-	}
-	if err := pd.open(jsontext.KindBeginArray, `"results"`, "an array"); err != nil {
-		return err
-	}
-	for pd.dec.PeekKind() != jsontext.KindEndArray {
-		if err := pd.mailbox(details, p); err != nil {
+	more, err := sc.open('[', ']')
+	for ; more && err == nil; more, err = sc.next(']') {
+		sc.ensure(fastAhead)
+		if _, ok := sc.peek(); ok && fastPathEnabled {
+			if next := fastRun(sc.buf[:sc.end], sc.pos, details, p); next >= 0 {
+				sc.pos = next
+				continue
+			}
+		}
+		if err = decodeMailbox(sc, details, p); err != nil {
 			return fmt.Errorf("mailbox %d of the page: %w", len(p.items), err)
 		}
 	}
-	_, err := pd.dec.ReadToken()
 	return err
 }
 
@@ -217,10 +145,12 @@ const (
 	memberEmail
 	memberName
 	memberBackedUp
+	memberLinks // only the fast path tells _links apart, to skip it by its shape
 )
 
-// memberOf classifies a mailbox member's name. isBackedUp is matched in
-// either documented spelling (isBackedUp, isBackedup), in any case.
+// memberOf classifies a mailbox member's name, for both decoding paths.
+// isBackedUp is matched in either documented spelling (isBackedUp,
+// isBackedup), in any case.
 func memberOf(name []byte) int {
 	switch {
 	case string(name) == "id":
@@ -235,29 +165,36 @@ func memberOf(name []byte) int {
 	return memberOther
 }
 
-// mailbox reads one mailbox object and appends it to the page.
-func (pd *pageDecoder) mailbox(details bool, p *page) error {
-	if err := pd.open(jsontext.KindBeginObject, "the mailbox", "an object"); err != nil {
-		return err
-	}
-	item := pageItem{state: unrecognized}
-	haveID, haveState := false, false
-	pd.email, pd.name = pd.email[:0], pd.name[:0]
-	for pd.dec.PeekKind() != jsontext.KindEndObject {
-		field, err := pd.memberName()
+// decodeMailbox reads one mailbox object and appends it to the page.
+func decodeMailbox(sc *scanner, details bool, p *page) error {
+	var (
+		item               pageItem
+		haveID, haveState  bool
+		email, name, rawID []byte
+	)
+	item.state = unrecognized
+	more, err := sc.open('{', '}')
+	for ; more && err == nil; more, err = sc.next('}') {
+		field, err := sc.member()
 		if err != nil {
 			return err
 		}
 		switch member := memberOf(field); {
-		case member == memberID: // only once: the decoder refuses a name given twice
-			item.key, err = pd.readKey(details)
+		case member == memberID:
+			if haveID {
+				return errors.New(`two "id" members`) // which one would be the mailbox?
+			}
+			var text []byte
+			if item.key, text, err = readKey(sc); err != nil {
+				return err
+			}
+			if details {
+				rawID = append(rawID[:0], text...) // text lives in the scanner's buffer
+			}
 			haveID = true
-		case member == memberBackedUp: // isBackedUp and isBackedup may both come
-			var (
-				state backupState
-				odd   string
-			)
-			if state, odd, err = pd.readBackupState(); err != nil {
+		case member == memberBackedUp:
+			state, odd, err := readBackupState(sc)
+			if err != nil {
 				return err
 			}
 			if haveState && state != item.state {
@@ -268,17 +205,20 @@ func (pd *pageDecoder) mailbox(details bool, p *page) error {
 			}
 			item.state, haveState = state, true
 		case details && member == memberEmail:
-			pd.email, err = pd.optionalString(pd.email)
+			if email, err = readOptionalString(sc, email); err != nil {
+				return err
+			}
 		case details && member == memberName:
-			pd.name, err = pd.optionalString(pd.name)
+			if name, err = readOptionalString(sc, name); err != nil {
+				return err
+			}
 		default:
-			_, err = pd.dec.ReadValue() // validated whole, in one call
-		}
-		if err != nil {
-			return err
+			if err := sc.skipValue(); err != nil {
+				return err
+			}
 		}
 	}
-	if _, err := pd.dec.ReadToken(); err != nil {
+	if err != nil {
 		return err
 	}
 	if !haveID {
@@ -288,165 +228,100 @@ func (pd *pageDecoder) mailbox(details bool, p *page) error {
 		p.unrecognizedValue = "(missing)"
 	}
 	if details && item.state != backedUp {
-		p.unprotected = append(p.unprotected, indexedMailbox{len(p.items), Mailbox{string(pd.id), string(pd.email), string(pd.name)}})
+		p.unprotected = append(p.unprotected, indexedMailbox{len(p.items), Mailbox{string(rawID), string(email), string(name)}})
 	}
 	p.items = append(p.items, item)
 	return nil
 }
 
-// readKey reads a mailbox id (a string, or a number from a lenient server)
-// and derives its key; with details it keeps the id's text in pd.id.
-func (pd *pageDecoder) readKey(details bool) (mailboxKey, error) {
-	var key mailboxKey
-	kind := pd.dec.PeekKind()
-	if kind != jsontext.KindString && kind != jsontext.KindNumber {
-		return key, pd.kindError(kind, "the mailbox id", "a string")
-	}
-	raw, err := pd.dec.ReadValue()
-	if err != nil {
-		return key, err
-	}
-	text := []byte(raw)
-	if kind == jsontext.KindString {
-		if text, err = pd.unquote(raw); err != nil {
-			return key, err
-		}
-	}
-	if details {
-		pd.id = append(pd.id[:0], text...) // text lives in the decoder's buffer
-	}
-	if kind == jsontext.KindString && parseGUID(text, &key) {
-		return key, nil
-	}
-	h := fnv.New128a()
-	if kind == jsontext.KindNumber {
-		h.Write([]byte{0}) // the number 42 is not the string "42"
-	}
-	h.Write(text)
-	h.Sum(key[:0])
-	key[0] ^= 0x80 // keeps hashed keys apart from the (version 4) GUID space
-	return key, nil
-}
-
 // readBackupState reads an isBackedUp value: true, false, or a string that
 // says one of them in any case. Anything else is unrecognized, and odd
 // describes it for the log.
-func (pd *pageDecoder) readBackupState() (state backupState, odd string, err error) {
-	if k := pd.dec.PeekKind(); k == jsontext.KindBeginObject || k == jsontext.KindBeginArray {
-		return unrecognized, "(not a boolean)", pd.dec.SkipValue() // validated, never believed
+func readBackupState(sc *scanner) (state backupState, odd string, err error) {
+	c, _ := sc.peek()
+	switch c {
+	case 't', 'f', 'n':
+		raw, err := sc.literal()
+		if err != nil {
+			return unrecognized, "", err
+		}
+		switch raw[0] {
+		case 't':
+			return backedUp, "", nil
+		case 'f':
+			return notBackedUp, "", nil
+		}
+		return unrecognized, "null", nil
+	case '"':
+		text, err := sc.readString()
+		switch {
+		case err != nil:
+			return unrecognized, "", err
+		case bytes.EqualFold(text, []byte("true")):
+			return backedUp, "", nil
+		case bytes.EqualFold(text, []byte("false")):
+			return notBackedUp, "", nil
+		}
+		return unrecognized, truncate(strconv.Quote(string(text)), 40), nil
 	}
-	raw, err := pd.dec.ReadValue()
-	if err != nil {
+	// Numbers, objects, arrays: validated and reported, never believed.
+	if err := sc.skipValue(); err != nil {
 		return unrecognized, "", err
 	}
-	switch raw.Kind() {
-	case jsontext.KindTrue:
-		return backedUp, "", nil
-	case jsontext.KindFalse:
-		return notBackedUp, "", nil
-	case jsontext.KindNull:
-		return unrecognized, "null", nil
-	case jsontext.KindNumber:
+	if c == '-' || '0' <= c && c <= '9' {
 		return unrecognized, "(a number)", nil
 	}
-	text, err := pd.unquote(raw)
-	switch {
-	case err != nil:
-		return unrecognized, "", err
-	case bytes.EqualFold(text, []byte("true")):
-		return backedUp, "", nil
-	case bytes.EqualFold(text, []byte("false")):
-		return notBackedUp, "", nil
-	}
-	return unrecognized, truncate(strconv.Quote(string(text)), 40), nil
+	return unrecognized, "(not a boolean)", nil
 }
 
-// optionalString appends a string value to dst[:0]; null or any other type
-// leaves it empty, since names are only decoration.
-func (pd *pageDecoder) optionalString(dst []byte) ([]byte, error) {
-	if pd.dec.PeekKind() != jsontext.KindString {
-		return dst[:0], pd.dec.SkipValue()
+// readOptionalString appends a string value to dst[:0]; null or any other
+// type leaves it empty, since names are only decoration.
+func readOptionalString(sc *scanner, dst []byte) ([]byte, error) {
+	if c, _ := sc.peek(); c != '"' {
+		return dst[:0], sc.skipValue()
 	}
-	raw, err := pd.dec.ReadValue()
-	if err != nil {
-		return dst[:0], err
-	}
-	text, err := pd.unquote(raw)
+	text, err := sc.readString()
 	return append(dst[:0], text...), err
 }
 
-// readInt reads offset or limit: a non-negative integer, or null for none.
-func (pd *pageDecoder) readInt(field string) (int64, error) {
-	k := pd.dec.PeekKind()
-	if k != jsontext.KindNull && k != jsontext.KindNumber {
-		return 0, pd.kindError(k, strconv.Quote(field), "a number")
+func decodePageLinks(sc *scanner, p *page) error {
+	if c, _ := sc.peek(); c != '{' {
+		return sc.skipValue()
 	}
-	raw, err := pd.dec.ReadValue()
-	if err != nil || k == jsontext.KindNull {
-		return -1, err
-	}
-	n, err := strconv.ParseInt(string(raw), 10, 64)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%q is not a non-negative integer: %s", field, truncate(string(raw), 40))
-	}
-	return n, nil
-}
-
-// pageLinks reads the page's _links for next: its presence, and the offset
-// its href gives.
-func (pd *pageDecoder) pageLinks(p *page) error {
-	if pd.dec.PeekKind() != jsontext.KindBeginObject {
-		return pd.dec.SkipValue()
-	}
-	if _, err := pd.dec.ReadToken(); err != nil {
-		return err
-	}
-	for pd.dec.PeekKind() != jsontext.KindEndObject {
-		field, err := pd.memberName()
-		if err != nil {
+	more, err := sc.open('{', '}')
+	for ; more && err == nil; more, err = sc.next('}') {
+		var field []byte
+		if field, err = sc.member(); err != nil {
 			return err
 		}
-		if string(field) != "next" || pd.dec.PeekKind() != jsontext.KindBeginObject {
-			err = pd.dec.SkipValue()
-		} else {
-			p.hasNext = true
-			err = pd.nextLink(p)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	_, err := pd.dec.ReadToken()
-	return err
-}
-
-// nextLink reads the object of _links.next.
-func (pd *pageDecoder) nextLink(p *page) error {
-	if _, err := pd.dec.ReadToken(); err != nil {
-		return err
-	}
-	for pd.dec.PeekKind() != jsontext.KindEndObject {
-		field, err := pd.memberName()
-		if err != nil {
-			return err
-		}
-		if string(field) != "href" || pd.dec.PeekKind() != jsontext.KindString {
-			if err := pd.dec.SkipValue(); err != nil {
+		if c, _ := sc.peek(); string(field) != "next" || c != '{' {
+			if err = sc.skipValue(); err != nil {
 				return err
 			}
 			continue
 		}
-		raw, err := pd.dec.ReadValue()
+		p.hasNext = true
+		inner, err := sc.open('{', '}')
+		for ; inner && err == nil; inner, err = sc.next('}') {
+			if field, err = sc.member(); err != nil {
+				return err
+			}
+			if c, _ := sc.peek(); string(field) != "href" || c != '"' {
+				if err = sc.skipValue(); err != nil {
+					return err
+				}
+				continue
+			}
+			var href []byte
+			if href, err = sc.readString(); err != nil {
+				return err
+			}
+			p.nextOffset = offsetOf(string(href))
+		}
 		if err != nil {
 			return err
 		}
-		href, err := pd.unquote(raw)
-		if err != nil {
-			return err
-		}
-		p.nextOffset = offsetOf(string(href))
 	}
-	_, err := pd.dec.ReadToken()
 	return err
 }
 
@@ -465,6 +340,40 @@ func offsetOf(href string) int64 {
 		}
 	}
 	return -1
+}
+
+// readKey reads a mailbox id (a string, or a number from a lenient server)
+// and derives its key; it also returns the id's text.
+func readKey(sc *scanner) (mailboxKey, []byte, error) {
+	var (
+		key      mailboxKey
+		text     []byte
+		err      error
+		isString bool
+	)
+	switch c, _ := sc.peek(); {
+	case c == '"':
+		text, err = sc.readString()
+		isString = true
+	case c == '-' || '0' <= c && c <= '9':
+		text, err = sc.readNumber()
+	default:
+		return key, nil, sc.fail("the mailbox id is not a string")
+	}
+	if err != nil {
+		return key, nil, err
+	}
+	if isString && parseGUID(text, &key) {
+		return key, text, nil
+	}
+	h := fnv.New128a()
+	if !isString {
+		h.Write([]byte{0}) // the number 42 is not the string "42"
+	}
+	h.Write(text)
+	h.Sum(key[:0])
+	key[0] ^= 0x80 // keeps hashed keys apart from the (version 4) GUID space
+	return key, text, nil
 }
 
 // parseGUID reads the canonical 8-4-4-4-12 form, in either case. It decodes
@@ -505,7 +414,18 @@ func hex8(v uint64) (uint32, bool) {
 	return uint32(t), ok
 }
 
-const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
-)
+func readInt(sc *scanner, field string) (int64, error) {
+	if c, _ := sc.peek(); c == 'n' {
+		_, err := sc.literal()
+		return -1, err
+	}
+	raw, err := sc.readNumber()
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(string(raw), 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%q is not a non-negative integer: %s", field, truncate(string(raw), 40))
+	}
+	return n, nil
+}
