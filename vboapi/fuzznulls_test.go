@@ -66,11 +66,11 @@ func allNull(t testing.TB, body []byte, paged, absent bool) []byte {
 	return b
 }
 
-// FuzzModernLists: no body makes a v6+ decoder panic, and one it accepts
+// FuzzV6PlusLists: no body makes a v6+ decoder panic, and one it accepts
 // never yields more items than the body holds, nor a job without an id.
 // The seeds are the recorded fixtures, each with every member null or
 // absent, and with each member of its first item null in turn.
-func FuzzModernLists(f *testing.F) {
+func FuzzV6PlusLists(f *testing.F) {
 	lists := fuzzLists()
 	for k, l := range lists {
 		body, err := os.ReadFile("testdata/" + l.d.fixture + "/" + string(l.v) + ".json")
