@@ -267,11 +267,12 @@ func parseFlexBool(raw []byte) (ok, value bool) {
 	if len(raw) > 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') >= 0 {
 		// "\u0074rue" is still the string true (found by FuzzDecodePage):
 		// compare the unescaped text. Only escaped strings pay for this.
-		s, err := jsontext.AppendUnquote([]byte{'"'}, raw)
+		unquoted, err := jsontext.AppendUnquote([]byte{'"'}, raw)
 		if err != nil {
 			return false, false
 		}
-		raw = append(s, '"')
+		unquoted = append(unquoted, '"')
+		raw = unquoted
 	}
 	switch {
 	case bytes.Equal(raw, []byte("true")):
