@@ -38,8 +38,8 @@ func renderRestores(o *options, all []*restoreRuns) string {
 	if len(groups) == 0 {
 		return b.String()
 	}
-	p("| scenario | cold requests (counter / simulator) | steady requests (counter / simulator) | sessions counted a steady poll | events lists read a steady poll | first poll's earliest filter − (start − overlap) |\n")
-	p("|---|---:|---:|---:|---:|---:|\n")
+	p("| scenario | cold requests (counter / simulator) | steady requests (counter / simulator) | sessions counted a steady poll | events lists read (pages) a steady poll | steady requests other than events pages | first poll's earliest filter − (start − overlap) |\n")
+	p("|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, g := range groups {
 		pick := func(f func(restoreScrape) int, warm bool) string {
 			var v []int
@@ -60,9 +60,10 @@ func renderRestores(o *options, all []*restoreRuns) string {
 		for _, r := range g.runs {
 			margin = append(margin, r.oldest.Sub(r.floor))
 		}
-		p("| %s | **%s** / %s | **%s** / %s | %s | %s | %s |\n", g.sc.name, pick(total, false), pick(logged, false),
+		p("| %s | **%s** / %s | **%s** / %s | %s | %s (%s) | %s | %s |\n", g.sc.name, pick(total, false), pick(logged, false),
 			pick(total, true), pick(logged, true), pick(func(s restoreScrape) int { return s.ended }, true),
-			pick(func(s restoreScrape) int { return s.events }, true), median(margin).Round(10*time.Millisecond))
+			pick(func(s restoreScrape) int { return s.events }, true), pick(func(s restoreScrape) int { return s.pages }, true),
+			pick(func(s restoreScrape) int { return sumCounts(s.counter) - s.pages }, true), median(margin).Round(10*time.Millisecond))
 	}
 	renderRestoreEndpoints(p, groups)
 	return b.String()

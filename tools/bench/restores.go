@@ -92,6 +92,7 @@ type restoreScrape struct {
 	counter map[string]int // the exporter's vbo365_api_requests_total delta by endpoint
 	simLog  map[string]int // the simulator's log by route
 	events  int            // sessions whose events were read (distinct ids)
+	pages   int            // events pages read
 	ended   int            // vbo365_restore_sessions_total delta
 	non200  []string
 }
@@ -213,15 +214,15 @@ func (r *restoreResult) pollAll(simProc, exp *harness.Process, expAddr string, h
 		if err != nil {
 			return err
 		}
-		s.events = len(lists.events)
+		s.events, s.pages = len(lists.events), lists.pages
 		if i == 0 {
 			if err := r.checkCold(lists, history); err != nil {
 				return fmt.Errorf("the first poll: %w", err)
 			}
 		}
 		r.scrapes = append(r.scrapes, s)
-		log.Printf("  poll %d: %d requests (simulator: %d), events of %d sessions read, %d sessions counted",
-			i+1, sumCounts(s.counter), sumCounts(s.simLog), s.events, s.ended)
+		log.Printf("  poll %d: %d requests (simulator: %d), events of %d sessions read (%d pages), %d sessions counted",
+			i+1, sumCounts(s.counter), sumCounts(s.simLog), s.events, s.pages, s.ended)
 	}
 	return nil
 }
@@ -275,6 +276,7 @@ func (r *restoreResult) checkCold(l restoreLists, history map[string]bool) error
 type restoreLists struct {
 	from   []time.Time
 	events map[string]bool
+	pages  int
 }
 
 var restoreLine = regexp.MustCompile(`msg=request method=GET path=/v\d+/RestoreSessions(/[^/\s]+/Events)? query=("[^"]*"|\S*)`)
@@ -294,6 +296,7 @@ func restoreRequests(path string, offset int64) (restoreLists, error) {
 		}
 		if len(mt[1]) > 0 {
 			l.events[strings.ToLower(strings.Split(string(mt[1]), "/")[1])] = true
+			l.pages++
 			continue
 		}
 		q, err := url.ParseQuery(strings.Trim(string(mt[2]), `"`))

@@ -44,6 +44,9 @@ func TestRestoreRequests(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
+		if c.name == "ok" && l.pages != 3 {
+			t.Errorf("%d events pages read, want 3", l.pages)
+		}
 		if len(l.events) != c.events {
 			t.Errorf("%s: events of %v read, want %d sessions", c.name, l.events, c.events)
 		}
