@@ -13,6 +13,7 @@
 //	go run ./bench -api v8 -only v8-100k -repeat 3   # the REST API v8 scenario, three fresh runs
 //	go run ./bench -api v8 -only v8-100k-wl -repeat 3 -interleave   # every workload against mailbox only, runs interleaved
 //	go run ./bench -api ops        # requests of a default scrape: 200 jobs, a year or 30 days of sessions
+//	go run ./bench -api ops -only ops-restores -repeat 3   # the restores collector at 10,000 sessions a day
 package main
 
 import (
@@ -96,11 +97,16 @@ func run(o *options) error {
 	var results []*result
 	var v8Results []*v8Runs
 	var opsResults []*opsRuns
+	var restoreResults []*restoreRuns
 	selected := selectScenarios(scenarios(o), o.only)
 	if o.interleave {
 		v8Results = runInterleaved(o, selected, tmp)
 	}
 	for _, sc := range selected {
+		if sc.restores != nil {
+			restoreResults = append(restoreResults, runRestores(o, sc, tmp))
+			continue
+		}
 		if sc.ops != nil {
 			opsResults = append(opsResults, runOps(o, sc, tmp))
 			continue
@@ -133,7 +139,7 @@ func run(o *options) error {
 			return fmt.Errorf("profile: %w", err)
 		}
 	}
-	report := renderReport(o, results, prof, time.Since(start)) + renderV8(o, v8Results) + renderOps(o, opsResults)
+	report := renderReport(o, results, prof, time.Since(start)) + renderV8(o, v8Results) + renderOps(o, opsResults) + renderRestores(o, restoreResults)
 	return harness.WriteReport(report, o.Out)
 }
 

@@ -23,9 +23,10 @@ type scenario struct {
 	pageSize    int   // L
 	concurrency int   // C
 	tls         bool
-	coalesce    bool     // also prove that two concurrent scrapes share one poll
-	v8          *v8Spec  // a REST API v8 tenant instead of v1 jobs (tools/bench/v8.go)
-	ops         *opsSpec // a v8 tenant with a session history, for the operations collectors (tools/bench/ops.go)
+	coalesce    bool         // also prove that two concurrent scrapes share one poll
+	v8          *v8Spec      // a REST API v8 tenant instead of v1 jobs (tools/bench/v8.go)
+	ops         *opsSpec     // a v8 tenant with a session history, for the operations collectors (tools/bench/ops.go)
+	restores    *restoreSpec // restore sessions at 10,000 a day, for the restores collector (tools/bench/restores.go)
 }
 
 func (s scenario) total() int {
@@ -72,6 +73,7 @@ func scenarios(o *options) []scenario {
 	}
 	if o.api == "ops" || o.api == "all" {
 		list = append(list, opsScenarios(o)...)
+		list = append(list, restoreScenarios(o)...)
 	}
 	return list
 }
