@@ -8,11 +8,13 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"sync"
 	"time"
 
-	"github.com/vbo365-exporter/vbo365_exporter/collector"
 	"github.com/vbo365-exporter/vbo365_exporter/tools/internal/harness"
 )
 
@@ -41,15 +43,67 @@ func peak(pid int) (int64, error) {
 // the operations collectors existed (the ops scenarios measure those).
 var protectionCollectors = []string{"jobs", "protection"}
 
-// protectionOnlyFlags turn every other collector off.
-func protectionOnlyFlags() []string {
+// collectorsOff are the --no-collector.<name> flags that turn off every
+// collector of the exporter binary bin but keep. The names come from the
+// binary's own --help, not from this module's collector package, so that
+// an older exporter, which refuses a flag of a collector it did not have
+// yet, can be measured against the current one.
+func collectorsOff(bin string, keep ...string) ([]string, error) {
+	names, err := binaryCollectors(bin)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	for _, n := range collector.Names() {
-		if !slices.Contains(protectionCollectors, n) {
+	for _, n := range names {
+		if !slices.Contains(keep, n) {
 			out = append(out, "--no-collector."+n)
 		}
 	}
-	return out
+	return out, nil
+}
+
+var (
+	helpMu    sync.Mutex
+	helpCache = map[string][]string{} // binary path: its collectors
+)
+
+// binaryCollectors reads bin --help once per binary.
+func binaryCollectors(bin string) ([]string, error) {
+	helpMu.Lock()
+	defer helpMu.Unlock()
+	if names, ok := helpCache[bin]; ok {
+		return names, nil
+	}
+	out, err := exec.Command(bin, "--help").CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("%s --help: %w", bin, err)
+	}
+	names := helpCollectors(string(out))
+	// Every exporter has the job list; without it the help text was not
+	// understood, and measuring with every collector on would be wrong
+	// silently.
+	if !slices.Contains(names, "jobs") {
+		return nil, fmt.Errorf("%s --help lists no --[no-]collector.jobs", bin)
+	}
+	helpCache[bin] = names
+	return names, nil
+}
+
+// collectorFlag is a collector's switch in kingpin's help; a collector's
+// own settings (--collector.sessions.lookback, --[no-]collector.proxies.extended-view)
+// have a dot after the name and do not match.
+var collectorFlag = regexp.MustCompile(`(?m)^\s*--\[no-\]collector\.([a-z0-9_-]+)(?:\s|$)`)
+
+// helpCollectors are the collector names that an exporter's help lists,
+// in its order.
+func helpCollectors(help string) []string {
+	var names []string
+	for _, m := range collectorFlag.FindAllStringSubmatch(help, -1) {
+		if !slices.Contains(names, m[1]) {
+			names = append(names, m[1])
+		}
+	}
+	return names
 }
 
 var scrapeClient = &http.Client{Transport: &http.Transport{Proxy: nil, DisableCompression: true}}

@@ -177,12 +177,11 @@ func startRestoreExporter(o *options, dir, simAddr, pw string) (*harness.Process
 	if err := os.WriteFile(cfg, []byte(yml), 0o600); err != nil {
 		return nil, "", err
 	}
-	args := []string{"--collector.restores.overlap=" + restoreOverlap.String()}
-	for _, n := range collector.Names() {
-		if n != "jobs" && n != restoreSessionsCol {
-			args = append(args, "--no-collector."+n)
-		}
+	off, err := collectorsOff(o.Exporter, "jobs", restoreSessionsCol)
+	if err != nil {
+		return nil, "", err
 	}
+	args := append([]string{"--collector.restores.overlap=" + restoreOverlap.String()}, off...)
 	return harness.StartExporter(o.Exporter, cfg, args, o.exporterEnv, dir, "exporter")
 }
 

@@ -334,7 +334,10 @@ func startPair(o *options, sc scenario, dir string) (*simulated, *harness.Proces
 	}
 	var extra []string
 	if sc.v8 != nil {
-		extra = protectionOnlyFlags()
+		if extra, err = collectorsOff(o.Exporter, protectionCollectors...); err != nil {
+			sim.Stop()
+			return nil, nil, "", err
+		}
 	}
 	exp, expAddr, err := harness.StartExporter(o.Exporter, sim.configFile, extra, o.exporterEnv, dir, "exporter")
 	if err != nil {

@@ -33,6 +33,11 @@ func v8Scenarios(o *options) []scenario {
 		{name: "v8-10k", v8: mix(10_000), pageSize: 1000, concurrency: 8},
 		{name: "v8-100k", v8: mix(100_000), pageSize: 1000, concurrency: 8},
 	}
+	// Issue #21's tenant: groups of about one page of members, where a
+	// read-ahead that guesses wide on an unseen list asks for empty pages.
+	g1000 := mix(100_000)
+	g1000.groupSize, g1000.usersPerJob = 1000, 20
+	list = append(list, scenario{name: "v8-100k-g1000", v8: g1000, pageSize: 1000, concurrency: 8})
 	for _, users := range []int{10_000, 100_000} {
 		size := fmt.Sprintf("v8-%dk-wl", users/1000)
 		mailbox, all := mix(users), mix(users)

@@ -28,6 +28,9 @@ import (
 type v8Spec struct {
 	orgs, users         int // organizations, users per organization
 	groupJobs, userJobs int // per organization; 0 means none (not the simulator's default)
+	// groupSize and usersPerJob are --tenant.group-size and
+	// --tenant.users-per-job; 0 leaves the simulator's default (20, 5).
+	groupSize, usersPerJob int
 	// sites and teams, when either is positive, make it the workload
 	// tenant (--tenant.workloads) with that many sites and teams per
 	// organization.
@@ -57,6 +60,12 @@ func (v v8Spec) simArgs() []string {
 		"--tenant.group-jobs=" + strconv.Itoa(noneAsNegative(v.groupJobs)),
 		"--tenant.user-jobs=" + strconv.Itoa(noneAsNegative(v.userJobs)),
 		"--no-tenant.partial-org-job",
+	}
+	if v.groupSize > 0 {
+		args = append(args, "--tenant.group-size="+strconv.Itoa(v.groupSize))
+	}
+	if v.usersPerJob > 0 {
+		args = append(args, "--tenant.users-per-job="+strconv.Itoa(v.usersPerJob))
 	}
 	if v.workloadTenant() {
 		args = append(args, "--tenant.workloads",
@@ -92,6 +101,7 @@ func (v v8Spec) options() simulator.Options {
 		Tenant: simulator.TenantOptions{
 			Organizations: v.orgs, Users: v.users,
 			GroupJobs: noneAsNegative(v.groupJobs), UserJobs: noneAsNegative(v.userJobs),
+			GroupSize: v.groupSize, UsersPerJob: v.usersPerJob,
 			NoPartialOrgJob: true,
 			Workloads:       v.workloadTenant(), Sites: v.sites, Teams: v.teams,
 		},

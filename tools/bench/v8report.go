@@ -262,6 +262,12 @@ func tenantText(sp *v8Spec) string {
 	if sp.workloadTenant() {
 		t += fmt.Sprintf(", %d sites, %d teams", sp.sites, sp.teams)
 	}
+	if sp.groupSize > 0 {
+		t += fmt.Sprintf(", groups of about %d", sp.groupSize)
+	}
+	if sp.usersPerJob > 0 {
+		t += fmt.Sprintf(", %d users per user job", sp.usersPerJob)
+	}
 	return t
 }
 
