@@ -83,7 +83,7 @@ tools:
 ## fuzz: a timed random search, FUZZTIME per target (not in CI; a finding lands in
 ## testdata/fuzz and fails the run: commit it with its fix, so `make test` replays it)
 FUZZ_TARGETS := vboapi:FuzzDecodePage vboapi:FuzzFastPathAgrees vboapi:FuzzDecodeJobs vboapi:FuzzV6PlusLists \
-	vboapi:FuzzTokenResponse vboapi:FuzzDecodeSyncState config:FuzzLoad
+	vboapi:FuzzTokenResponse vboapi:FuzzDecodeSyncState vboapi:FuzzRestoreLists config:FuzzLoad
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} for $(FUZZTIME)"; \

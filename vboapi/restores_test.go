@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -95,32 +97,35 @@ var restoreBodies = map[string]string{
 
 const fxRestore = "4b1e4c1a-2f6e-4d6b-9a0e-1c2d3e4f5a6b"
 
+// restoreCalls read each path of restoreBodies and say how many items
+// they gave.
+var restoreCalls = map[string]func(ctx context.Context, c *Client) (int, error){
+	"/RestoreSessions": func(ctx context.Context, c *Client) (int, error) {
+		n := 0
+		return n, c.RestoreSessions(ctx, RestoreSessionFilter{}, 30, func(*RestoreSession) error { n++; return nil })
+	},
+	"/RestoreSessions/" + fxRestore + "/Events": func(ctx context.Context, c *Client) (int, error) {
+		n := 0
+		return n, c.RestoreSessionEvents(ctx, fxRestore, 30, func(*RestoreEvent) error { n++; return nil })
+	},
+	"/RestorePortalSettings": func(ctx context.Context, c *Client) (int, error) {
+		_, err := c.RestorePortalSettings(ctx)
+		return 1, err
+	},
+	"/RbacRoles": func(ctx context.Context, c *Client) (int, error) {
+		r, err := c.RbacRoles(ctx)
+		return len(r), err
+	},
+	"/RbacRoles/" + fxRestore + "/operators": func(ctx context.Context, c *Client) (int, error) {
+		r, err := c.RbacRoleOperators(ctx, fxRestore)
+		return len(r), err
+	},
+}
+
 // TestRestoreDecodersTakeNulls: each member of an item of every restore
 // answer, sent null or left out, never fails the reading nor drops the
 // item: the collector decides what a missing value means.
 func TestRestoreDecodersTakeNulls(t *testing.T) {
-	calls := map[string]func(ctx context.Context, c *Client) (int, error){
-		"/RestoreSessions": func(ctx context.Context, c *Client) (int, error) {
-			n := 0
-			return n, c.RestoreSessions(ctx, RestoreSessionFilter{}, 30, func(*RestoreSession) error { n++; return nil })
-		},
-		"/RestoreSessions/" + fxRestore + "/Events": func(ctx context.Context, c *Client) (int, error) {
-			n := 0
-			return n, c.RestoreSessionEvents(ctx, fxRestore, 30, func(*RestoreEvent) error { n++; return nil })
-		},
-		"/RestorePortalSettings": func(ctx context.Context, c *Client) (int, error) {
-			_, err := c.RestorePortalSettings(ctx)
-			return 1, err
-		},
-		"/RbacRoles": func(ctx context.Context, c *Client) (int, error) {
-			r, err := c.RbacRoles(ctx)
-			return len(r), err
-		},
-		"/RbacRoles/" + fxRestore + "/operators": func(ctx context.Context, c *Client) (int, error) {
-			r, err := c.RbacRoleOperators(ctx, fxRestore)
-			return len(r), err
-		},
-	}
 	for path, body := range restoreBodies {
 		paged := strings.HasPrefix(body, `{"offset"`)
 		api := fxAPI(t, V8)
@@ -128,10 +133,42 @@ func TestRestoreDecodersTakeNulls(t *testing.T) {
 		for _, nv := range nullVariants(t, []byte(body), paged) {
 			t.Run(fmt.Sprintf("%s/%s/absent=%v", path, nv.member, nv.absent), func(t *testing.T) {
 				api.routes["/v8"+path] = fixtureRoute{body: nv.body, paged: paged}
-				if n, err := calls[path](context.Background(), c); err != nil || n != 1 {
+				if n, err := restoreCalls[path](context.Background(), c); err != nil || n != 1 {
 					t.Errorf("%d items, %v; want 1", n, err)
 				}
 			})
 		}
 	}
+}
+
+// FuzzRestoreLists: no body makes a restore decoder panic or hang, and one
+// it accepts never yields more items than the body holds. The seeds are
+// the bodies of restoreBodies, whole and with each member null or absent.
+func FuzzRestoreLists(f *testing.F) {
+	paths := slices.Sorted(maps.Keys(restoreBodies))
+	for k, path := range paths {
+		body := []byte(restoreBodies[path])
+		f.Add(uint8(k), body)
+		for _, nv := range nullVariants(f, body, strings.HasPrefix(restoreBodies[path], `{"offset"`)) {
+			f.Add(uint8(k), nv.body)
+		}
+	}
+	f.Fuzz(func(t *testing.T, sel uint8, body []byte) {
+		path := paths[int(sel)%len(paths)]
+		paged := strings.HasPrefix(restoreBodies[path], `{"offset"`)
+		api := fxAPI(t, V8)
+		c := fxServe(t, V8, api, api)
+		api.routes["/v8"+path] = fixtureRoute{body: body, paged: paged}
+		start := time.Now()
+		n, err := restoreCalls[path](context.Background(), c)
+		if took := time.Since(start); took > 2*time.Second {
+			t.Fatalf("%s: the read took %v (%v): %q", path, took, err, body)
+		}
+		if err != nil || path == "/RestorePortalSettings" {
+			return
+		}
+		if most, ok := itemsIn(body, paged); ok && n > most {
+			t.Fatalf("%s: %d items from a body of %d: %q", path, n, most, body)
+		}
+	})
 }
