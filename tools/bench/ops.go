@@ -108,19 +108,7 @@ type opsResult struct {
 func (r *opsResult) warm() []opsScrape { return r.scrapes[1:] }
 
 func runOpsScenario(o *options, sc scenario, dir string) (*opsResult, error) {
-	pw, err := writePassword(dir)
-	if err != nil {
-		return nil, err
-	}
-	simAddr, err := harness.FreeAddr()
-	if err != nil {
-		return nil, err
-	}
-	simProc, err := startSimulatorProcess(o, append([]string{
-		"--listen-address", simAddr, "--no-tls", "--username", "bench", "--password-file", pw,
-		"--delay.base", o.Base.String(), "--delay.per-item", o.PerItem.String(), "--max-concurrent", "0",
-		"--log.level", "debug", // one line per request: an independent count
-	}, sc.ops.simArgs()...), dir)
+	simProc, simAddr, pw, err := startCountingSimulator(o, dir, sc.ops.simArgs())
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +125,26 @@ func runOpsScenario(o *options, sc scenario, dir string) (*opsResult, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// startCountingSimulator starts a simulator of the tenant args that logs
+// one line per request, an independent count, and returns it with its
+// address and the password file the exporter logs in with.
+func startCountingSimulator(o *options, dir string, tenant []string) (*harness.Process, string, string, error) {
+	pw, err := writePassword(dir)
+	if err != nil {
+		return nil, "", "", err
+	}
+	simAddr, err := harness.FreeAddr()
+	if err != nil {
+		return nil, "", "", err
+	}
+	simProc, err := startSimulatorProcess(o, append([]string{
+		"--listen-address", simAddr, "--no-tls", "--username", "bench", "--password-file", pw,
+		"--delay.base", o.Base.String(), "--delay.per-item", o.PerItem.String(), "--max-concurrent", "0",
+		"--log.level", "debug",
+	}, tenant...), dir)
+	return simProc, simAddr, pw, err
 }
 
 // opsTruth is the truth, from a simulator of the scenario's options started

@@ -131,19 +131,7 @@ func runRestores(o *options, sc scenario, tmp string) *restoreRuns {
 }
 
 func runRestoreScenario(o *options, sc scenario, dir string) (*restoreResult, error) {
-	pw, err := writePassword(dir)
-	if err != nil {
-		return nil, err
-	}
-	simAddr, err := harness.FreeAddr()
-	if err != nil {
-		return nil, err
-	}
-	simProc, err := startSimulatorProcess(o, append([]string{
-		"--listen-address", simAddr, "--no-tls", "--username", "bench", "--password-file", pw,
-		"--delay.base", o.Base.String(), "--delay.per-item", o.PerItem.String(), "--max-concurrent", "0",
-		"--log.level", "debug",
-	}, sc.restores.simArgs()...), dir)
+	simProc, simAddr, pw, err := startCountingSimulator(o, dir, sc.restores.simArgs())
 	if err != nil {
 		return nil, err
 	}
