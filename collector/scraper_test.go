@@ -150,21 +150,7 @@ func compareScraper(t *testing.T, e *Exporter, sc Scraper, want []prometheus.Met
 // in a scrape of e to its value.
 func successes(t *testing.T, e *Exporter) map[string]float64 {
 	t.Helper()
-	mfs := gatherOnce(t, e)
-	out := map[string]float64{}
-	for _, mf := range mfs {
-		if mf.GetName() != "vbo365_collector_success" {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "collector" {
-					out[l.GetValue()] = m.GetGauge().GetValue()
-				}
-			}
-		}
-	}
-	return out
+	return successOf(gatherOnce(t, e))
 }
 
 func TestFlagDefaults(t *testing.T) {
